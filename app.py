@@ -1,0 +1,23 @@
+"""Builds the Chalice app: registers the blueprints and the scheduled mail retry, nothing else."""
+from chalice import Rate
+
+from chalicelib import clock, config
+from chalicelib.api import accounts, citizen, public, web
+from chalicelib.api.application import Antre
+from chalicelib.mail import sender
+
+app = Antre(app_name="antre")
+app.register_blueprint(public.bp)
+app.register_blueprint(accounts.bp)
+app.register_blueprint(citizen.bp)
+app.register_blueprint(web.bp)
+if config.get().is_local:
+    from chalicelib.api import dev
+
+    app.register_blueprint(dev.bp)
+
+
+@app.schedule(Rate(2, unit=Rate.MINUTES))
+def retry_mail(event):
+    """Re-send outbox mail that failed or was never attempted."""
+    return sender.deliver_due(clock.now())

@@ -1,0 +1,1 @@
+"""Antre: booking and queue backend for Indonesia's public service malls (MPP)."""

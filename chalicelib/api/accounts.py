@@ -1,0 +1,65 @@
+"""Accounts and sessions: register, verify the email, log in, who am I."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from pydantic import Field
+
+from chalicelib.api.http import Body, created, now, parse, principal, route
+from chalicelib.services import accounts
+
+bp = Blueprint(__name__)
+
+
+class Registration(Body):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=8, max_length=128)
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Field(min_length=6, max_length=24)
+    nik: str = Field(min_length=16, max_length=20)
+
+
+class Verification(Body):
+    email: str = Field(max_length=254)
+    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$")
+
+
+class EmailOnly(Body):
+    email: str = Field(max_length=254)
+
+
+class Credentials(Body):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
+
+
+@route(bp, "/v1/accounts", methods=["POST"])
+def register():
+    body = parse(bp.current_request, Registration)
+    account_id = accounts.register(**body.model_dump(), now=now())
+    return created({"account_id": account_id})
+
+
+@route(bp, "/v1/accounts/verify", methods=["POST"])
+def verify():
+    body = parse(bp.current_request, Verification)
+    accounts.verify(email=body.email, code=body.code, now=now())
+    return {"verified": True}
+
+
+@route(bp, "/v1/accounts/verify/resend", methods=["POST"])
+def resend_code():
+    body = parse(bp.current_request, EmailOnly)
+    accounts.resend_code(email=body.email, now=now())
+    return Response({"sent": True}, status_code=202)
+
+
+@route(bp, "/v1/sessions", methods=["POST"])
+def login():
+    body = parse(bp.current_request, Credentials)
+    token, expires = accounts.login(email=body.email, password=body.password, now=now())
+    return {"token": token, "expires_at": expires.isoformat(timespec="seconds")}
+
+
+@route(bp, "/v1/me")
+def me():
+    return accounts.me(principal(bp.current_request))

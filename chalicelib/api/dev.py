@@ -1,0 +1,46 @@
+"""Local stage only: read the mail the emulator's SES accepted (registered only when local)."""
+from __future__ import annotations
+
+import html
+import json
+import urllib.request
+
+from chalice import Blueprint, Response
+
+from chalicelib import config
+from chalicelib.api.http import route
+
+bp = Blueprint(__name__)
+
+
+def _mail() -> list[dict]:
+    url = f"{config.get().endpoint_url}/_antre/mail"
+    with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (loopback emulator)
+        return json.loads(answer.read())
+
+
+@route(bp, "/dev/mail.json")
+def mail_json():
+    to = (bp.current_request.query_params or {}).get("to")
+    return [m for m in _mail() if not to or m["to"] == to]
+
+
+@route(bp, "/dev/mail")
+def mail_page():
+    rows = []
+    for m in _mail():
+        images = "".join(
+            f'<img alt="QR {html.escape(a["filename"])}" width="160" height="160" '
+            f'src="data:{a["content_type"]};base64,{a["data_base64"]}">'
+            for a in m["attachments"] if a["content_type"] == "image/png")
+        files = ", ".join(html.escape(a["filename"]) for a in m["attachments"])
+        rows.append(
+            f"<article><h2>{html.escape(m['subject'])}</h2><p>To: {html.escape(m['to'])} · "
+            f"{html.escape(m['received_at'])} · {files}</p>{images}"
+            f"<pre>{html.escape(m['text'])}</pre></article>")
+    body = ("<!doctype html><html lang=en><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width'><title>Dev mail</title>"
+            "<style>body{font:15px system-ui;max-width:50rem;margin:auto;padding:1rem}"
+            "article{border-bottom:1px solid #ccc}pre{white-space:pre-wrap}</style>"
+            f"<h1>Mail sent locally ({len(rows)})</h1>{''.join(rows) or '<p>No mail yet.</p>'}")
+    return Response(body, headers={"Content-Type": "text/html; charset=utf-8"})

@@ -1,0 +1,84 @@
+"""The only reader of environment variables: every setting the app uses, read once.
+
+Secrets come from the environment, or from SSM Parameter Store when `<NAME>_SSM` names a
+parameter (the deployed stages do that, so no secret sits in `.chalice/config.json`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _secret(env: dict, name: str, default: str | None = None) -> str:
+    if env.get(name):
+        return env[name]
+    param = env.get(f"{name}_SSM")
+    if param:
+        import boto3  # only deployed stages take this path
+
+        ssm = boto3.client("ssm")
+        return ssm.get_parameter(Name=param, WithDecryption=True)["Parameter"]["Value"]
+    if default is not None:
+        return default
+    raise RuntimeError(f"Setting {name} (or {name}_SSM) is required")
+
+
+@dataclass(frozen=True)
+class Config:
+    stage: str
+    table_name: str
+    region: str
+    ses_region: str
+    endpoint_url: str | None  # a local emulator; None means real AWS
+    mail_sender: str
+    jwt_secret: str
+    nik_hmac_key: bytes
+    token_hours: int
+    max_active_bookings: int
+    catalog_cache_seconds: float
+    mail_max_attempts: int
+    verify_code_minutes: int
+    verify_max_attempts: int
+    login_free_failures: int
+    password_time_cost: int
+    password_memory_kib: int
+    public_base_url: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+def from_env(env: dict | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    stage = env.get("ANTRE_STAGE", "dev")
+    local = stage in ("local", "test")
+    dev_default = "local-dev-secret-not-for-production" if local else None
+    return Config(
+        stage=stage,
+        table_name=env.get("ANTRE_TABLE", f"antre-{stage}"),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
+        ses_region=env.get("ANTRE_SES_REGION") or env.get("AWS_REGION")
+        or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
+        endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        mail_sender=env.get("ANTRE_MAIL_SENDER", "no-reply@antre.local"),
+        jwt_secret=_secret(env, "ANTRE_JWT_SECRET", dev_default),
+        nik_hmac_key=_secret(env, "ANTRE_NIK_HMAC_KEY", dev_default).encode(),
+        token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
+        max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
+        catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),
+        mail_max_attempts=int(env.get("ANTRE_MAIL_MAX_ATTEMPTS", "8")),
+        verify_code_minutes=int(env.get("ANTRE_VERIFY_CODE_MINUTES", "15")),
+        verify_max_attempts=int(env.get("ANTRE_VERIFY_MAX_ATTEMPTS", "5")),
+        login_free_failures=int(env.get("ANTRE_LOGIN_FREE_FAILURES", "5")),
+        # argon2id cost; tests lower it (hashing is what they would otherwise wait on)
+        password_time_cost=int(env.get("ANTRE_PASSWORD_TIME_COST", "3")),
+        password_memory_kib=int(env.get("ANTRE_PASSWORD_MEMORY_KIB", "65536")),
+        public_base_url=env.get("ANTRE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get() -> Config:
+    return from_env()

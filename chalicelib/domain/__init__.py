@@ -1,0 +1,1 @@
+"""Pure domain logic: no AWS, no clock; `now` and ids come in as arguments."""

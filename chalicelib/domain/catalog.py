@@ -1,0 +1,82 @@
+"""The catalog as plain values: malls, their weekly hours, agencies and services.
+
+Everything here is immutable and storage-free so schedule arithmetic can be tested
+without AWS. `store.catalog` turns DynamoDB items into these values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """Opening hours of one weekday: one open interval with optional breaks inside it."""
+
+    open: time
+    close: time
+    breaks: tuple[tuple[time, time], ...] = ()
+
+
+@dataclass(frozen=True)
+class Mall:
+    mall_id: str
+    name: str
+    city: str
+    timezone: str  # IANA name: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)
+    address: str = ""
+    # 0 = Monday ... 6 = Sunday; a weekday missing from the map is closed.
+    weekly_hours: dict[int, DayHours] = field(default_factory=dict)
+    min_lead_minutes: int = 60  # a slot must start at least this long after `now`
+    max_days_ahead: int = 30  # the last bookable date is today + this many days
+    closed_on_holidays: bool = True  # Indonesian national holidays (`holidays` package)
+    closures: frozenset[date] = frozenset()  # extra closed dates set by the manager
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    mall_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Service:
+    service_id: str
+    mall_id: str
+    agency_id: str
+    agency_name: str
+    name: str
+    requirements: tuple[str, ...] = ()
+    slot_minutes: int = 30
+    capacity: int = 4  # bookable seats per slot
+    online: bool = True  # False: walk-in only, never bookable online
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A bookable window of one service on one date; `start`/`end` are aware, in the mall's zone."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def date(self) -> date:
+        return self.start.date()
+
+    @property
+    def start_hhmm(self) -> str:
+        return self.start.strftime("%H:%M")
+
+    @property
+    def end_hhmm(self) -> str:
+        return self.end.strftime("%H:%M")
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start

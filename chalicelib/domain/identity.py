@@ -1,0 +1,122 @@
+"""Citizen identifiers (phone, NIK, email) and booking codes: normalised once so storage keys and lookups agree."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date
+
+from chalicelib.errors import ValidationFailed
+
+_PHONE_JUNK = re.compile(r"[\s\-.()]")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only; str.isdigit() also accepts other scripts' digits
+
+# Province kode wilayah (Kemendagri). 91-97 is deliberately permissive: it covers Papua and
+# Papua Barat (whose codes older KTPs carry as 94/91) and the provinces split off in 2022.
+NIK_PROVINCE_CODES = frozenset(
+    [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53,
+     61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96, 97])
+
+# No 0/O or 1/I so a code read aloud or typed from paper is unambiguous; 32**8 = 2**40 codes.
+BOOKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+BOOKING_CODE_LENGTH = 8
+
+
+def normalize_phone(raw: str) -> str:
+    """An Indonesian number as E.164 "+62…", whichever of the usual local forms it was typed in.
+
+    Accepts 0812…, 62812…, +62 812…, 812… with spaces, dashes, dots or parentheses.
+    """
+    if not isinstance(raw, str):
+        raise ValidationFailed("phone: a phone number is required")
+    number = _PHONE_JUNK.sub("", raw)
+    if number.startswith("+62"):
+        rest = number[3:]
+    elif number.startswith("+"):
+        raise ValidationFailed("phone: only Indonesian numbers (+62) are accepted")
+    elif number.startswith("62"):
+        rest = number[2:]
+    elif number.startswith("0"):
+        rest = number[1:]
+    else:
+        rest = number
+    if not _DIGITS.fullmatch(rest) or not 8 <= len(rest) <= 12 or rest[0] == "0":
+        raise ValidationFailed("phone: not a valid Indonesian phone number, e.g. 0812-3456-7890")
+    return "+62" + rest
+
+
+def validate_nik(raw: str) -> str:
+    """The 16-digit NIK if its structure is plausible; catches typos before they bind a booking.
+
+    Layout: province(2) regency(2) district(2) birth DDMMYY(6, women day+40) sequence(4).
+    """
+    if not isinstance(raw, str):
+        raise ValidationFailed("nik: a NIK is required")
+    nik = re.sub(r"\s", "", raw)
+    if len(nik) != 16 or not _DIGITS.fullmatch(nik):
+        raise ValidationFailed("nik: must be exactly 16 digits")
+    if int(nik[:2]) not in NIK_PROVINCE_CODES:
+        raise ValidationFailed("nik: the first two digits are not an Indonesian province code")
+    day, month = int(nik[6:8]), int(nik[8:10])
+    if day > 40:
+        day -= 40
+    try:
+        date(2000, month, day)  # a leap year, so 29 February is allowed whatever the YY
+    except ValueError:
+        raise ValidationFailed("nik: digits 7-12 are not a valid birth date (DDMMYY)") from None
+    if nik[12:] == "0000":
+        raise ValidationFailed("nik: the last four digits cannot be 0000")
+    return nik
+
+
+def nik_hash(nik: str, key: bytes) -> str:
+    """Keyed HMAC-SHA256 of the NIK, so uniqueness can be checked without storing the NIK.
+
+    A plain hash would not do: the NIK space is small and structured enough to brute-force.
+    """
+    if not key:
+        raise ValueError("nik_hash needs a non-empty secret key")
+    return hmac.new(key, nik.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def nik_last4(nik: str) -> str:
+    """The last four digits, enough for a citizen to recognise their NIK on screen."""
+    return nik[-4:]
+
+
+def normalize_email(raw: str) -> str:
+    """Trimmed, lowercased address with a light sanity check; the verification email is the real test."""
+    if not isinstance(raw, str):
+        raise ValidationFailed("email: an email address is required")
+    email = raw.strip().lower()
+    if not email or len(email) > 254:
+        raise ValidationFailed("email: must be 1 to 254 characters")
+    if re.search(r"\s", email):
+        raise ValidationFailed("email: must not contain spaces")
+    local, at, domain = email.partition("@")
+    if not at or "@" in domain or not local:
+        raise ValidationFailed("email: must look like name@example.com")
+    if "." not in domain or domain.startswith(".") or domain.endswith("."):
+        raise ValidationFailed("email: the domain after @ must look like example.com")
+    return email
+
+
+def new_booking_code(randbits=secrets) -> str:
+    """A fresh 8-character booking code; `randbits` is anything with `.choice` (tests pass a seeded Random)."""
+    return "".join(randbits.choice(BOOKING_CODE_ALPHABET) for _ in range(BOOKING_CODE_LENGTH))
+
+
+def normalize_booking_code(raw: str) -> str | None:
+    """The canonical code from typed or scanned input (any case, spaces/dashes), or None if it cannot be one."""
+    if not isinstance(raw, str):
+        return None
+    code = re.sub(r"[\s\-]", "", raw).upper()
+    if len(code) != BOOKING_CODE_LENGTH or any(c not in BOOKING_CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def new_verification_code() -> str:
+    """Six random digits for email verification, zero-padded."""
+    return f"{secrets.randbelow(1_000_000):06d}"

@@ -1,0 +1,163 @@
+"""Slot arithmetic (hours, breaks, holidays, booking window) kept pure so it is testable without AWS or a clock."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+
+import holidays
+
+from chalicelib.domain.catalog import Mall, Service, Slot
+from chalicelib.errors import SlotUnavailable, ValidationFailed
+
+# ASCII digits only: `\d` would also accept e.g. Arabic-Indic digits.
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HHMM_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+@lru_cache(maxsize=32)
+def _holidays_of(year: int) -> MappingProxyType:
+    # English names so reasons are stable whatever the host locale; "public" category only,
+    # i.e. no cuti bersama (joint leave days): managers add those as closures.
+    found = holidays.country_holidays("ID", years=year, language="en_US")
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+def national_holidays(year: int) -> dict[date, str]:
+    """Indonesian national holidays of `year`, date -> English name.
+
+    The lookup is cached; a fresh dict is returned so callers cannot corrupt the cache.
+    """
+    return dict(_holidays_of(year))
+
+
+def closed_reason(mall: Mall, day: date) -> str | None:
+    """Why the mall is closed on `day` ("closure", "holiday: <name>", "weekly"), or None if open.
+
+    Manager closures win over holidays so the most specific reason is shown.
+    """
+    if day in mall.closures:
+        return "closure"
+    if mall.closed_on_holidays:
+        name = _holidays_of(day.year).get(day)
+        if name:
+            return f"holiday: {name}"
+    if day.weekday() not in mall.weekly_hours:
+        return "weekly"
+    return None
+
+
+def _open_segments(open_: time, close: time, breaks) -> list[tuple[time, time]]:
+    """The open interval minus its breaks, as sorted (start, end) pieces."""
+    segments, cursor = [], open_
+    for b_start, b_end in sorted(breaks):
+        if b_start > cursor:
+            segments.append((cursor, min(b_start, close)))
+        cursor = max(cursor, b_end)
+    if cursor < close:
+        segments.append((cursor, close))
+    return [(s, e) for s, e in segments if s < e]
+
+
+def day_slots(mall: Mall, service: Service, day: date) -> list[Slot]:
+    """Every slot of `service` on `day`, ignoring the booking window.
+
+    The grid starts at opening time and restarts at the end of each break, so a break never
+    shifts slots onto odd minutes; a slot that would cross a break or closing time is dropped.
+    """
+    if service.slot_minutes <= 0:
+        raise ValueError(f"service {service.service_id}: slot_minutes must be positive")
+    if closed_reason(mall, day) is not None:
+        return []
+    hours = mall.weekly_hours[day.weekday()]
+    tz, length = mall.tz, timedelta(minutes=service.slot_minutes)
+    slots = []
+    for seg_start, seg_end in _open_segments(hours.open, hours.close, hours.breaks):
+        # Naive wall-clock arithmetic, then attach the zone: slots are wall-clock times.
+        start, end = datetime.combine(day, seg_start), datetime.combine(day, seg_end)
+        while start + length <= end:
+            slots.append(Slot(start.replace(tzinfo=tz), (start + length).replace(tzinfo=tz)))
+            start += length
+    return slots
+
+
+def _require_aware(now: datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+
+
+def local_today(mall: Mall, now: datetime) -> date:
+    """The calendar date at the mall when it is `now` (differs between WIB/WITA/WIT near midnight)."""
+    _require_aware(now)
+    return now.astimezone(mall.tz).date()
+
+
+def bookable_slots(mall: Mall, service: Service, day: date, now: datetime) -> list[Slot]:
+    """The slots a citizen may book at `now`: online services only, within the booking window."""
+    _require_aware(now)
+    if not service.online:
+        return []
+    today = local_today(mall, now)
+    if not today <= day <= today + timedelta(days=mall.max_days_ahead):
+        return []
+    earliest = now + timedelta(minutes=mall.min_lead_minutes)
+    return [slot for slot in day_slots(mall, service, day) if slot.start >= earliest]
+
+
+def find_bookable_slot(mall: Mall, service: Service, day: date, start_hhmm: str,
+                       now: datetime) -> Slot:
+    """The bookable slot starting at `start_hhmm`, or SlotUnavailable saying exactly why not.
+
+    Checks run from the broadest reason to the narrowest so the message is the useful one.
+    """
+    _require_aware(now)
+    start_hhmm = parse_hhmm(start_hhmm)
+    if not service.online:
+        raise SlotUnavailable(
+            f"{service.name} cannot be booked online; take a ticket at the mall's kiosk.")
+    reason = closed_reason(mall, day)
+    if reason is not None:
+        raise SlotUnavailable(f"The mall is closed on {day.isoformat()} ({reason}).")
+    today = local_today(mall, now)
+    if day < today:
+        raise SlotUnavailable(f"{day.isoformat()} is in the past.")
+    last = today + timedelta(days=mall.max_days_ahead)
+    if day > last:
+        raise SlotUnavailable(
+            f"Bookings open at most {mall.max_days_ahead} days ahead; "
+            f"the last bookable date is {last.isoformat()}.")
+    slot = next((s for s in day_slots(mall, service, day) if s.start_hhmm == start_hhmm), None)
+    if slot is None:
+        raise SlotUnavailable(
+            f"{start_hhmm} is not a slot start time for {service.name} on {day.isoformat()}.")
+    if slot.start <= now:
+        raise SlotUnavailable(f"The {start_hhmm} slot on {day.isoformat()} has already started.")
+    if slot.start < now + timedelta(minutes=mall.min_lead_minutes):
+        raise SlotUnavailable(
+            f"The {start_hhmm} slot starts too soon; book at least "
+            f"{mall.min_lead_minutes} minutes ahead.")
+    return slot
+
+
+def _shown(value) -> str:
+    """The offending input, quoted and shortened so error messages stay small."""
+    text = repr(value)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def parse_date(s: str, field: str = "date") -> date:
+    """Strict "YYYY-MM-DD" (zero-padded, real calendar date) or ValidationFailed."""
+    if not isinstance(s, str) or not _DATE_RE.fullmatch(s):
+        raise ValidationFailed(f"{field}: expected a date as YYYY-MM-DD, got {_shown(s)}")
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise ValidationFailed(f"{field}: {s} is not a real calendar date") from None
+
+
+def parse_hhmm(s: str, field: str = "start") -> str:
+    """Strict 24-hour "HH:MM" (zero-padded, 00:00-23:59) or ValidationFailed; returns "HH:MM"."""
+    if not isinstance(s, str) or not _HHMM_RE.fullmatch(s):
+        raise ValidationFailed(f"{field}: expected a time as HH:MM (24-hour), got {_shown(s)}")
+    return s

@@ -1,0 +1,1 @@
+"""Use cases: each function is one thing a person does, with `now` passed in."""

@@ -1,0 +1,137 @@
+"""Registering, verifying the email address, logging in."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from ulid import ULID
+
+from chalicelib import config
+from chalicelib.domain import identity
+from chalicelib.errors import (
+    EmailNotVerified,
+    InvalidCode,
+    InvalidCredentials,
+    NotFound,
+    TooManyAttempts,
+)
+from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
+from chalicelib.store import accounts as store
+from chalicelib.store import outbox
+from chalicelib.store.models import Account
+
+RESEND_INTERVAL_SECONDS = 60
+
+
+def _code_hash(account_id: str, code: str) -> str:
+    key = config.get().jwt_secret.encode()
+    return hmac.new(key, f"{account_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _verify_mail(account: Account, code: str, now: datetime):
+    minutes = config.get().verify_code_minutes
+    return outbox.new_mail("verify", account.email,
+                           {"name": account.name, "code": code, "expires_minutes": minutes},
+                           ref=account.account_id, now=now)
+
+
+def register(*, email: str, password: str, name: str, phone: str, nik: str,
+             now: datetime, role: str = "citizen", mall_id: str | None = None,
+             verified: bool = False) -> str:
+    """Create an unverified account and email it a 6-digit code. Returns the account id."""
+    cfg = config.get()
+    email = identity.normalize_email(email)
+    phone = identity.normalize_phone(phone)
+    nik = identity.validate_nik(nik) if nik else None
+    account_id = str(ULID())
+    code = identity.new_verification_code()
+    account = Account(
+        pk=store.account_pk(account_id), sk="PROFILE", account_id=account_id, email=email,
+        name=name.strip(), phone=phone, password_hash=hash_password(password), role=role,
+        mall_id=mall_id, verified=verified, created_at=now.isoformat(),
+        nik_hash=identity.nik_hash(nik, cfg.nik_hmac_key) if nik else None,
+        nik_last4=identity.nik_last4(nik) if nik else None,
+    )
+    mail = None
+    if not verified:
+        account.verify_code_hash = _code_hash(account_id, code)
+        account.verify_expires_at = int(now.timestamp()) + 60 * cfg.verify_code_minutes
+        account.verify_attempts = 0
+        mail = _verify_mail(account, code, now)
+    store.create_once(account, mail)
+    if mail is not None:
+        deliver_quietly([mail], now)
+    return account_id
+
+
+def verify(*, email: str, code: str, now: datetime) -> None:
+    cfg = config.get()
+    account = store.get_by_email(identity.normalize_email(email))
+    if account is None:
+        raise InvalidCode()
+    if account.verified:
+        return
+    if int(account.verify_attempts) >= cfg.verify_max_attempts:
+        raise InvalidCode("Too many wrong codes; ask for a new code.")
+    if not account.verify_expires_at or account.verify_expires_at < now.timestamp():
+        raise InvalidCode("The code has expired; ask for a new code.")
+    given = _code_hash(account.account_id, code.strip())
+    if not hmac.compare_digest(given, account.verify_code_hash or ""):
+        store.spend_attempt(account, cfg.verify_max_attempts)
+        raise InvalidCode()
+    store.mark_verified(account, given, cfg.verify_max_attempts)
+
+
+def resend_code(*, email: str, now: datetime) -> None:
+    """Send a new code to an unverified account. Says nothing about whether it exists."""
+    cfg = config.get()
+    try:
+        email = identity.normalize_email(email)
+    except Exception:
+        return
+    account = store.get_by_email(email)
+    if account is None or account.verified:
+        return
+    issued = (account.verify_expires_at or 0) - 60 * cfg.verify_code_minutes
+    if now.timestamp() - issued < RESEND_INTERVAL_SECONDS:
+        return  # one code a minute is enough; the last one is still on its way
+    code = identity.new_verification_code()
+    mail = _verify_mail(account, code, now)
+    store.replace_code(account, _code_hash(account.account_id, code),
+                       int(now.timestamp()) + 60 * cfg.verify_code_minutes, mail)
+    deliver_quietly([mail], now)
+
+
+def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
+    cfg = config.get()
+    try:
+        email = identity.normalize_email(email)
+    except Exception as e:
+        raise InvalidCredentials() from e
+    epoch = int(now.timestamp())
+    throttle = store.throttle(email)
+    if throttle.locked_until and throttle.locked_until > epoch:
+        wait = int(throttle.locked_until - epoch)
+        raise TooManyAttempts(f"Too many failed logins; try again in {wait} seconds.",
+                              headers={"Retry-After": str(wait)})
+    account = store.get_by_email(email)
+    if not check_password(account.password_hash if account else None, password):
+        store.record_login_failure(email, epoch, cfg.login_free_failures)
+        raise InvalidCredentials()
+    if not account.verified:
+        raise EmailNotVerified()
+    if throttle.failures:
+        store.clear_login_failures(email)
+    return issue_token(Principal(account.account_id, account.role, account.mall_id), now)
+
+
+def me(principal: Principal) -> dict:
+    account = store.get(principal.account_id)
+    if account is None:
+        raise NotFound()
+    return {"account_id": account.account_id, "email": account.email, "name": account.name,
+            "phone": account.phone, "nik_last4": account.nik_last4, "role": account.role,
+            "mall_id": account.mall_id}
+

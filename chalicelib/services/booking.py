@@ -1,0 +1,251 @@
+"""Booking, cancelling and moving a slot; availability. Capacity is enforced at write time."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import time
+from datetime import datetime
+
+from ulid import ULID
+
+from chalicelib import config
+from chalicelib.domain import identity, schedule
+from chalicelib.domain.catalog import Service, Slot
+from chalicelib.errors import (
+    AlreadyBooked,
+    BookingLimitReached,
+    BookingNotChangeable,
+    Busy,
+    IdempotencyKeyReused,
+    NotFound,
+    SlotFull,
+    SlotUnavailable,
+)
+from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services.auth import Principal
+from chalicelib.services.catalog import mall_and_service
+from chalicelib.store import accounts as account_store
+from chalicelib.store import bookings as store
+from chalicelib.store import outbox
+from chalicelib.store.bookings import SeatRef, TransactionFailed
+from chalicelib.store.models import Booking, IdempotencyRecord
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 5  # transaction retries on a lost race (version moved, code collision, conflict)
+
+
+def public_view(b: Booking) -> dict:
+    return {"booking_id": b.booking_id, "code": b.code, "status": b.status,
+            "mall_id": b.mall_id, "service_id": b.service_id, "date": b.date,
+            "start": b.start, "end": b.end, "created_at": b.created_at}
+
+
+# --- availability ---------------------------------------------------------------------------
+
+
+def list_slots(mall_id: str, service_id: str, day_text: str, now: datetime) -> list[dict]:
+    """Bookable slots of a day with seats left; a closed day or one outside the window is []."""
+    mall, service = mall_and_service(mall_id, service_id)
+    day = schedule.parse_date(day_text)
+    slots = schedule.bookable_slots(mall, service, day, now)
+    if not slots:
+        return []
+    taken = store.seats_taken(mall_id, service_id, day.isoformat())
+    return [{"start": s.start_hhmm, "end": s.end_hhmm, "capacity": service.capacity,
+             "remaining": max(service.capacity - taken.get(s.start_hhmm, 0), 0)}
+            for s in slots]
+
+
+# --- booking --------------------------------------------------------------------------------
+
+
+def _mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
+    return {"name": account_name(account), "booking_id": booking_fields["booking_id"],
+            "code": booking_fields["code"], "mall_name": mall.name, "mall_address": mall.address,
+            "timezone": mall.timezone, "service_name": service.name,
+            "agency_name": service.agency_name, "requirements": list(service.requirements),
+            "date": booking_fields["date"], "start": booking_fields["start"],
+            "end": booking_fields["end"], "sequence": booking_fields.get("sequence", 0)}
+
+
+def account_name(account) -> str:
+    return account.name if account else ""
+
+
+def _request_hash(mall_id, service_id, day, start) -> str:
+    return hashlib.sha256(json.dumps([mall_id, service_id, day, start]).encode()).hexdigest()
+
+
+def _replay(principal: Principal, key: str, request_hash: str) -> dict | None:
+    record = store.idempotency_record(principal.account_id, key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    booking = store.get(principal.account_id, record.booking_id)
+    if booking is None:  # cannot happen: both are written in one transaction
+        raise Busy()
+    return public_view(booking)
+
+
+def book(principal: Principal, *, mall_id: str, service_id: str, date: str, start: str,
+         now: datetime, idempotency_key: str | None = None,
+         enforce_capacity: bool = True) -> tuple[dict, bool]:
+    """Book a seat. Returns (booking, created); a replayed Idempotency-Key gives created=False.
+
+    `enforce_capacity=False` exists only for the race test's canary.
+    """
+    cfg = config.get()
+    request_hash = _request_hash(mall_id, service_id, date, start)
+    if idempotency_key:
+        replay = _replay(principal, idempotency_key, request_hash)
+        if replay:
+            return replay, False
+    mall, service = mall_and_service(mall_id, service_id)
+    slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
+                                       schedule.parse_hhmm(start), now)
+    account = account_store.get(principal.account_id)
+    if account is None or not account.nik_hash or not account.verified:
+        raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
+    booking_id = str(ULID())
+    now_epoch = int(now.timestamp())
+    for attempt in range(ATTEMPTS):
+        state = store.citizen_state(account.nik_hash)
+        if state is None:
+            raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
+        active = {bid: int(end) for bid, end in (state.active.as_dict() or {}).items()
+                  if int(end) > now_epoch}
+        if len(active) >= cfg.max_active_bookings:
+            raise BookingLimitReached(
+                f"You already have {len(active)} active bookings; the limit is "
+                f"{cfg.max_active_bookings}. Cancel one or wait until it has passed.")
+        booking = _new_booking(principal, account, booking_id, mall_id, service, slot, now)
+        active[booking_id] = int(booking.end_at)
+        mail = outbox.new_mail("booking_confirmed", account.email,
+                               _mail_context(account, public_view(booking), mall, service),
+                               ref=booking_id, now=now)
+        idem = None
+        if idempotency_key:
+            idem = IdempotencyRecord(pk=f"IDEMP#{principal.account_id}#{idempotency_key}",
+                                     sk="IDEMP", booking_id=booking_id,
+                                     request_hash=request_hash,
+                                     expires_at=now_epoch + store.IDEMPOTENCY_TTL_SECONDS)
+        try:
+            store.book_if_free(booking, service.capacity, state, active, mail, idem,
+                               enforce_capacity=enforce_capacity)
+        except TransactionFailed as e:
+            if "idempotency" in e.failed:
+                replay = _replay(principal, idempotency_key, request_hash)
+                if replay:
+                    return replay, False
+            if "guard" in e.failed:
+                raise AlreadyBooked() from e
+            if "seat" in e.failed:
+                raise SlotFull() from e
+            log.info("booking attempt %d lost a race: %s", attempt + 1, e)
+            _pause(attempt)
+            continue
+        deliver_quietly([mail], now)
+        return public_view(booking), True
+    raise Busy()
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.05 * (2 ** attempt)))
+
+
+def _new_booking(principal, account, booking_id, mall_id, service, slot: Slot, now) -> Booking:
+    return Booking(
+        pk=account_store.account_pk(principal.account_id), sk=f"BOOKING#{booking_id}",
+        booking_id=booking_id, account_id=principal.account_id,
+        code=identity.new_booking_code(), status="booked", mall_id=mall_id,
+        service_id=service.service_id, date=slot.date.isoformat(), start=slot.start_hhmm,
+        end=slot.end_hhmm, start_at=int(slot.start.timestamp()),
+        end_at=int(slot.end.timestamp()), nik_hash=account.nik_hash, sequence=0,
+        created_at=now.isoformat(timespec="seconds"), updated_at=now.isoformat(timespec="seconds"),
+    )
+
+
+def get_booking(principal: Principal, booking_id: str) -> Booking:
+    """The caller's own booking; anyone else's (or none) is NotFound."""
+    booking = store.get(principal.account_id, booking_id)
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def list_bookings(principal: Principal) -> list[dict]:
+    return [public_view(b) for b in store.list_for(principal.account_id)]
+
+
+def _changeable(booking: Booking, now_epoch: int) -> None:
+    if booking.status != "booked":
+        raise BookingNotChangeable(f"This booking is {booking.status}.")
+    if booking.start_at <= now_epoch:
+        raise BookingNotChangeable("This booking's time has passed.")
+
+
+def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
+    booking = get_booking(principal, booking_id)
+    now_epoch = int(now.timestamp())
+    _changeable(booking, now_epoch)
+    mall, service = mall_and_service(booking.mall_id, booking.service_id)
+    account = account_store.get(principal.account_id)
+    ctx = _mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
+                        mall, service)
+    mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now)
+    for attempt in range(ATTEMPTS):
+        try:
+            store.cancel_and_release(booking, now_epoch, now.isoformat(timespec="seconds"), mail)
+            break
+        except TransactionFailed as e:
+            if "booking" in e.failed:
+                raise BookingNotChangeable() from e
+            _pause(attempt)
+    else:
+        raise Busy()
+    deliver_quietly([mail], now)
+    booking.status = "cancelled"
+    return {**public_view(booking), "status": "cancelled"}
+
+
+def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
+               now: datetime) -> dict:
+    booking = get_booking(principal, booking_id)
+    now_epoch = int(now.timestamp())
+    _changeable(booking, now_epoch)
+    mall, service = mall_and_service(booking.mall_id, booking.service_id)
+    slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
+                                       schedule.parse_hhmm(start), now)
+    new = SeatRef(booking.mall_id, booking.service_id, slot.date.isoformat(), slot.start_hhmm)
+    if (new.date, new.start) == (booking.date, booking.start):
+        return public_view(booking)
+    account = account_store.get(principal.account_id)
+    moved = {**public_view(booking), "date": new.date, "start": new.start,
+             "end": slot.end_hhmm, "sequence": booking.sequence + 1}
+    ctx = {**_mail_context(account, moved, mall, service),
+           "old_date": booking.date, "old_start": booking.start}
+    mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now)
+    for attempt in range(ATTEMPTS):
+        try:
+            store.move_if_free(booking, new, int(slot.start.timestamp()),
+                               int(slot.end.timestamp()), slot.end_hhmm, service.capacity,
+                               now_epoch, now.isoformat(timespec="seconds"), mail)
+            break
+        except TransactionFailed as e:
+            if "booking" in e.failed:
+                raise BookingNotChangeable("This booking changed meanwhile; reload it.") from e
+            if "guard" in e.failed:
+                raise AlreadyBooked() from e
+            if "seat" in e.failed:
+                raise SlotFull() from e
+            log.info("reschedule attempt %d lost a race: %s", attempt + 1, e)
+            _pause(attempt)
+    else:
+        raise Busy()
+    deliver_quietly([mail], now)
+    moved.pop("sequence")
+    return moved

@@ -1,0 +1,41 @@
+"""Reading the catalog for citizens: malls, their services and open days."""
+from __future__ import annotations
+
+from chalicelib.errors import NotFound
+from chalicelib.store import catalog as store
+
+
+def list_malls() -> list[dict]:
+    return [{"mall_id": m.mall_id, "name": m.name, "city": m.city, "timezone": m.timezone}
+            for m in store.list_malls()]
+
+
+def _catalog(mall_id: str):
+    catalog = store.mall_catalog(mall_id)
+    if catalog is None:
+        raise NotFound("No such mall.")
+    return catalog
+
+
+def mall_and_service(mall_id: str, service_id: str):
+    """(Mall, Service) of a mall's service, or NotFound."""
+    catalog = _catalog(mall_id)
+    service = catalog.services.get(service_id)
+    if service is None:
+        raise NotFound("No such service in this mall.")
+    return catalog.mall, service
+
+
+def mall_detail(mall_id: str) -> dict:
+    mall = _catalog(mall_id).mall
+    return {"mall_id": mall.mall_id, "name": mall.name, "city": mall.city,
+            "timezone": mall.timezone, "address": mall.address,
+            "min_lead_minutes": mall.min_lead_minutes, "max_days_ahead": mall.max_days_ahead,
+            "weekly_hours": store.hours_to_json(mall.weekly_hours)}
+
+
+def list_services(mall_id: str) -> list[dict]:
+    return [{"service_id": s.service_id, "name": s.name, "agency_id": s.agency_id,
+             "agency_name": s.agency_name, "requirements": list(s.requirements),
+             "online": s.online, "slot_minutes": s.slot_minutes, "capacity": s.capacity}
+            for s in _catalog(mall_id).services.values()]

@@ -1,0 +1,1 @@
+"""DynamoDB access through PynamoDB: models and repositories, one conditional write per rule."""

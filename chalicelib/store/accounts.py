@@ -1,0 +1,111 @@
+"""Accounts: unique email and NIK claims, verification codes, login throttling."""
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib.errors import EmailTaken, InvalidCode, NikTaken
+from chalicelib.store.db import failed_steps, steps
+from chalicelib.store.models import Account, CitizenState, EmailClaim, Item, LoginThrottle
+
+
+def account_pk(account_id: str) -> str:
+    return f"ACCOUNT#{account_id}"
+
+
+def citizen_pk(nik_hash: str) -> str:
+    return f"NIK#{nik_hash}"
+
+
+def create_once(account: Account, mail=None) -> None:
+    """Create the account, claiming its email (and NIK, for citizens) in one transaction."""
+    s = None
+    try:
+        with steps() as s:
+            s.save("email", EmailClaim(pk=f"EMAIL#{account.email}", sk="EMAIL",
+                                       account_id=account.account_id),
+                   condition=Item.pk.does_not_exist())
+            if account.nik_hash:
+                s.save("nik", CitizenState(pk=citizen_pk(account.nik_hash), sk="STATE",
+                                           account_id=account.account_id, active={}, version=0),
+                       condition=Item.pk.does_not_exist())
+            s.save("account", account, condition=Item.pk.does_not_exist())
+            if mail is not None:
+                s.save("mail", mail)
+    except TransactWriteError as e:
+        failed = failed_steps(e, s.names if s else [])
+        if "email" in failed:
+            raise EmailTaken() from e
+        if "nik" in failed:
+            raise NikTaken() from e
+        raise
+
+
+def get(account_id: str) -> Account | None:
+    try:
+        return Account.get(account_pk(account_id), "PROFILE", consistent_read=True)
+    except Account.DoesNotExist:
+        return None
+
+
+def get_by_email(email: str) -> Account | None:
+    try:
+        claim = EmailClaim.get(f"EMAIL#{email}", "EMAIL", consistent_read=True)
+    except EmailClaim.DoesNotExist:
+        return None
+    return get(claim.account_id)
+
+
+def replace_code(account: Account, code_hash: str, expires_at: int, mail) -> None:
+    """A fresh verification code (attempts reset) and its email, together."""
+    with steps() as s:
+        s.update("account", account, actions=[
+            Account.verify_code_hash.set(code_hash), Account.verify_expires_at.set(expires_at),
+            Account.verify_attempts.set(0)], condition=Account.verified == False)  # noqa: E712
+        s.save("mail", mail)
+
+
+def spend_attempt(account: Account, max_attempts: int) -> None:
+    """Count one wrong code; only while attempts are left (a single conditional update)."""
+    try:
+        account.update(actions=[Account.verify_attempts.add(1)],
+                       condition=Account.verify_attempts < max_attempts)
+    except UpdateError as e:
+        raise InvalidCode("Too many wrong codes; ask for a new code.") from e
+
+
+def mark_verified(account: Account, code_hash: str, max_attempts: int) -> None:
+    """Verify only if this very code is still the current one with attempts left."""
+    try:
+        account.update(
+            actions=[Account.verified.set(True), Account.verify_code_hash.remove(),
+                     Account.verify_expires_at.remove()],
+            condition=(Account.verify_code_hash == code_hash)
+            & (Account.verify_attempts < max_attempts))
+    except UpdateError as e:
+        raise InvalidCode() from e
+
+
+def throttle(email: str) -> LoginThrottle:
+    try:
+        return LoginThrottle.get(f"LOGIN#{email}", "THROTTLE", consistent_read=True)
+    except LoginThrottle.DoesNotExist:
+        return LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE", failures=0, locked_until=0)
+
+
+def record_login_failure(email: str, now: int, free_failures: int) -> int:
+    """Count a failed login atomically; past `free_failures` lock the email for a doubling
+    while (30 s, 60 s, ... up to 15 min). Returns the lock's end (epoch) or 0."""
+    item = LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE")
+    item.update(actions=[LoginThrottle.failures.add(1),
+                         LoginThrottle.type.set(LoginThrottle),
+                         LoginThrottle.expires_at.set(now + 86400)])
+    over = int(item.failures) - free_failures
+    if over <= 0:
+        return 0
+    until = now + min(30 * 2 ** (over - 1), 900)
+    item.update(actions=[LoginThrottle.locked_until.set(until)])
+    return until
+
+
+def clear_login_failures(email: str) -> None:
+    LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE").delete()

@@ -1,0 +1,209 @@
+"""Bookings and seats. Every capacity rule is a condition inside one transaction:
+
+- the slot counter is incremented only while `booked < capacity`;
+- a guard item allows one active booking per citizen (NIK) per service per date;
+- the citizen's active-bookings map changes only at the version that was read;
+- the booking code is claimed once; the idempotency key is claimed once.
+If any condition fails, nothing is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.store.accounts import account_pk, citizen_pk
+from chalicelib.store.db import failed_steps, steps
+from chalicelib.store.models import (
+    Booking,
+    BookingGuard,
+    CitizenState,
+    CodeClaim,
+    IdempotencyRecord,
+    Item,
+    OutboxMail,
+    SlotCounter,
+)
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+
+class TransactionFailed(Exception):
+    """A transaction was cancelled; `failed` names the steps that caused it."""
+
+    def __init__(self, failed: set[str]):
+        super().__init__(", ".join(sorted(failed)) or "unknown")
+        self.failed = failed
+
+
+def slots_pk(mall_id: str, service_id: str, day: str) -> str:
+    return f"SLOTS#{mall_id}#{service_id}#{day}"
+
+
+def guard_key(mall_id: str, service_id: str, day: str) -> str:
+    return f"GUARD#{mall_id}#{service_id}#{day}"
+
+
+@dataclass(frozen=True)
+class SeatRef:
+    mall_id: str
+    service_id: str
+    date: str
+    start: str
+
+    @property
+    def counter(self) -> SlotCounter:
+        return SlotCounter(pk=slots_pk(self.mall_id, self.service_id, self.date), sk=self.start)
+
+
+def _take_seat(s, name: str, seat: SeatRef, capacity: int, enforce_capacity: bool = True):
+    condition = None
+    if enforce_capacity:
+        condition = (SlotCounter.booked < capacity) | SlotCounter.booked.does_not_exist()
+    s.update(name, seat.counter,
+             actions=[SlotCounter.booked.add(1), SlotCounter.type.set(SlotCounter)],
+             condition=condition)
+
+
+def _release_seat(s, name: str, seat: SeatRef):
+    s.update(name, seat.counter, actions=[SlotCounter.booked.add(-1)],
+             condition=SlotCounter.booked > 0)
+
+
+def _run(build):
+    """Run `build(steps)` as one transaction; raise TransactionFailed naming what failed."""
+    s = None
+    try:
+        with steps() as s:
+            build(s)
+    except TransactWriteError as e:
+        raise TransactionFailed(failed_steps(e, s.names if s else [])) from e
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def seats_taken(mall_id: str, service_id: str, day: str) -> dict[str, int]:
+    """start (HH:MM) -> seats taken, for every slot of the day: one Query."""
+    return {c.sk: int(c.booked) for c in
+            SlotCounter.query(slots_pk(mall_id, service_id, day), consistent_read=True)}
+
+
+def get(account_id: str, booking_id: str) -> Booking | None:
+    try:
+        return Booking.get(account_pk(account_id), f"BOOKING#{booking_id}", consistent_read=True)
+    except Booking.DoesNotExist:
+        return None
+
+
+def list_for(account_id: str, limit: int = 100) -> list[Booking]:
+    """The account's bookings, newest first (booking ids are ULIDs: sorted by creation)."""
+    return list(Booking.query(account_pk(account_id), Item.sk.startswith("BOOKING#"),
+                              scan_index_forward=False, limit=limit))
+
+
+def citizen_state(nik_hash: str) -> CitizenState | None:
+    try:
+        return CitizenState.get(citizen_pk(nik_hash), "STATE", consistent_read=True)
+    except CitizenState.DoesNotExist:
+        return None
+
+
+def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
+    try:
+        return IdempotencyRecord.get(f"IDEMP#{account_id}#{key}", "IDEMP", consistent_read=True)
+    except IdempotencyRecord.DoesNotExist:
+        return None
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def book_if_free(booking: Booking, capacity: int, state: CitizenState, active: dict,
+                 mail: OutboxMail, idempotency: IdempotencyRecord | None = None,
+                 enforce_capacity: bool = True) -> None:
+    """Take a seat and record the booking, all or nothing.
+
+    `active` is the citizen's new active map (pruned, with this booking); it is written only
+    if the state is still at the version that was read. Step names in a failure: seat,
+    guard, citizen, code, booking, idempotency.
+    """
+    seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
+
+    def build(s):
+        _take_seat(s, "seat", seat, capacity, enforce_capacity)
+        s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
+                                     sk=guard_key(seat.mall_id, seat.service_id, seat.date),
+                                     booking_id=booking.booking_id),
+               condition=Item.pk.does_not_exist())
+        s.update("citizen", CitizenState(pk=state.pk, sk=state.sk),
+                 actions=[CitizenState.active.set(active), CitizenState.version.add(1)],
+                 condition=CitizenState.version == int(state.version))
+        s.save("code", CodeClaim(pk=f"CODE#{booking.code}", sk="CODE",
+                                 booking_id=booking.booking_id, account_id=booking.account_id,
+                                 mall_id=booking.mall_id),
+               condition=Item.pk.does_not_exist())
+        s.save("booking", booking, condition=Item.pk.does_not_exist())
+        s.save("mail", mail)
+        if idempotency is not None:
+            s.save("idempotency", idempotency, condition=Item.pk.does_not_exist())
+
+    _run(build)
+
+
+def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
+                       mail: OutboxMail) -> None:
+    """Mark the booking cancelled and free its seat, if it is still booked and not started."""
+    seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
+
+    def build(s):
+        s.update("booking", booking, actions=[
+            Booking.status.set("cancelled"), Booking.sequence.add(1),
+            Booking.updated_at.set(updated_at)],
+            condition=(Booking.status == "booked") & (Booking.start_at > now_epoch)
+            & (Booking.start == booking.start) & (Booking.date == booking.date))
+        _release_seat(s, "seat", seat)
+        s.delete("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
+                                       sk=guard_key(seat.mall_id, seat.service_id, seat.date)),
+                 condition=BookingGuard.booking_id == booking.booking_id)
+        s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
+                 actions=[CitizenState.active[booking.booking_id].remove(),
+                          CitizenState.version.add(1)])
+        s.save("mail", mail)
+
+    _run(build)
+
+
+def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: int,
+                 new_end: str, capacity: int, now_epoch: int, updated_at: str,
+                 mail: OutboxMail) -> None:
+    """Move a booking to another slot: take the new seat and free the old one, or nothing.
+
+    Step names in a failure: booking (changed or started meanwhile), seat (new slot full),
+    guard (already booked that service on the new date).
+    """
+    old = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
+
+    def build(s):
+        s.update("booking", booking, actions=[
+            Booking.date.set(new.date), Booking.start.set(new.start), Booking.end.set(new_end),
+            Booking.start_at.set(new_start_at), Booking.end_at.set(new_end_at),
+            Booking.sequence.add(1), Booking.updated_at.set(updated_at)],
+            condition=(Booking.status == "booked") & (Booking.start_at > now_epoch)
+            & (Booking.start == old.start) & (Booking.date == old.date))
+        _take_seat(s, "seat", new, capacity)
+        _release_seat(s, "old_seat", old)
+        if new.date != old.date:
+            s.delete("old_guard", BookingGuard(
+                pk=citizen_pk(booking.nik_hash), sk=guard_key(old.mall_id, old.service_id,
+                                                              old.date)),
+                condition=BookingGuard.booking_id == booking.booking_id)
+            s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
+                                         sk=guard_key(new.mall_id, new.service_id, new.date),
+                                         booking_id=booking.booking_id),
+                   condition=Item.pk.does_not_exist())
+        s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
+                 actions=[CitizenState.active[booking.booking_id].set(new_end_at)])
+        s.save("mail", mail)
+
+    _run(build)

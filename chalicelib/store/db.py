@@ -1,0 +1,70 @@
+"""Transactions and the reading of their cancellation reasons."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.models import Item
+
+
+def transaction() -> TransactWrite:
+    """A TransactWrite on the table's connection (every write in it commits or none does)."""
+    return TransactWrite(connection=Item._get_connection().connection)
+
+
+def failed_steps(error: TransactWriteError, steps: list[str]) -> set[str]:
+    """Names of the steps whose condition failed, by position in the transaction.
+
+    `steps` names each operation in the order it was added. A step that lost a race with
+    another transaction shows up as "<name>:conflict".
+    """
+    failed: set[str] = set()
+    for name, reason in zip(steps, error.cancellation_reasons or []):
+        if reason is None or reason.code in (None, "None"):
+            continue
+        if reason.code == "ConditionalCheckFailed":
+            failed.add(name)
+        elif reason.code == "TransactionConflict":
+            failed.add(f"{name}:conflict")
+        else:
+            failed.add(f"{name}:{reason.code}")
+    return failed
+
+
+class Steps:
+    """Adds operations to a transaction and remembers their names.
+
+    PynamoDB sends a transaction's deletes first, then puts, then updates (each group in
+    the order added), and cancellation reasons come back in that order; `names` follows it.
+    """
+
+    def __init__(self, tx: TransactWrite):
+        self.tx = tx
+        self._groups: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
+
+    @property
+    def names(self) -> list[str]:
+        return self._groups["delete"] + self._groups["put"] + self._groups["update"]
+
+    def update(self, name, item, actions, condition=None):
+        self._groups["update"].append(name)
+        self.tx.update(item, actions=actions, condition=condition)
+
+    def save(self, name, item, condition=None):
+        self._groups["put"].append(name)
+        self.tx.save(item, condition=condition)
+
+    def delete(self, name, item, condition=None):
+        self._groups["delete"].append(name)
+        self.tx.delete(item, condition=condition)
+
+
+@contextmanager
+def steps():
+    """`with steps() as s:` collect named operations; commits on exit."""
+    tx = transaction()
+    s = Steps(tx)
+    with tx:
+        yield s

@@ -1,0 +1,81 @@
+"""The email outbox: mail is written in the transaction of the change it reports, then sent.
+
+An outbox item is "due" (carries the sparse `due` index keys) until it is sent or has
+failed `mail_max_attempts` times. Senders claim an item with a conditional lease so the
+request path and the scheduled retry never send the same mail at the same time.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from pynamodb.exceptions import UpdateError
+from ulid import ULID
+
+from chalicelib.store.models import OutboxMail
+
+DUE = "DUE"
+LEASE_SECONDS = 120
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime) -> OutboxMail:
+    """An outbox item to save inside the caller's transaction; due at once."""
+    mail_id = str(ULID())
+    return OutboxMail(
+        pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=kind, to=to, context=context,
+        status="pending", ref=ref, created_at=_iso(now), due_pk=DUE,
+        due_sk=f"{_iso(now)}#{mail_id}",
+    )
+
+
+def get(mail_id: str) -> OutboxMail | None:
+    try:
+        return OutboxMail.get(f"MAIL#{mail_id}", "MAIL", consistent_read=True)
+    except OutboxMail.DoesNotExist:
+        return None
+
+
+def claim(mail: OutboxMail, now: datetime) -> bool:
+    """Take the lease on a due mail; False if it is sent, failed, or leased by another."""
+    epoch = int(now.timestamp())
+    try:
+        mail.update(
+            actions=[OutboxMail.lease_until.set(epoch + LEASE_SECONDS),
+                     OutboxMail.attempts.add(1)],
+            condition=(OutboxMail.status == "pending") & (OutboxMail.lease_until < epoch),
+        )
+        return True
+    except UpdateError as e:
+        if e.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+
+
+def mark_sent(mail: OutboxMail, now: datetime, message_id: str) -> None:
+    mail.update(actions=[
+        OutboxMail.status.set("sent"), OutboxMail.sent_at.set(_iso(now)),
+        OutboxMail.ses_message_id.set(message_id), OutboxMail.lease_until.set(0),
+        OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove(),
+    ])
+
+
+def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempts: int) -> None:
+    """Record a failed send: due again after a backoff, or `failed` for good after the cap."""
+    attempts = int(mail.attempts)
+    actions = [OutboxMail.last_error.set(error[:500]), OutboxMail.lease_until.set(0)]
+    if attempts >= max_attempts:
+        actions += [OutboxMail.status.set("failed"), OutboxMail.due_pk.remove(),
+                    OutboxMail.due_sk.remove()]
+    else:
+        retry_at = now + timedelta(minutes=min(2 ** (attempts - 1), 60))
+        actions.append(OutboxMail.due_sk.set(f"{_iso(retry_at)}#{mail.mail_id}"))
+    mail.update(actions=actions)
+
+
+def due(now: datetime, limit: int = 50) -> list[OutboxMail]:
+    """Mail due for (re)sending now, oldest first: a Query on the sparse `due` index."""
+    until = f"{_iso(now)}#~"
+    return list(OutboxMail.due.query(DUE, OutboxMail.due_sk <= until, limit=limit))

@@ -1,0 +1,73 @@
+"""Catalog and availability through the public API."""
+from tests.api.helpers import call
+
+SLOTS = "/v1/malls/kota-bogor/services/{service}/slots?date={date}"
+
+
+def slots(client, date, service="ktp-el"):
+    return call(client, "GET", SLOTS.format(service=service, date=date))
+
+
+def test_malls_and_services(client):
+    status, malls = call(client, "GET", "/v1/malls")
+    assert status == 200
+    assert malls == [{"mall_id": "kota-bogor", "name": "MPP Kota Bogor", "city": "Bogor",
+                      "timezone": "Asia/Jakarta"}]
+    status, services = call(client, "GET", "/v1/malls/kota-bogor/services")
+    assert status == 200
+    agencies = {s["agency_name"] for s in services}
+    assert len(agencies) >= 4
+    skck = next(s for s in services if s["service_id"] == "skck")
+    assert skck["agency_id"] == "polresta" and skck["online"] is True
+    assert any("Pas foto" in r for r in skck["requirements"])
+    assert next(s for s in services if s["service_id"] == "sim-info")["online"] is False
+
+
+def test_weekday_slots_show_capacity_and_remaining(client):
+    status, day = slots(client, "2026-12-08")
+    assert status == 200
+    assert [s["start"] for s in day][:3] == ["08:00", "08:30", "09:00"]
+    assert day[-1] == {"start": "14:30", "end": "15:00", "capacity": 4, "remaining": 4}
+    assert len(day) == 14
+
+
+def test_friday_prayer_break_has_no_slots(client):
+    status, day = slots(client, "2026-12-11")
+    starts = [s["start"] for s in day]
+    assert "11:00" in starts and "13:00" in starts
+    assert not {"11:30", "12:00", "12:30"} & set(starts)
+
+
+def test_hour_long_service_uses_its_own_slot_length(client):
+    status, day = slots(client, "2026-12-08", service="pbg")
+    assert [(s["start"], s["end"]) for s in day][:2] == [("08:00", "09:00"), ("09:00", "10:00")]
+
+
+def test_closed_days_give_an_empty_list(client):
+    assert slots(client, "2026-12-12") == (200, [])  # Saturday
+    assert slots(client, "2026-12-25") == (200, [])  # Christmas, a national holiday
+    assert slots(client, "2026-12-04") == (200, [])  # in the past
+    assert slots(client, "2027-01-08") == (200, [])  # beyond the 30-day window
+    assert slots(client, "2026-12-08", service="sim-info") == (200, [])  # walk-in only
+
+
+def test_today_hides_slots_inside_the_lead_time(client, fixed_clock):
+    from datetime import timedelta
+
+    fixed_clock.advance(timedelta(hours=2))  # 09:00 WIB; the first bookable slot is 10:00
+    status, day = slots(client, "2026-12-07")
+    assert day[0]["start"] == "10:00"
+
+
+def test_unknown_mall_or_service_is_404(client):
+    assert call(client, "GET", "/v1/malls/nowhere/services")[0] == 404
+    status, body = slots(client, "2026-12-08", service="nothing")
+    assert status == 404 and body["code"] == "not_found"
+
+
+def test_bad_or_missing_date_is_422(client):
+    for bad in ("2026-12-8", "08-12-2026", "2026-02-30", "tomorrow"):
+        status, body = slots(client, bad)
+        assert status == 422 and body["code"] == "validation_error", bad
+    status, body = call(client, "GET", "/v1/malls/kota-bogor/services/ktp-el/slots")
+    assert status == 422 and "date" in body["message"]

@@ -1,0 +1,118 @@
+"""Shared fixtures: one emulator for the session, a fresh seeded table for every test.
+
+The environment is set before anything from `chalicelib` is imported, because the app's
+configuration is read once.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from infra.local.emulator import Emulator  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+EMULATOR = Emulator().start()
+os.environ.update({
+    "AWS_ENDPOINT_URL": EMULATOR.url, "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "ap-southeast-3",
+    "ANTRE_STAGE": "local", "ANTRE_TABLE": "antre-local", "ANTRE_CATALOG_CACHE_SECONDS": "0",
+    "ANTRE_PASSWORD_TIME_COST": "1", "ANTRE_PASSWORD_MEMORY_KIB": "1024",
+    "ANTRE_MAIL_SENDER": "no-reply@antre.local",
+})
+for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
+    os.environ.pop(name, None)
+
+from chalice.test import Client  # noqa: E402
+
+from app import app  # noqa: E402
+from chalicelib import clock  # noqa: E402
+from chalicelib.store import catalog as catalog_store  # noqa: E402
+from chalicelib.store.models import Item  # noqa: E402
+from infra.local.bootstrap import prepare  # noqa: E402
+
+ADMIN = {"DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
+         "DEMO_KIOSK_KEY": "kiosk-demo-key"}
+# Monday 7 December 2026, 07:00 WIB: an ordinary working day, no holiday near.
+MONDAY_7AM_WIB = datetime(2026, 12, 7, 0, 0, tzinfo=timezone.utc)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    EMULATOR.stop()
+
+
+def emulator_mail(to: str | None = None) -> list[dict]:
+    with urllib.request.urlopen(f"{EMULATOR.url}/_antre/mail") as answer:
+        mail = json.loads(answer.read())
+    return [m for m in mail if to is None or m["to"] == to]
+
+
+def fail_next_ses_sends(count: int) -> None:
+    urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count={count}").read()
+
+
+@pytest.fixture
+def fresh_table():
+    """An empty table with the demo mall, and an empty mailbox."""
+    if Item.exists():
+        Item.delete_table()
+    catalog_store.cache.clear()
+    urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/mail",
+                                                  method="DELETE")).read()
+    urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count=0").read()
+    prepare(ADMIN)
+    yield
+
+
+@pytest.fixture
+def fixed_clock(fresh_table):
+    """The app's clock stands at Monday 7 December 2026, 07:00 WIB."""
+    fixed = clock.FixedClock(MONDAY_7AM_WIB)
+    clock.use(fixed)
+    yield fixed
+    clock.use(clock.SystemClock())
+
+
+@pytest.fixture
+def client(fixed_clock):
+    with Client(app, stage_name="local", project_dir=str(ROOT)) as c:
+        yield c
+
+
+class LiveServer:
+    """The app served over real HTTP by chalice's own local server, in this process."""
+
+    def __init__(self):
+        from chalice.cli.factory import CLIFactory
+        from chalice.local import LocalDevServer
+
+        config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="local")
+        self._server = LocalDevServer(app, config, "127.0.0.1", 0)
+        self.port = self._server.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def mail_to(self, address: str) -> list[dict]:
+        return emulator_mail(address)
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server.server_close()
+
+
+@pytest.fixture
+def live_server(fresh_table):
+    server = LiveServer()
+    yield server
+    server.stop()
