@@ -94,10 +94,13 @@ class LiveServer:
 
     def __init__(self):
         from chalice.cli.factory import CLIFactory
-        from chalice.local import LocalDevServer
+        from chalice.local import LocalDevServer, ThreadedHTTPServer
+
+        class Server(ThreadedHTTPServer):
+            request_queue_size = 128  # race tests connect 50 clients at once
 
         config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="local")
-        self._server = LocalDevServer(app, config, "127.0.0.1", 0)
+        self._server = LocalDevServer(app, config, "127.0.0.1", 0, server_cls=Server)
         self.port = self._server.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.server.serve_forever, daemon=True)

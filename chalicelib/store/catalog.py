@@ -59,9 +59,10 @@ class _Cache:
     def __init__(self):
         self._lock = threading.Lock()
         self._items: dict[str, tuple[float, object]] = {}
+        self.ttl: float | None = None  # None: `catalog_cache_seconds` from config
 
     def get(self, key, load):
-        ttl = config.get().catalog_cache_seconds
+        ttl = config.get().catalog_cache_seconds if self.ttl is None else self.ttl
         now = _time.monotonic()
         with self._lock:
             hit = self._items.get(key)

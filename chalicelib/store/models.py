@@ -60,6 +60,7 @@ def _meta():
         region = cfg.region
         host = cfg.endpoint_url
         billing_mode = "PAY_PER_REQUEST"
+        max_pool_connections = 32  # threaded local server and race tests
 
     return Meta
 
