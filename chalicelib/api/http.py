@@ -95,3 +95,18 @@ def now():
 
 def created(body) -> Response:
     return Response(body, status_code=201)
+
+
+_CHALICE_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 415: "unsupported_media_type",
+                  500: "internal_error"}
+
+
+def normalise_errors(event, get_response):
+    """HTTP middleware: errors Chalice answers by itself (405, 415, ...) get our shape too."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+        code = _CHALICE_CODES.get(response.status_code, "error")
+        response.body = {"code": code, "message": str(body.get("Message", ""))}
+    return response

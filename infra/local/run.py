@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 DEFAULTS = {
     "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
@@ -38,11 +40,18 @@ def main() -> int:
 
     prepare(os.environ)
     port = os.environ.get("PORT", "8000")
+    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
     server = subprocess.Popen(
-        [sys.executable, "-m", "chalice", "local", "--stage", "local", "--host", "127.0.0.1",
-         "--port", port], env=os.environ.copy())
+        [chalice, "local", "--stage", "local", "--host", "127.0.0.1", "--port", port],
+        env=os.environ.copy())
     stop = threading.Event()
     threading.Thread(target=_retry_mail, args=(stop,), daemon=True).start()
+    if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
+        print("The API server did not start; see the messages above.", file=sys.stderr)
+        stop.set()
+        if emulator:
+            emulator.stop()
+        return 1
     print(f"""
 Antre is running.
   Citizen page   http://127.0.0.1:{port}/
@@ -67,6 +76,17 @@ Press Ctrl-C to stop.
                 server.kill()
         if emulator:
             emulator.stop()
+
+
+def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    return False
 
 
 def _retry_mail(stop: threading.Event) -> None:

@@ -71,3 +71,11 @@ def test_bad_or_missing_date_is_422(client):
         assert status == 422 and body["code"] == "validation_error", bad
     status, body = call(client, "GET", "/v1/malls/kota-bogor/services/ktp-el/slots")
     assert status == 422 and "date" in body["message"]
+
+
+def test_errors_chalice_answers_itself_have_the_api_shape(client):
+    status, body = call(client, "DELETE", "/v1/malls")
+    assert (status, body["code"]) == (405, "method_not_allowed")
+    status, body = call(client, "POST", "/v1/accounts", {},
+                        headers={"Content-Type": "application/xml"})
+    assert (status, body["code"]) == (415, "unsupported_media_type")
