@@ -112,7 +112,8 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
     booking_id = str(ULID())
     now_epoch = int(now.timestamp())
-    for attempt in range(ATTEMPTS):
+
+    def attempt():
         state = store.citizen_state(account.nik_hash)
         if state is None:
             raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
@@ -133,23 +134,39 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
                                      sk="IDEMP", booking_id=booking_id,
                                      request_hash=request_hash,
                                      expires_at=now_epoch + store.IDEMPOTENCY_TTL_SECONDS)
+        store.book_if_free(booking, service.capacity, state, active, mail, idem,
+                           enforce_capacity=enforce_capacity)
+        return booking, mail
+
+    try:
+        booking, mail = _with_retries(attempt, {"idempotency": _KeyTaken,
+                                                "guard": AlreadyBooked, "seat": SlotFull})
+    except _KeyTaken:  # the same key won a concurrent request: answer with its booking
+        return _replay(principal, idempotency_key, request_hash) or _busy(), False
+    deliver_quietly([mail], now)
+    return public_view(booking), True
+
+
+class _KeyTaken(Exception):
+    pass
+
+
+def _busy():
+    raise Busy()
+
+
+def _with_retries(write, fatal: dict):
+    """Run `write` (one transaction). A failed step named in `fatal` raises its error; any
+    other failure lost a race (version moved, code collision, conflict) and is retried."""
+    for attempt in range(ATTEMPTS):
         try:
-            store.book_if_free(booking, service.capacity, state, active, mail, idem,
-                               enforce_capacity=enforce_capacity)
+            return write()
         except TransactionFailed as e:
-            if "idempotency" in e.failed:
-                replay = _replay(principal, idempotency_key, request_hash)
-                if replay:
-                    return replay, False
-            if "guard" in e.failed:
-                raise AlreadyBooked() from e
-            if "seat" in e.failed:
-                raise SlotFull() from e
-            log.info("booking attempt %d lost a race: %s", attempt + 1, e)
+            for step, error in fatal.items():
+                if step in e.failed:
+                    raise error() from e
+            log.info("attempt %d lost a race: %s", attempt + 1, e)
             _pause(attempt)
-            continue
-        deliver_quietly([mail], now)
-        return public_view(booking), True
     raise Busy()
 
 
@@ -181,6 +198,10 @@ def list_bookings(principal: Principal) -> list[dict]:
     return [public_view(b) for b in store.list_for(principal.account_id)]
 
 
+class _Changed(BookingNotChangeable):
+    message = "This booking changed meanwhile; reload it."
+
+
 def _changeable(booking: Booking, now_epoch: int) -> None:
     if booking.status != "booked":
         raise BookingNotChangeable(f"This booking is {booking.status}.")
@@ -197,16 +218,9 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     ctx = _mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
                         mall, service)
     mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now)
-    for attempt in range(ATTEMPTS):
-        try:
-            store.cancel_and_release(booking, now_epoch, now.isoformat(timespec="seconds"), mail)
-            break
-        except TransactionFailed as e:
-            if "booking" in e.failed:
-                raise BookingNotChangeable() from e
-            _pause(attempt)
-    else:
-        raise Busy()
+    _with_retries(lambda: store.cancel_and_release(
+        booking, now_epoch, now.isoformat(timespec="seconds"), mail),
+        {"booking": BookingNotChangeable})
     deliver_quietly([mail], now)
     booking.status = "cancelled"
     return {**public_view(booking), "status": "cancelled"}
@@ -229,23 +243,10 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
     ctx = {**_mail_context(account, moved, mall, service),
            "old_date": booking.date, "old_start": booking.start}
     mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now)
-    for attempt in range(ATTEMPTS):
-        try:
-            store.move_if_free(booking, new, int(slot.start.timestamp()),
-                               int(slot.end.timestamp()), slot.end_hhmm, service.capacity,
-                               now_epoch, now.isoformat(timespec="seconds"), mail)
-            break
-        except TransactionFailed as e:
-            if "booking" in e.failed:
-                raise BookingNotChangeable("This booking changed meanwhile; reload it.") from e
-            if "guard" in e.failed:
-                raise AlreadyBooked() from e
-            if "seat" in e.failed:
-                raise SlotFull() from e
-            log.info("reschedule attempt %d lost a race: %s", attempt + 1, e)
-            _pause(attempt)
-    else:
-        raise Busy()
+    _with_retries(lambda: store.move_if_free(
+        booking, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
+        service.capacity, now_epoch, now.isoformat(timespec="seconds"), mail),
+        {"booking": _Changed, "guard": AlreadyBooked, "seat": SlotFull})
     deliver_quietly([mail], now)
     moved.pop("sequence")
     return moved
