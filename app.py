@@ -2,7 +2,7 @@
 from chalice import Rate
 
 from chalicelib import clock, config
-from chalicelib.api import accounts, citizen, http, public, web
+from chalicelib.api import accounts, admin, citizen, http, public, web
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
@@ -12,6 +12,7 @@ app.register_middleware(http.normalise_errors, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(accounts.bp)
 app.register_blueprint(citizen.bp)
+app.register_blueprint(admin.bp)
 app.register_blueprint(web.bp)
 app.register_blueprint(openapi.bp)
 if config.get().is_local:

@@ -63,7 +63,7 @@ def parse(request, model: type[BaseModel]) -> BaseModel:
     raw = request.raw_body or b""
     try:
         data = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise BadRequest("The body is not valid JSON.") from e
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")

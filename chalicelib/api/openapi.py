@@ -127,6 +127,17 @@ class Booking(BaseModel):
     created_at: dt.datetime
 
 
+class FailedMail(BaseModel):
+    mail_id: str
+    kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled"]
+    to: str
+    status: Literal["pending", "sent", "failed"]
+    attempts: int
+    last_error: str | None
+    booking_id: str | None
+    created_at: str
+
+
 # --- operations ------------------------------------------------------------------------------
 
 
@@ -159,7 +170,8 @@ IDEMPOTENCY_KEY = {
                    "never books twice; reused for a different request it is refused.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 128}}
 PATH_PARAMETERS = {"mall_id": "A mall, e.g. `kota-bogor`.", "service_id": "A service of the mall.",
-                   "booking_id": "One of the caller's bookings; anyone else's is 404."}
+                   "booking_id": "One of the caller's bookings; anyone else's is 404.",
+                   "mail_id": "An outbox mail about the admin's own mall."}
 
 E = errors
 OPERATIONS: dict[tuple[str, str], Op] = {
@@ -218,6 +230,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         (Answer(200, "The booking with its new slot", Booking),),
         (E.NotFound, E.BookingNotChangeable, E.SlotFull, E.AlreadyBooked, E.SlotUnavailable,
          E.Busy), body=NewSlot, citizen=True),
+    ("GET", "/v1/admin/mail/failed"): Op(
+        "failed_mail", "Mail about the admin's mall that failed every attempt", "admin",
+        (Answer(200, "Failed mail, oldest first", [FailedMail]),),
+        (E.Forbidden,), citizen=True),
+    ("POST", "/v1/admin/mail/{mail_id}/retry"): Op(
+        "retry_mail", "Send a failed mail again", "admin",
+        (Answer(200, "The mail after the new attempt", FailedMail),),
+        (E.Forbidden, E.NotFound), citizen=True),
     ("GET", "/v1/openapi.json"): Op(
         "openapi", "This document", "meta",
         (Answer(200, "The OpenAPI 3.1 document", {"type": "object"}),)),
@@ -261,6 +281,7 @@ def _build() -> dict:
         "tags": [{"name": "accounts", "description": "Accounts and sessions"},
                  {"name": "catalog", "description": "Malls, services and free slots; no login"},
                  {"name": "bookings", "description": "A citizen's own bookings"},
+                 {"name": "admin", "description": "Mall admins (role admin, one mall)"},
                  {"name": "meta", "description": "About the API itself"}],
         "paths": paths,
         "components": {

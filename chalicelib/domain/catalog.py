@@ -5,9 +5,19 @@ without AWS. `store.catalog` turns DynamoDB items into these values.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+
+# Mall, agency and service ids are short slugs ("kota-bogor", "ktp-el"); anything else
+# cannot exist, so it is answered as not found before it reaches a DynamoDB key.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def is_slug(value: str) -> bool:
+    return bool(SLUG.fullmatch(value or ""))
 
 
 @dataclass(frozen=True)

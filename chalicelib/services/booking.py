@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import time
 from datetime import datetime
 
@@ -34,6 +35,7 @@ from chalicelib.store.models import Booking, IdempotencyRecord
 
 log = logging.getLogger(__name__)
 
+_ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")  # booking ids are ULIDs
 ATTEMPTS = 5  # transaction retries on a lost race (version moved, code collision, conflict)
 
 
@@ -127,7 +129,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         active[booking_id] = int(booking.end_at)
         mail = outbox.new_mail("booking_confirmed", account.email,
                                _mail_context(account, public_view(booking), mall, service),
-                               ref=booking_id, now=now)
+                               ref=booking_id, now=now, mall_id=mall.mall_id)
         idem = None
         if idempotency_key:
             idem = IdempotencyRecord(pk=f"IDEMP#{principal.account_id}#{idempotency_key}",
@@ -188,7 +190,7 @@ def _new_booking(principal, account, booking_id, mall_id, service, slot: Slot, n
 
 def get_booking(principal: Principal, booking_id: str) -> Booking:
     """The caller's own booking; anyone else's (or none) is NotFound."""
-    booking = store.get(principal.account_id, booking_id)
+    booking = store.get(principal.account_id, booking_id) if _ULID.fullmatch(booking_id) else None
     if booking is None:
         raise NotFound("No such booking.")
     return booking
@@ -217,7 +219,8 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     account = account_store.get(principal.account_id)
     ctx = _mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
                         mall, service)
-    mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now)
+    mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now,
+                           mall_id=mall.mall_id)
     _with_retries(lambda: store.cancel_and_release(
         booking, now_epoch, now.isoformat(timespec="seconds"), mail),
         {"booking": BookingNotChangeable})
@@ -242,7 +245,8 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
              "end": slot.end_hhmm, "sequence": booking.sequence + 1}
     ctx = {**_mail_context(account, moved, mall, service),
            "old_date": booking.date, "old_start": booking.start}
-    mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now)
+    mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now,
+                           mall_id=mall.mall_id)
     _with_retries(lambda: store.move_if_free(
         booking, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
         service.capacity, now_epoch, now.isoformat(timespec="seconds"), mail),

@@ -1,6 +1,7 @@
 """Reading the catalog for citizens: malls, their services and open days."""
 from __future__ import annotations
 
+from chalicelib.domain.catalog import is_slug
 from chalicelib.errors import NotFound
 from chalicelib.store import catalog as store
 
@@ -11,7 +12,7 @@ def list_malls() -> list[dict]:
 
 
 def _catalog(mall_id: str):
-    catalog = store.mall_catalog(mall_id)
+    catalog = store.mall_catalog(mall_id) if is_slug(mall_id) else None
     if catalog is None:
         raise NotFound("No such mall.")
     return catalog
@@ -20,7 +21,7 @@ def _catalog(mall_id: str):
 def mall_and_service(mall_id: str, service_id: str):
     """(Mall, Service) of a mall's service, or NotFound."""
     catalog = _catalog(mall_id)
-    service = catalog.services.get(service_id)
+    service = catalog.services.get(service_id) if is_slug(service_id) else None
     if service is None:
         raise NotFound("No such service in this mall.")
     return catalog.mall, service

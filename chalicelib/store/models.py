@@ -21,7 +21,8 @@ returns typed items. Key layout (all strings):
 | outbox mail       | MAIL#<mail_id>                    | MAIL                        |
 | kiosk key         | KIOSK#<sha256 of key>             | KIOSK                       |
 
-The `due` index is sparse: only outbox mail still waiting to be sent carries `due_pk`.
+The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE; mail
+that failed for good moves to `due_pk` = FAILED#<mall_id> so the mall's admins can list it.
 """
 from __future__ import annotations
 
@@ -220,6 +221,7 @@ class OutboxMail(Item, discriminator="mail"):
     last_error = UnicodeAttribute(null=True)
     lease_until = NumberAttribute(default=0)
     ref = UnicodeAttribute(null=True)  # booking_id or account_id it is about
+    mall_id = UnicodeAttribute(null=True)  # whose admins see it if it fails for good
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
     ses_message_id = UnicodeAttribute(null=True)

@@ -21,12 +21,17 @@ def _iso(t: datetime) -> str:
     return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime) -> OutboxMail:
+def failed_pk(mall_id: str | None) -> str:
+    return f"FAILED#{mall_id or '-'}"
+
+
+def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime,
+             mall_id: str | None = None) -> OutboxMail:
     """An outbox item to save inside the caller's transaction; due at once."""
     mail_id = str(ULID())
     return OutboxMail(
         pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=kind, to=to, context=context,
-        status="pending", ref=ref, created_at=_iso(now), due_pk=DUE,
+        status="pending", ref=ref, mall_id=mall_id, created_at=_iso(now), due_pk=DUE,
         due_sk=f"{_iso(now)}#{mail_id}",
     )
 
@@ -67,8 +72,8 @@ def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempt
     attempts = int(mail.attempts)
     actions = [OutboxMail.last_error.set(error[:500]), OutboxMail.lease_until.set(0)]
     if attempts >= max_attempts:
-        actions += [OutboxMail.status.set("failed"), OutboxMail.due_pk.remove(),
-                    OutboxMail.due_sk.remove()]
+        actions += [OutboxMail.status.set("failed"),
+                    OutboxMail.due_pk.set(failed_pk(mail.mall_id))]
     else:
         retry_at = now + timedelta(minutes=min(2 ** (attempts - 1), 60))
         actions.append(OutboxMail.due_sk.set(f"{_iso(retry_at)}#{mail.mail_id}"))
@@ -79,3 +84,23 @@ def due(now: datetime, limit: int = 50) -> list[OutboxMail]:
     """Mail due for (re)sending now, oldest first: a Query on the sparse `due` index."""
     until = f"{_iso(now)}#~"
     return list(OutboxMail.due.query(DUE, OutboxMail.due_sk <= until, limit=limit))
+
+
+def failed(mall_id: str, limit: int = 100) -> list[OutboxMail]:
+    """Mail about this mall that failed for good, oldest first: a Query on the `due` index."""
+    return list(OutboxMail.due.query(failed_pk(mall_id), limit=limit))
+
+
+def requeue(mail: OutboxMail, now: datetime) -> bool:
+    """Make failed mail due again with fresh attempts; False if it is not failed (any more)."""
+    try:
+        mail.update(
+            actions=[OutboxMail.status.set("pending"), OutboxMail.attempts.set(0),
+                     OutboxMail.due_pk.set(DUE),
+                     OutboxMail.due_sk.set(f"{_iso(now)}#{mail.mail_id}")],
+            condition=OutboxMail.status == "failed")
+        return True
+    except UpdateError as e:
+        if e.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise

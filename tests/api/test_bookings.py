@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from chalicelib.domain.identity import BOOKING_CODE_ALPHABET
 from chalicelib.mail import sender
+from chalicelib.store import outbox
 from chalicelib.store.models import OutboxMail
 from tests.api.helpers import BOOK, call, citizen, login
 from tests.conftest import emulator_mail, fail_next_ses_sends
@@ -230,6 +231,21 @@ def test_mail_that_keeps_failing_ends_failed_and_visible(client, fixed_clock):
     for _ in range(10):
         fixed_clock.advance(timedelta(hours=1))
         sender.deliver_due(fixed_clock.now())
-    item = next(m for m in OutboxMail.scan() if m.ref == booking["booking_id"])
+    [item] = outbox.failed("kota-bogor")
+    assert item.ref == booking["booking_id"]
     assert item.status == "failed" and item.attempts == 8
     assert list(OutboxMail.due.query("DUE")) == []
+
+
+def test_hostile_ids_and_bodies_are_clean_errors(client):
+    _, token = citizen(client)
+    long = "x" * 3000
+    assert call(client, "GET", f"/v1/malls/{long}/services")[1]["code"] == "not_found"
+    assert call(client, "GET", f"/v1/malls/kota-bogor/services/{long}/slots?date=2026-12-08")[0] \
+        == 404
+    assert call(client, "GET", f"/v1/bookings/{long}", token=token)[0] == 404
+    assert call(client, "POST", f"/v1/bookings/{long}/cancel", token=token)[0] == 404
+    status, body = call(client, "POST", "/v1/bookings", raw="[" * 100000, token=token)
+    assert (status, body["code"]) == (400, "bad_request")
+    status, body = book(client, token, mall_id="x" * 65)
+    assert (status, body["code"]) == (422, "validation_error")

@@ -1,0 +1,34 @@
+"""What a mall admin needs to run the service: today, the mail that could not be sent."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.errors import NotFound
+from chalicelib.services.auth import Principal, require_role
+from chalicelib.store import outbox
+
+
+def _view(mail) -> dict:
+    return {"mail_id": mail.mail_id, "kind": mail.kind, "to": mail.to, "status": mail.status,
+            "attempts": int(mail.attempts), "last_error": mail.last_error,
+            "booking_id": mail.ref if mail.kind.startswith("booking") else None,
+            "created_at": mail.created_at}
+
+
+def failed_mail(principal: Principal) -> list[dict]:
+    """Mail about the admin's mall that SES refused every time it was tried."""
+    require_role(principal, "admin")
+    return [_view(m) for m in outbox.failed(principal.mall_id)]
+
+
+def retry_mail(principal: Principal, mail_id: str, now: datetime) -> dict:
+    """Send a failed mail again (after fixing the cause, e.g. a mistyped sender identity)."""
+    require_role(principal, "admin")
+    mail = outbox.get(mail_id) if mail_id.isalnum() and len(mail_id) == 26 else None
+    if mail is None or mail.mall_id != principal.mall_id:
+        raise NotFound("No such mail.")
+    if outbox.requeue(mail, now):
+        from chalicelib.mail.sender import deliver_quietly
+
+        deliver_quietly([mail], now)
+    return _view(outbox.get(mail_id))

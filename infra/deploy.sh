@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Deploys one Antre stage to the AWS account and region the aws CLI is configured for:
+#   ANTRE_SENDER=no-reply@antre.kota.go.id ANTRE_ALARM_EMAIL=it@kota.go.id infra/deploy.sh prod
+# Safe to run again: every step creates what is missing and updates what changed.
+# See infra/README.md.
+set -euo pipefail
+
+STAGE=${1:-dev}
+case "$STAGE" in
+  dev | prod) ;;
+  *) echo "usage: $0 [dev|prod]" >&2; exit 2 ;;
+esac
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+INFRA_STACK="antre-$STAGE-infra"
+GATEWAY_STACK="antre-$STAGE-gateway-responses"
+export AWS_PAGER=""
+
+die() { echo "error: $*" >&2; exit 1; }
+step() { printf '\n==> %s\n' "$*"; }
+
+for tool in aws chalice openssl python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found on PATH (see infra/README.md)"
+done
+
+: "${ANTRE_SENDER:?set ANTRE_SENDER to the sender address (or its domain)}"
+: "${ANTRE_ALARM_EMAIL:?set ANTRE_ALARM_EMAIL to the address that receives alarms}"
+
+REGION=${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region || true)}}
+[ -n "$REGION" ] || die "no AWS region: set AWS_REGION (e.g. ap-southeast-3) or run 'aws configure'"
+# chalice and every aws call below must work in the same region.
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
+ACCOUNT=$(aws sts get-caller-identity --query Account --output text) \
+  || die "the aws CLI has no working credentials"
+echo "Deploying stage '$STAGE' to account $ACCOUNT in $REGION"
+
+# A setting of this stage as chalice will see it (stage environment over the shared one).
+chalice_setting() {
+  python3 - "$STAGE" "$1" "$2" <<'EOF'
+import json, sys
+stage, key, default = sys.argv[1:4]
+cfg = json.load(open(".chalice/config.json"))
+stage_cfg = cfg.get("stages", {}).get(stage, {})
+if key == "api_gateway_stage":
+    print(stage_cfg.get(key, cfg.get(key, default)))
+else:
+    env = {**cfg.get("environment_variables", {}), **stage_cfg.get("environment_variables", {})}
+    print(env.get(key, default))
+EOF
+}
+
+MAIL_SENDER=$(chalice_setting ANTRE_MAIL_SENDER "")
+case "$ANTRE_SENDER" in
+  *@*) [ "$MAIL_SENDER" = "$ANTRE_SENDER" ] ;;
+  *) case "$MAIL_SENDER" in *"@$ANTRE_SENDER" | *".$ANTRE_SENDER") true ;; *) false ;; esac ;;
+esac || echo "warning: .chalice/config.json sends from '$MAIL_SENDER', which the identity" \
+  "'$ANTRE_SENDER' does not cover; set ANTRE_MAIL_SENDER for stage '$STAGE' there." >&2
+
+step "Table, SES identity, log groups and alarms (stack $INFRA_STACK)"
+overrides=("Stage=$STAGE" "SenderIdentity=$ANTRE_SENDER" "AlarmEmail=$ANTRE_ALARM_EMAIL")
+if ! aws cloudformation describe-stacks --stack-name "$INFRA_STACK" >/dev/null 2>&1; then
+  # First deploy: the stack owns the log groups unless the functions have already run (then
+  # Lambda created them, and a stack cannot take over an existing log group). Later deploys
+  # keep the stack's earlier choice.
+  existing=0
+  for group in "/aws/lambda/antre-$STAGE" "/aws/lambda/antre-$STAGE-retry_mail"; do
+    found=$(aws logs describe-log-groups --log-group-name-prefix "$group" \
+      --query "length(logGroups[?logGroupName=='$group'])" --output text)
+    [ "$found" = "0" ] || existing=1
+  done
+  if [ "$existing" = 1 ]; then
+    for group in "/aws/lambda/antre-$STAGE" "/aws/lambda/antre-$STAGE-retry_mail"; do
+      aws logs create-log-group --log-group-name "$group" 2>/dev/null || true
+      aws logs put-retention-policy --log-group-name "$group" --retention-in-days 90
+    done
+    overrides+=("CreateLogGroups=false")
+  else
+    overrides+=("CreateLogGroups=true")
+  fi
+fi
+aws cloudformation deploy \
+  --stack-name "$INFRA_STACK" \
+  --template-file infra/template.yaml \
+  --parameter-overrides "${overrides[@]}" \
+  --tags app=antre "stage=$STAGE" \
+  --no-fail-on-empty-changeset
+
+step "Secrets in SSM Parameter Store"
+# Created once, with random values, and never overwritten by this script. Rotating the NIK
+# HMAC key would orphan every stored NIK hash: citizens could no longer be matched to their
+# accounts and bookings, and the one-account-per-NIK rule would stop holding. Rotating the
+# JWT secret only signs everybody out; do it by hand with `aws ssm put-parameter --overwrite`.
+# The value goes through a private temporary file, not the command line (visible in `ps`).
+secret_file=$(mktemp)
+trap 'rm -f "$secret_file"' EXIT
+ensure_secret() {
+  local name=$1 description=$2
+  if aws ssm get-parameter --name "$name" --query Parameter.Name --output text >/dev/null 2>&1; then
+    echo "kept existing $name"
+    return
+  fi
+  openssl rand -hex 32 | tr -d '\n' >"$secret_file"
+  # Without --overwrite, put-parameter refuses to replace a parameter that exists.
+  aws ssm put-parameter --name "$name" --type SecureString --description "$description" \
+    --value "file://$secret_file" --tags Key=app,Value=antre "Key=stage,Value=$STAGE" >/dev/null
+  : >"$secret_file"
+  echo "created $name"
+}
+ensure_secret "$(chalice_setting ANTRE_JWT_SECRET_SSM "/antre/$STAGE/jwt-secret")" \
+  "Antre $STAGE: signs login tokens"
+ensure_secret "$(chalice_setting ANTRE_NIK_HMAC_KEY_SSM "/antre/$STAGE/nik-hmac-key")" \
+  "Antre $STAGE: NIK hash key. NEVER CHANGE: stored NIK hashes depend on it"
+
+step "Lambda functions and API (chalice deploy --stage $STAGE)"
+chalice deploy --stage "$STAGE"
+
+DEPLOYED=".chalice/deployed/$STAGE.json"
+[ -f "$DEPLOYED" ] || die "chalice did not write $DEPLOYED"
+read -r REST_API_ID API_URL < <(python3 - "$DEPLOYED" <<'EOF'
+import json, sys
+for r in json.load(open(sys.argv[1]))["resources"]:
+    if r.get("resource_type") == "rest_api":
+        print(r["rest_api_id"], r.get("rest_api_url", ""))
+        break
+else:
+    sys.exit("no rest_api in " + sys.argv[1])
+EOF
+)
+API_STAGE=$(chalice_setting api_gateway_stage api)
+
+step "Gateway responses for API $REST_API_ID (stack $GATEWAY_STACK)"
+aws cloudformation deploy \
+  --stack-name "$GATEWAY_STACK" \
+  --template-file infra/gateway_responses.yaml \
+  --parameter-overrides "RestApiId=$REST_API_ID" "Revision=$(date -u +%Y%m%dT%H%M%SZ)" \
+  --tags app=antre "stage=$STAGE" \
+  --no-fail-on-empty-changeset
+# Gateway responses only reach clients through a new deployment of the stage.
+aws apigateway create-deployment --rest-api-id "$REST_API_ID" --stage-name "$API_STAGE" \
+  --description "gateway responses $(date -u +%FT%TZ)" >/dev/null
+
+URL=${API_URL:-$(chalice url --stage "$STAGE")}
+step "Done"
+echo "API and citizen page: $URL"
+cat <<EOF
+
+Still to do by hand (once):
+  - confirm the SNS subscription mail sent to $ANTRE_ALARM_EMAIL;
+  - verify the SES identity $ANTRE_SENDER (the link SES mailed, or the DKIM records:
+    aws cloudformation describe-stacks --stack-name $INFRA_STACK --query 'Stacks[0].Outputs');
+  - while the account is in the SES sandbox, mail only reaches verified addresses:
+    request production access (infra/README.md).
+EOF

@@ -1,0 +1,363 @@
+"""The deployment files agree with the code: the table in infra/template.yaml is the one the
+PynamoDB model declares, the alarms watch the functions chalice creates, the Lambda policy
+grants every DynamoDB operation the code makes (and never Scan), and API Gateway's own
+errors keep the app's {"code", "message"} shape. Nothing here talks to AWS."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pytest
+import yaml
+from pynamodb.attributes import TTLAttribute
+from pynamodb.models import Model
+
+from app import app
+from chalicelib.store.models import Item
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+CHALICE_CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
+POLICY = json.loads((ROOT / ".chalice" / "policy.json").read_text())
+DEPLOYED_STAGES = ("dev", "prod")
+REGION, ACCOUNT = "ap-southeast-3", "123456789012"
+
+
+# --- reading CloudFormation ------------------------------------------------------------------
+
+
+class CfnLoader(yaml.SafeLoader):
+    """SafeLoader that reads short-form intrinsics (!Ref, !Sub, ...) as their long form."""
+
+
+def _intrinsic(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+def load_cfn(name: str) -> dict:
+    return yaml.load((INFRA / name).read_text(), Loader=CfnLoader)
+
+
+def resources(template: dict, type_: str) -> dict:
+    return {k: r for k, r in template["Resources"].items() if r["Type"] == type_}
+
+
+def sub(value, **params) -> str:
+    """Resolve a plain string or a simple !Sub for the given parameters."""
+    if isinstance(value, dict):
+        (fn, text), = value.items()
+        assert fn == "Fn::Sub" and isinstance(text, str), value
+        return re.sub(r"\$\{(\w+)\}", lambda m: params[m.group(1)], text)
+    return value
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load_cfn("template.yaml")
+
+
+@pytest.fixture(scope="module")
+def table(template):
+    (table,) = resources(template, "AWS::DynamoDB::Table").values()
+    return table
+
+
+def stage_env(stage: str) -> dict:
+    return {**CHALICE_CONFIG.get("environment_variables", {}),
+            **CHALICE_CONFIG["stages"][stage].get("environment_variables", {})}
+
+
+# --- the table is the model's table --------------------------------------------------------
+
+
+def _keys(key_schema) -> dict:
+    return {k["KeyType"]: k["AttributeName"] for k in key_schema}
+
+
+def test_table_keys_and_attributes_match_the_model(table):
+    schema = Item._get_schema()
+    props = table["Properties"]
+    assert _keys(props["KeySchema"]) == _keys(schema["key_schema"])
+    assert props["KeySchema"][0]["KeyType"] == "HASH"
+    assert sorted(props["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == \
+        sorted(schema["attribute_definitions"], key=lambda a: a["AttributeName"])
+    assert _keys(schema["key_schema"]) == {"HASH": Item._hash_keyname,
+                                           "RANGE": Item._range_keyname}
+
+
+def test_table_indexes_match_the_model(table):
+    props = table["Properties"]
+    declared = {i["index_name"]: i for i in Item._get_schema()["global_secondary_indexes"]}
+    deployed = {i["IndexName"]: i for i in props.get("GlobalSecondaryIndexes", [])}
+    assert set(deployed) == set(declared) == {"due"}
+    for name, index in declared.items():
+        assert _keys(deployed[name]["KeySchema"]) == _keys(index["key_schema"])
+        assert deployed[name]["Projection"] == index["projection"]
+        # on-demand: no throughput, whatever PynamoDB keeps for moto
+        assert "ProvisionedThroughput" not in deployed[name]
+    assert not Item._get_schema()["local_secondary_indexes"]
+    assert "LocalSecondaryIndexes" not in props
+
+
+def test_table_billing_ttl_and_protection(table):
+    props = table["Properties"]
+    assert props["BillingMode"] == Item.Meta.billing_mode == "PAY_PER_REQUEST"
+    assert "ProvisionedThroughput" not in props
+
+    ttl = props["TimeToLiveSpecification"]
+    by_attr_name = {a.attr_name: a for a in Item.get_attributes().values()}
+    declared_ttl = [a.attr_name for a in by_attr_name.values() if isinstance(a, TTLAttribute)]
+    assert ttl == {"AttributeName": (declared_ttl or ["expires_at"])[0], "Enabled": True}
+    assert by_attr_name[ttl["AttributeName"]].attr_type == "N"  # DynamoDB TTL reads numbers
+
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_table_name_is_the_stage_table(table, stage):
+    assert sub(table["Properties"]["TableName"], Stage=stage) == stage_env(stage)["ANTRE_TABLE"]
+
+
+def test_template_parameters_and_outputs(template):
+    params = template["Parameters"]
+    assert params["Stage"]["AllowedValues"] == list(DEPLOYED_STAGES)
+    assert {"SenderIdentity", "AlarmEmail"} <= set(params)
+    assert {"TableName", "TableArn"} <= set(template["Outputs"])
+    (identity,) = resources(template, "AWS::SES::EmailIdentity").values()
+    assert identity["Properties"]["EmailIdentity"] == {"Ref": "SenderIdentity"}
+
+
+# --- alarms watch the functions chalice creates ----------------------------------------------
+
+
+def chalice_function_names(stage: str) -> set[str]:
+    """Chalice's names: <app>-<stage> for the routes, <app>-<stage>-<handler> per schedule."""
+    base = f"{CHALICE_CONFIG['app_name']}-{stage}"
+    return {base} | {f"{base}-{source.name}" for source in app.event_sources}
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_every_function_has_an_error_alarm(template, stage):
+    watched = set()
+    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        if props.get("Namespace") == "AWS/Lambda" and props["MetricName"] == "Errors":
+            (dim,) = props["Dimensions"]
+            watched.add(sub(dim["Value"], Stage=stage))
+    assert watched == chalice_function_names(stage)
+    assert len(chalice_function_names(stage)) == 2  # the API and retry_mail
+
+
+def test_dynamodb_alarms_watch_the_table(template):
+    names = set()
+    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
+        for query in alarm["Properties"].get("Metrics", []):
+            if "MetricStat" in query:
+                metric = query["MetricStat"]["Metric"]
+                assert {"Name": "TableName", "Value": {"Ref": "Table"}} in metric["Dimensions"]
+                names.add(metric["MetricName"])
+    assert names == {"ThrottledRequests", "SystemErrors"}
+
+
+# --- the Lambda policy ---------------------------------------------------------------------
+
+
+def allowed(action: str, resource: str) -> bool:
+    """Whether an Allow statement matches (conditions ignored; the policy has no Deny)."""
+    for st in POLICY["Statement"]:
+        assert st["Effect"] == "Allow"
+        actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+        res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+        if any(fnmatchcase(action.lower(), a.lower()) for a in actions) and \
+                any(fnmatchcase(resource, r) for r in res):
+            return True
+    return False
+
+
+# What PynamoDB (or a boto3 client) call needs which IAM action. Transactions are authorised
+# per step (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), not as TransactWriteItems.
+_ANY_RECEIVER = {
+    "save": {"PutItem"}, "delete": {"DeleteItem"}, "refresh": {"GetItem"},
+    "condition_check": {"ConditionCheckItem"}, "query": {"Query"}, "scan": {"Scan"},
+    "put_item": {"PutItem"}, "get_item": {"GetItem"}, "update_item": {"UpdateItem"},
+    "delete_item": {"DeleteItem"}, "batch_get_item": {"BatchGetItem"},
+    "batch_write_item": {"BatchWriteItem"}, "transact_get_items": {"GetItem"},
+    "transact_write_items": {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"},
+    "execute_statement": {"PartiQLSelect"},
+}
+_MODEL_RECEIVER = {  # names too common to trust on any object (dict.get, os.path.exists)
+    "get": {"GetItem"}, "exists": {"DescribeTable"}, "describe_table": {"DescribeTable"},
+    "batch_get": {"BatchGetItem"}, "batch_write": {"BatchWriteItem"},
+    "create_table": {"CreateTable"}, "delete_table": {"DeleteTable"},
+    "update_ttl": {"UpdateTimeToLive"},
+}
+# Code that never runs on Lambda: (module, enclosing function or None for the whole module).
+_LOCAL_ONLY = {("chalicelib/api/dev.py", None), ("chalicelib/store/models.py", "create_table")}
+
+
+def _model_names() -> set[str]:
+    names, todo = set(), [Model]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            names.add(cls.__name__)
+            todo.append(cls)
+    return names - {"Model"}
+
+
+def dynamodb_actions(source: str, model_names: set[str], skip_functions=()) -> set[str]:
+    """IAM actions the DynamoDB calls in `source` need, found by reading its syntax tree."""
+
+    def is_model(node) -> bool:
+        if isinstance(node, ast.Attribute):  # an index: OutboxMail.due.query(...)
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in model_names
+
+    found: set[str] = set()
+
+    def visit(node, function=None):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = node.name
+        if function in skip_functions:
+            return
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                method = func.attr
+                found.update(_ANY_RECEIVER.get(method, ()))
+                if is_model(func.value):
+                    found.update(_MODEL_RECEIVER.get(method, ()))
+                    if method == "count":
+                        found.add("Query" if node.args else "Scan")
+                if method == "update" and any(k.arg == "actions" for k in node.keywords):
+                    found.add("UpdateItem")
+            elif isinstance(func, ast.Name) and func.id == "TransactGet":
+                found.add("GetItem")
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(ast.parse(source))
+    return {f"dynamodb:{a}" for a in found}
+
+
+def code_dynamodb_actions() -> set[str]:
+    models = _model_names()
+    actions: set[str] = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
+        rel = path.relative_to(ROOT).as_posix()
+        if (rel, None) in _LOCAL_ONLY:
+            continue
+        skip = {fn for module, fn in _LOCAL_ONLY if module == rel and fn}
+        actions |= dynamodb_actions(path.read_text(), models, skip)
+    return actions
+
+
+def test_the_scanner_sees_what_it_should():
+    models = {"Item", "OutboxMail"}
+    assert dynamodb_actions("Item.scan()", models) == {"dynamodb:Scan"}
+    assert dynamodb_actions("OutboxMail.due.query('DUE')", models) == {"dynamodb:Query"}
+    assert dynamodb_actions("d.get('x'); d.update(y)", models) == set()
+    assert dynamodb_actions("Item.get('a', 'b'); m.update(actions=[])", models) == \
+        {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    assert dynamodb_actions("def create_table():\n    Item.create_table()", models,
+                            {"create_table"}) == set()
+
+
+def test_policy_grants_every_dynamodb_operation_the_code_makes():
+    used = code_dynamodb_actions()
+    # the scanner works: the app certainly reads, writes, updates and queries
+    assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+            "dynamodb:Query"} <= used
+    for stage in DEPLOYED_STAGES:
+        table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{stage_env(stage)['ANTRE_TABLE']}"
+        missing = {a for a in used if not allowed(a, table_arn)}
+        assert not missing, f"policy.json lacks {sorted(missing)} on {table_arn}"
+        assert allowed("dynamodb:Query", f"{table_arn}/index/due")
+        assert allowed("dynamodb:ConditionCheckItem", table_arn)  # transaction condition steps
+
+
+def test_policy_never_grants_scan_or_table_management():
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/antre-prod"
+    for action in ("Scan", "DeleteTable", "CreateTable", "UpdateTable", "BatchWriteItem",
+                   "PartiQLSelect", "ExportTableToPointInTime"):
+        assert not allowed(f"dynamodb:{action}", table_arn), action
+        assert not allowed(f"dynamodb:{action}", f"{table_arn}/index/due"), action
+    assert not allowed("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/other")
+    assert not allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other")
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_policy_reads_the_stage_secrets_and_sends_its_mail(stage):
+    env = stage_env(stage)
+    params = [v for k, v in env.items() if k.endswith("_SSM")]
+    assert len(params) == 2
+    for name in params:
+        assert allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}")
+    sender = env["ANTRE_MAIL_SENDER"]
+    for identity in (sender, sender.split("@")[1]):
+        assert allowed("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}")
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/antre-{stage}-retry_mail"
+    assert allowed("logs:PutLogEvents", f"{group}:log-stream:2026/01/01/[$LATEST]abc")
+
+
+def test_kms_decrypt_only_through_ssm():
+    (st,) = [s for s in POLICY["Statement"] if "kms:Decrypt" in str(s["Action"])]
+    assert st["Condition"]["StringLike"]["kms:ViaService"] == "ssm.*.amazonaws.com"
+
+
+# --- gateway responses -------------------------------------------------------------------------
+
+
+def test_gateway_errors_have_the_app_error_shape():
+    template = load_cfn("gateway_responses.yaml")
+    assert set(template["Parameters"]) == {"RestApiId", "Revision"}
+    by_type = {}
+    for response in resources(template, "AWS::ApiGateway::GatewayResponse").values():
+        props = response["Properties"]
+        assert props["RestApiId"] == {"Ref": "RestApiId"}
+        headers = props["ResponseParameters"]
+        assert headers["gatewayresponse.header.Content-Type"] == "'application/json'"
+        # the revision makes every deploy rewrite the response (chalice deploy resets it)
+        assert "${Revision}" in str(headers["gatewayresponse.header.X-Antre-Revision"])
+        (body,) = props["ResponseTemplates"].values()
+        body = json.loads(body.replace("$context.error.messageString", '"Invalid request body"'))
+        assert set(body) == {"code", "message"} and body["message"]
+        by_type[props["ResponseType"]] = (props.get("StatusCode"), body["code"])
+    assert by_type == {
+        "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found"),
+        "DEFAULT_4XX": (None, "bad_request"),
+        "DEFAULT_5XX": (None, "internal_error"),
+        "THROTTLED": ("429", "too_many_requests"),
+    }
+
+
+# --- the deploy script -------------------------------------------------------------------------
+
+
+def test_deploy_script_parses_and_never_overwrites_secrets():
+    script = INFRA / "deploy.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text()
+    assert "set -euo pipefail" in text
+    commands = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in commands if "--overwrite" in line]
