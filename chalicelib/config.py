@@ -6,8 +6,8 @@ parameter (the deployed stages do that, so no secret sits in `.chalice/config.js
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 
 def _secret(env: dict, name: str, default: str | None = None) -> str:
@@ -32,8 +32,6 @@ class Config:
     ses_region: str
     endpoint_url: str | None  # a local emulator; None means real AWS
     mail_sender: str
-    jwt_secret: str
-    nik_hmac_key: bytes
     token_hours: int
     max_active_bookings: int
     catalog_cache_seconds: float
@@ -45,17 +43,33 @@ class Config:
     password_memory_kib: int
     public_base_url: str
 
+    env: dict = field(repr=False, compare=False, default_factory=dict)
+
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    # Secrets are fetched on first use, not at import: `chalice deploy` imports the app
+    # without the stage's secrets, and a cold start should not pay for SSM until needed.
+    @cached_property
+    def jwt_secret(self) -> str:
+        return _secret(self.env, "ANTRE_JWT_SECRET", self._dev_default)
+
+    @cached_property
+    def nik_hmac_key(self) -> bytes:
+        return _secret(self.env, "ANTRE_NIK_HMAC_KEY", self._dev_default).encode()
+
+    @property
+    def _dev_default(self) -> str | None:
+        local = self.stage in ("local", "test")
+        return "local-dev-secret-not-for-production" if local else None
 
 
 def from_env(env: dict | None = None) -> Config:
     env = dict(os.environ if env is None else env)
     stage = env.get("ANTRE_STAGE", "dev")
-    local = stage in ("local", "test")
-    dev_default = "local-dev-secret-not-for-production" if local else None
     return Config(
+        env=env,
         stage=stage,
         table_name=env.get("ANTRE_TABLE", f"antre-{stage}"),
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
@@ -63,8 +77,6 @@ def from_env(env: dict | None = None) -> Config:
         or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         mail_sender=env.get("ANTRE_MAIL_SENDER", "no-reply@antre.local"),
-        jwt_secret=_secret(env, "ANTRE_JWT_SECRET", dev_default),
-        nik_hmac_key=_secret(env, "ANTRE_NIK_HMAC_KEY", dev_default).encode(),
         token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
         max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
         catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),
