@@ -49,6 +49,8 @@ def page(browser, live_server):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and "Content Security Policy" in m.text else None)
     yield pg
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
