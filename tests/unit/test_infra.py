@@ -22,7 +22,11 @@ from chalicelib.store.models import Item
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 CHALICE_CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
-POLICY = json.loads((ROOT / ".chalice" / "policy.json").read_text())
+CHALICE_CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
+# Each deployed stage has its own policy, scoped to that stage's table, secrets and logs.
+POLICIES = {
+    stage: json.loads((ROOT / ".chalice" / settings["iam_policy_file"]).read_text())
+    for stage, settings in CHALICE_CONFIG["stages"].items() if "iam_policy_file" in settings}
 DEPLOYED_STAGES = ("dev", "prod")
 REGION, ACCOUNT = "ap-southeast-3", "123456789012"
 
@@ -183,9 +187,9 @@ def test_dynamodb_alarms_watch_the_table(template):
 # --- the Lambda policy ---------------------------------------------------------------------
 
 
-def allowed(action: str, resource: str) -> bool:
+def allowed(action: str, resource: str, policy: dict) -> bool:
     """Whether an Allow statement matches (conditions ignored; the policy has no Deny)."""
-    for st in POLICY["Statement"]:
+    for st in policy["Statement"]:
         assert st["Effect"] == "Allow"
         actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
         res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
@@ -290,20 +294,31 @@ def test_policy_grants_every_dynamodb_operation_the_code_makes():
             "dynamodb:Query"} <= used
     for stage in DEPLOYED_STAGES:
         table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{stage_env(stage)['ANTRE_TABLE']}"
-        missing = {a for a in used if not allowed(a, table_arn)}
-        assert not missing, f"policy.json lacks {sorted(missing)} on {table_arn}"
-        assert allowed("dynamodb:Query", f"{table_arn}/index/due")
-        assert allowed("dynamodb:ConditionCheckItem", table_arn)  # transaction condition steps
+        policy = POLICIES[stage]
+        missing = {a for a in used if not allowed(a, table_arn, policy)}
+        assert not missing, f"the {stage} policy lacks {sorted(missing)} on {table_arn}"
+        assert allowed("dynamodb:Query", f"{table_arn}/index/due", policy)
+        # transaction condition steps
+        assert allowed("dynamodb:ConditionCheckItem", table_arn, policy)
 
 
-def test_policy_never_grants_scan_or_table_management():
-    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/antre-prod"
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_policy_never_grants_scan_table_management_or_another_stage(stage):
+    policy = POLICIES[stage]
+    table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/antre-{stage}"
     for action in ("Scan", "DeleteTable", "CreateTable", "UpdateTable", "BatchWriteItem",
                    "PartiQLSelect", "ExportTableToPointInTime"):
-        assert not allowed(f"dynamodb:{action}", table_arn), action
-        assert not allowed(f"dynamodb:{action}", f"{table_arn}/index/due"), action
-    assert not allowed("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/other")
-    assert not allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other")
+        assert not allowed(f"dynamodb:{action}", table_arn, policy), action
+        assert not allowed(f"dynamodb:{action}", f"{table_arn}/index/due", policy), action
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
+    assert not allowed("dynamodb:GetItem", arn + "other", policy)
+    assert not allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other",
+                       policy)
+    for other in set(DEPLOYED_STAGES) - {stage}:
+        assert not allowed("dynamodb:GetItem", f"{arn}antre-{other}", policy)
+        assert not allowed("ssm:GetParameter",
+                           f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/antre/{other}/jwt-secret",
+                           policy)
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)
@@ -311,18 +326,24 @@ def test_policy_reads_the_stage_secrets_and_sends_its_mail(stage):
     env = stage_env(stage)
     params = [v for k, v in env.items() if k.endswith("_SSM")]
     assert len(params) == 2
+    policy = POLICIES[stage]
     for name in params:
-        assert allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}")
+        assert allowed("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}",
+                       policy)
     sender = env["ANTRE_MAIL_SENDER"]
     for identity in (sender, sender.split("@")[1]):
-        assert allowed("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}")
+        assert allowed("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}",
+                       policy)
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/antre-{stage}-retry_mail"
-    assert allowed("logs:PutLogEvents", f"{group}:log-stream:2026/01/01/[$LATEST]abc")
+    assert allowed("logs:PutLogEvents", f"{group}:log-stream:2026/01/01/[$LATEST]abc", policy)
 
 
-def test_kms_decrypt_only_through_ssm():
-    (st,) = [s for s in POLICY["Statement"] if "kms:Decrypt" in str(s["Action"])]
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_kms_decrypt_only_through_ssm(stage):
+    (st,) = [s for s in POLICIES[stage]["Statement"] if "kms:Decrypt" in str(s["Action"])]
     assert st["Condition"]["StringLike"]["kms:ViaService"] == "ssm.*.amazonaws.com"
+    assert f"/antre/{stage}/" in st["Condition"]["StringLike"][
+        "kms:EncryptionContext:PARAMETER_ARN"]
 
 
 # --- gateway responses -------------------------------------------------------------------------
