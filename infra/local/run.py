@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -29,53 +30,74 @@ DEFAULTS = {
 def main() -> int:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    # `kill` stops us as cleanly as Ctrl-C does
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    emulator = None
-    if not os.environ.get("AWS_ENDPOINT_URL"):
-        from infra.local.emulator import Emulator
-
-        emulator = Emulator("127.0.0.1", int(os.environ.get("EMULATOR_PORT", "5000"))).start()
-        os.environ["AWS_ENDPOINT_URL"] = emulator.url
-    from infra.local.bootstrap import prepare
-
-    prepare(os.environ)
-    port = os.environ.get("PORT", "8000")
-    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-    server = subprocess.Popen(
-        [chalice, "local", "--stage", "local", "--host", "127.0.0.1", "--port", port],
-        env=os.environ.copy())
-    stop = threading.Event()
-    threading.Thread(target=_retry_mail, args=(stop,), daemon=True).start()
-    if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
-        print("The API server did not start; see the messages above.", file=sys.stderr)
-        stop.set()
-        if emulator:
-            emulator.stop()
+    port = int(os.environ.get("PORT", "8000"))
+    emulator_port = int(os.environ.get("EMULATOR_PORT", "5000"))
+    busy = [p for p in (port, None if os.environ.get("AWS_ENDPOINT_URL") else emulator_port)
+            if p and _in_use(p)]
+    if busy:
+        print(f"Port {', '.join(map(str, busy))} on 127.0.0.1 is already in use (another "
+              "`make run`?). Stop it, or choose others with PORT=... EMULATOR_PORT=...",
+              file=sys.stderr)
         return 1
-    print(f"""
+    emulator = server = None
+    stop = threading.Event()
+    try:
+        if not os.environ.get("AWS_ENDPOINT_URL"):
+            from infra.local.emulator import Emulator
+
+            emulator = Emulator("127.0.0.1", emulator_port).start()
+            os.environ["AWS_ENDPOINT_URL"] = emulator.url
+        from infra.local.bootstrap import prepare
+
+        prepare(os.environ)
+        chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
+        # its own process group: chalice's reloader runs the server in a child process,
+        # and stopping the group stops both
+        server = subprocess.Popen(
+            [chalice, "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)],
+            env=os.environ.copy(), start_new_session=True)
+        threading.Thread(target=_retry_mail, args=(stop,), daemon=True).start()
+        if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
+            print("The API server did not start; see the messages above.", file=sys.stderr)
+            return 1
+        print(f"""
 Antre is running.
   Citizen page   http://127.0.0.1:{port}/
   Sent mail      http://127.0.0.1:{port}/dev/mail
-  API            http://127.0.0.1:{port}/v1/malls
+  API            http://127.0.0.1:{port}/v1/malls   (OpenAPI: /v1/openapi.json)
   AWS emulator   {os.environ['AWS_ENDPOINT_URL']} (DynamoDB table {os.environ['ANTRE_TABLE']}, SES)
   Demo admin     {os.environ['DEMO_ADMIN_EMAIL']} / {os.environ['DEMO_ADMIN_PASSWORD']}
   Demo kiosk key {os.environ['DEMO_KIOSK_KEY']}
 Press Ctrl-C to stop.
 """, flush=True)
-    try:
         return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         stop.set()
-        if server.poll() is None:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if emulator:
+        if server is not None and server.poll() is None:
+            _stop_group(server)
+        if emulator is not None:
             emulator.stop()
+        print("Stopped.", flush=True)
+
+
+def _in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _stop_group(server: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGINT, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(server.pid, sig)
+            server.wait(wait)
+            return
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            continue
 
 
 def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
