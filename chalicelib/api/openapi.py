@@ -208,8 +208,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "book", "Book a slot", "bookings",
         (Answer(201, "Booked; the confirmation is emailed", Booking),
          Answer(200, "The booking made earlier with the same Idempotency-Key", Booking)),
-        (E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached, E.SlotUnavailable,
-         E.IdempotencyKeyReused, E.Busy),
+        (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
+         E.SlotUnavailable, E.IdempotencyKeyReused, E.Busy),
         body=NewBooking, citizen=True, parameters=(IDEMPOTENCY_KEY,)),
     ("GET", "/v1/bookings"): Op(
         "my_bookings", "The caller's bookings, newest first", "bookings",

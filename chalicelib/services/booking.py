@@ -19,10 +19,11 @@ from chalicelib.errors import (
     BookingLimitReached,
     BookingNotChangeable,
     Busy,
+    Forbidden,
     IdempotencyKeyReused,
     NotFound,
     SlotFull,
-    SlotUnavailable,
+    Unauthorized,
 )
 from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services.auth import Principal
@@ -65,16 +66,12 @@ def list_slots(mall_id: str, service_id: str, day_text: str, now: datetime) -> l
 
 
 def _mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
-    return {"name": account_name(account), "booking_id": booking_fields["booking_id"],
+    return {"name": account.name, "booking_id": booking_fields["booking_id"],
             "code": booking_fields["code"], "mall_name": mall.name, "mall_address": mall.address,
             "timezone": mall.timezone, "service_name": service.name,
             "agency_name": service.agency_name, "requirements": list(service.requirements),
             "date": booking_fields["date"], "start": booking_fields["start"],
             "end": booking_fields["end"], "sequence": booking_fields.get("sequence", 0)}
-
-
-def account_name(account) -> str:
-    return account.name if account else ""
 
 
 def _request_hash(mall_id, service_id, day, start) -> str:
@@ -110,15 +107,17 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
     slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
                                        schedule.parse_hhmm(start), now)
     account = account_store.get(principal.account_id)
-    if account is None or not account.nik_hash or not account.verified:
-        raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
+    if account is None or not account.verified:
+        raise Unauthorized()
+    if principal.role != "citizen" or not account.nik_hash:
+        raise Forbidden("Only citizen accounts can book; staff book at the kiosk.")
     booking_id = str(ULID())
     now_epoch = int(now.timestamp())
 
     def attempt():
         state = store.citizen_state(account.nik_hash)
-        if state is None:
-            raise SlotUnavailable("Only verified citizen accounts with a NIK can book.")
+        if state is None:  # written with the account; cannot be missing
+            raise Busy()
         active = {bid: int(end) for bid, end in (state.active.as_dict() or {}).items()
                   if int(end) > now_epoch}
         if len(active) >= cfg.max_active_bookings:

@@ -249,3 +249,9 @@ def test_hostile_ids_and_bodies_are_clean_errors(client):
     assert (status, body["code"]) == (400, "bad_request")
     status, body = book(client, token, mall_id="x" * 65)
     assert (status, body["code"]) == (422, "validation_error")
+
+
+def test_staff_and_admins_cannot_book_online(client):
+    admin = login(client, "admin@antre.local", "admin-demo-123")
+    status, body = book(client, admin)
+    assert (status, body["code"]) == (403, "forbidden")
