@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright import sync_api
 
 expect = sync_api.expect
@@ -96,6 +97,19 @@ def wait_for_mail(live_server, address: str, pattern: str, timeout: float = 10.0
         time.sleep(0.2)
 
 
+_AXE = Axe()
+
+
+def assert_accessible(page, where: str) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation in what the page shows now."""
+    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]})
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} at "
+                f"{[n['target'] for n in v['nodes']][:3]}"
+                for v in results.response["violations"]]
+    assert not problems, f"accessibility problems on {where}: {problems}"
+
+
 def status(page):
     return page.get_by_test_id("status")
 
@@ -109,10 +123,12 @@ def test_register_book_and_cancel_at_phone_size(page, live_server):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "id"
     expect(page.locator("#h-login")).to_have_text("Masuk")
+    assert_accessible(page, "the login view")
 
     # register
     page.get_by_test_id("to-register").click()
     expect(page.locator("#h-register")).to_be_visible()
+    assert_accessible(page, "the registration form")
     page.get_by_label("Nama lengkap (sesuai KTP)").fill("Siti Rahmawati")
     page.get_by_test_id("reg-email").fill(email)
     page.get_by_label("Nomor HP").fill("0812 3456 7890")
@@ -156,6 +172,7 @@ def test_register_book_and_cancel_at_phone_size(page, live_server):
     expect(slot).to_contain_text("kursi tersisa")
     slot.click()
     expect(slot).to_have_attribute("aria-pressed", "true")
+    assert_accessible(page, "the slot picker")
 
     # the first answer is lost on the way back (the booking was made): the page says so in
     # words, and pressing the button again resends the same Idempotency-Key
@@ -191,6 +208,7 @@ def test_register_book_and_cancel_at_phone_size(page, live_server):
     assert box["width"] >= 150 and box["height"] >= 150, box
     expect(page.locator("#h-booking")).to_have_text("Booking berhasil!")
     page.screenshot(path=SCREENSHOT, full_page=True)
+    assert_accessible(page, "the booking confirmation")
 
     confirmation = wait_for_mail(live_server, email, re.escape(shown))
     emailed = re.search(r"(?:KODE BOOKING|BOOKING CODE):\s*([2-9A-HJ-NP-Z]{8})", confirmation["text"])
@@ -252,3 +270,12 @@ def test_english_switch_and_human_error_messages(page, live_server):
     expect(page.locator("#h-login")).to_be_visible()
     expect(status(page)).to_have_text("Sesi Anda sudah berakhir. Silakan masuk lagi.")
     assert page.evaluate("sessionStorage.getItem('antre.session')") is None
+
+
+def test_the_accessibility_check_can_fail(page, live_server):
+    """Canary: on the app's own origin (same CSP), a field without a label is reported."""
+    page.goto(live_server.url + "/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('afterbegin', "
+                  "'<input type=text>')")
+    with pytest.raises(AssertionError, match="label"):
+        assert_accessible(page, "a page with an unlabelled field")
