@@ -59,10 +59,17 @@ def claim(mail: OutboxMail, now: datetime) -> bool:
         raise
 
 
+# Sent mail holds personal data (and a verification code): DynamoDB's TTL deletes it.
+KEEP_SENT = {"verify": timedelta(days=1)}
+KEEP_SENT_DEFAULT = timedelta(days=30)
+
+
 def mark_sent(mail: OutboxMail, now: datetime, message_id: str) -> None:
+    keep = KEEP_SENT.get(mail.kind, KEEP_SENT_DEFAULT)
     mail.update(actions=[
         OutboxMail.status.set("sent"), OutboxMail.sent_at.set(_iso(now)),
         OutboxMail.ses_message_id.set(message_id), OutboxMail.lease_until.set(0),
+        OutboxMail.expires_at.set(int((now + keep).timestamp())),
         OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove(),
     ])
 

@@ -222,6 +222,9 @@ def test_ses_failure_never_fails_a_booking_and_the_retry_sends_it(client, fixed_
     assert sender.deliver_due(fixed_clock.now()) == {"sent": 1}
     assert [m for m in emulator_mail(email) if booking["code"] in m["text"]]
     assert list(OutboxMail.due.query("DUE")) == []
+    sent = outbox.get(mail[0].mail_id)
+    assert sent.status == "sent"  # and its personal data expires with DynamoDB's TTL:
+    assert sent.expires_at == int((fixed_clock.now() + timedelta(days=30)).timestamp())
 
 
 def test_mail_that_keeps_failing_ends_failed_and_visible(client, fixed_clock):
