@@ -8,10 +8,9 @@ import logging
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pynamodb.exceptions import PynamoDBException
-
 from chalicelib import clock
-from chalicelib.errors import AntreError, BadRequest, Busy, ValidationFailed
+from chalicelib.errors import AntreError, BadRequest, ValidationFailed
+from chalicelib.store.db import overload_error
 from chalicelib.services.auth import Principal, read_token
 
 log = logging.getLogger(__name__)
@@ -40,22 +39,15 @@ def answers(view):
             return view(*args, **kwargs)
         except AntreError as e:
             return error_response(e)
-        except PynamoDBException as e:
-            if e.cause_response_code not in _OVERLOADED:
-                log.exception("DynamoDB error in %s", view.__name__)
-                return _internal_error()
-            log.warning("DynamoDB overloaded in %s: %s", view.__name__, e.cause_response_code)
-            return error_response(Busy(headers={"Retry-After": "1"}))
-        except Exception:
+        except Exception as e:
+            busy = overload_error(e)
+            if busy is not None:
+                log.warning("DynamoDB overloaded in %s: %r", view.__name__, e)
+                return error_response(busy)
             log.exception("unhandled error in %s", view.__name__)
             return _internal_error()
 
     return wrapper
-
-
-# DynamoDB's answers that mean "too much at once, try again": a 503, not a failure of ours
-_OVERLOADED = {"ProvisionedThroughputExceededException", "ThrottlingException",
-               "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"}
 
 
 def _internal_error() -> Response:

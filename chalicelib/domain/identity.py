@@ -120,3 +120,11 @@ def normalize_booking_code(raw: str) -> str | None:
 def new_verification_code() -> str:
     """Six random digits for email verification, zero-padded."""
     return f"{secrets.randbelow(1_000_000):06d}"
+
+
+_ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
+
+
+def is_ulid(value: str) -> bool:
+    """Whether `value` can be one of our ids (ULIDs); anything else is not found by key."""
+    return bool(_ULID.fullmatch(value or ""))

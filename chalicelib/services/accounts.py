@@ -15,6 +15,7 @@ from chalicelib.errors import (
     InvalidCredentials,
     NotFound,
     TooManyAttempts,
+    ValidationFailed,
 )
 from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
@@ -89,7 +90,7 @@ def resend_code(*, email: str, now: datetime) -> None:
     cfg = config.get()
     try:
         email = identity.normalize_email(email)
-    except Exception:
+    except ValidationFailed:
         return
     account = store.get_by_email(email)
     if account is None or account.verified:
@@ -108,7 +109,7 @@ def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
     cfg = config.get()
     try:
         email = identity.normalize_email(email)
-    except Exception as e:
+    except ValidationFailed as e:
         raise InvalidCredentials() from e
     epoch = int(now.timestamp())
     throttle = store.throttle(email)

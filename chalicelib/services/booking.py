@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import random
-import re
 import time
 from datetime import datetime
 
@@ -36,7 +35,6 @@ from chalicelib.store.models import Booking, IdempotencyRecord
 
 log = logging.getLogger(__name__)
 
-_ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")  # booking ids are ULIDs
 ATTEMPTS = 5  # transaction retries on a lost race (version moved, code collision, conflict)
 
 
@@ -143,17 +141,16 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         booking, mail = _with_retries(attempt, {"idempotency": _KeyTaken,
                                                 "guard": AlreadyBooked, "seat": SlotFull})
     except _KeyTaken:  # the same key won a concurrent request: answer with its booking
-        return _replay(principal, idempotency_key, request_hash) or _busy(), False
+        replay = _replay(principal, idempotency_key, request_hash)
+        if replay is None:  # cannot happen: the key is written with its booking
+            raise Busy() from None
+        return replay, False
     deliver_quietly([mail], now)
     return public_view(booking), True
 
 
 class _KeyTaken(Exception):
     pass
-
-
-def _busy():
-    raise Busy()
 
 
 def _with_retries(write, fatal: dict):
@@ -189,7 +186,7 @@ def _new_booking(principal, account, booking_id, mall_id, service, slot: Slot, n
 
 def get_booking(principal: Principal, booking_id: str) -> Booking:
     """The caller's own booking; anyone else's (or none) is NotFound."""
-    booking = store.get(principal.account_id, booking_id) if _ULID.fullmatch(booking_id) else None
+    booking = store.get(principal.account_id, booking_id) if identity.is_ulid(booking_id) else None
     if booking is None:
         raise NotFound("No such booking.")
     return booking

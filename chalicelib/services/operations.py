@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain import identity
 from chalicelib.errors import NotFound
+from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services.auth import Principal, require_role
 from chalicelib.store import outbox
 
@@ -24,11 +26,9 @@ def failed_mail(principal: Principal) -> list[dict]:
 def retry_mail(principal: Principal, mail_id: str, now: datetime) -> dict:
     """Send a failed mail again (after fixing the cause, e.g. a mistyped sender identity)."""
     require_role(principal, "admin")
-    mail = outbox.get(mail_id) if mail_id.isalnum() and len(mail_id) == 26 else None
+    mail = outbox.get(mail_id) if identity.is_ulid(mail_id) else None
     if mail is None or mail.mall_id != principal.mall_id:
         raise NotFound("No such mail.")
     if outbox.requeue(mail, now):
-        from chalicelib.mail.sender import deliver_quietly
-
         deliver_quietly([mail], now)
     return _view(outbox.get(mail_id))

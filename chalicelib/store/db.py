@@ -3,10 +3,22 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.errors import Busy
 from chalicelib.store.models import Item
+
+# DynamoDB's answers that mean "too much at once, try again": a 503, not a failure of ours
+_OVERLOADED = {"ProvisionedThroughputExceededException", "ThrottlingException",
+               "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"}
+
+
+def overload_error(error: Exception) -> Busy | None:
+    """The domain error for a DynamoDB call refused because of load; None for anything else."""
+    if isinstance(error, PynamoDBException) and error.cause_response_code in _OVERLOADED:
+        return Busy(headers={"Retry-After": "1"})
+    return None
 
 
 def transaction() -> TransactWrite:

@@ -30,8 +30,7 @@ DEFAULTS = {
 def main() -> int:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
-    # `kill` stops us as cleanly as Ctrl-C does
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops us as cleanly as Ctrl-C does
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = int(os.environ.get("PORT", "8000"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "5000"))
@@ -83,6 +82,10 @@ Press Ctrl-C to stop.
         if emulator is not None:
             emulator.stop()
         print("Stopped.", flush=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _in_use(port: int) -> bool:
