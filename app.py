@@ -2,16 +2,20 @@
 from chalice import Rate
 
 from chalicelib import clock, config
-from chalicelib.api import accounts, admin, citizen, http, public, web
+from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public, staff, web
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
+from chalicelib.services import queue
 
 app = Antre(app_name="antre")
 app.register_middleware(http.normalise_errors, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(accounts.bp)
 app.register_blueprint(citizen.bp)
+app.register_blueprint(kiosk.bp)
+app.register_blueprint(floor.bp)
+app.register_blueprint(staff.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(web.bp)
 app.register_blueprint(openapi.bp)
@@ -25,3 +29,9 @@ if config.get().is_local:
 def retry_mail(event):
     """Re-send outbox mail that failed or was never attempted."""
     return sender.deliver_due(clock.now())
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_floor(event):
+    """Mark no-shows: bookings never checked in, tickets called and never started."""
+    return queue.sweep(clock.now())

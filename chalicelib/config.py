@@ -42,6 +42,9 @@ class Config:
     password_time_cost: int
     password_memory_kib: int
     public_base_url: str
+    walkin_qr_seconds: int  # how long the hall's walk-in QR stays valid
+    demo_now: str | None  # local stage only: the clock starts here (DEMO_NOW)
+    demo_anchor: float | None  # the real instant (epoch) DEMO_NOW corresponds to
 
     env: dict = field(repr=False, compare=False, default_factory=dict)
 
@@ -88,6 +91,11 @@ def from_env(env: dict | None = None) -> Config:
         password_time_cost=int(env.get("ANTRE_PASSWORD_TIME_COST", "3")),
         password_memory_kib=int(env.get("ANTRE_PASSWORD_MEMORY_KIB", "65536")),
         public_base_url=env.get("ANTRE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        walkin_qr_seconds=int(env.get("ANTRE_WALKIN_QR_SECONDS", "180")),
+        # Every stage but the local one ignores DEMO_NOW: a deployed clock is the real one.
+        demo_now=(env.get("DEMO_NOW") or None) if stage == "local" else None,
+        demo_anchor=float(env["ANTRE_DEMO_ANCHOR"])
+        if stage == "local" and env.get("ANTRE_DEMO_ANCHOR") else None,
     )
 
 

@@ -1,4 +1,11 @@
-"""Domain errors with stable codes; `api.http` maps them to HTTP status and `{code, message}`."""
+"""Domain errors with stable codes; `api.http` maps them to HTTP status and `{code, message}`.
+
+An error carries a message key of `chalicelib.i18n` and its parameters, never a sentence:
+the message is written in the language of the request when it is answered.
+"""
+from __future__ import annotations
+
+from chalicelib import i18n
 
 
 class AntreError(Exception):
@@ -6,89 +13,150 @@ class AntreError(Exception):
 
     code = "error"
     status = 400
-    message = "The request could not be completed."
 
-    def __init__(self, message=None, *, code=None, status=None, headers=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
+    def __init__(self, key: str | None = None, *, code=None, http_status=None, headers=None,
+                 **params):
         if code:
             self.code = code
-        if status:
-            self.status = status
+        if http_status:
+            self.status = http_status
+        self.key = key or f"error.{self.code}"
+        if self.key not in i18n.MESSAGES:
+            raise KeyError(f"no message {self.key!r} in the catalog")
+        self.params = params
         self.headers = headers or {}
+        super().__init__(self.key)
+
+    def text(self, lang: str = i18n.DEFAULT) -> str:
+        return i18n.text(self.key, lang, **self.params)
+
+    @property
+    def message(self) -> str:
+        """The English text (logs, documentation examples)."""
+        return self.text("en")
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class BadRequest(AntreError):
-    code, status, message = "bad_request", 400, "The request is malformed."
+    code, status = "bad_request", 400
 
 
 class ValidationFailed(AntreError):
-    code, status, message = "validation_error", 422, "Some fields are invalid."
+    """422 naming the field: `ValidationFailed.field("nik", "validation.nik_digits")`."""
+
+    code, status = "validation_error", 422
+
+    @classmethod
+    def field(cls, name: str, problem: str, **params) -> "ValidationFailed":
+        return cls("field.problem", field=name, problem=i18n.Text(problem, **params))
 
 
 class Unauthorized(AntreError):
-    code, status, message = "unauthorized", 401, "Log in first."
+    code, status = "unauthorized", 401
 
 
 class Forbidden(AntreError):
-    code, status, message = "forbidden", 403, "You may not do this."
+    code, status = "forbidden", 403
 
 
 class NotFound(AntreError):
-    code, status, message = "not_found", 404, "Not found."
+    code, status = "not_found", 404
 
 
 class EmailTaken(AntreError):
-    code, status, message = "email_taken", 409, "This email address already has an account."
+    code, status = "email_taken", 409
 
 
 class NikTaken(AntreError):
-    code, status, message = "nik_taken", 409, "This NIK already has an account."
+    code, status = "nik_taken", 409
 
 
 class InvalidCode(AntreError):
-    code, status, message = "invalid_code", 400, "The verification code is wrong or has expired."
+    code, status = "invalid_code", 400
 
 
 class InvalidCredentials(AntreError):
-    code, status, message = "invalid_credentials", 401, "Email or password is wrong."
+    code, status = "invalid_credentials", 401
 
 
 class EmailNotVerified(AntreError):
-    code, status, message = "email_not_verified", 403, "Verify your email address first."
+    code, status = "email_not_verified", 403
 
 
 class TooManyAttempts(AntreError):
-    code, status, message = "too_many_attempts", 429, "Too many attempts; wait a moment and try again."
+    code, status = "too_many_attempts", 429
 
 
 class SlotFull(AntreError):
-    code, status, message = "slot_full", 409, "This time slot is full."
+    code, status = "slot_full", 409
 
 
 class AlreadyBooked(AntreError):
-    code, status, message = (
-        "already_booked", 409, "You already have a booking for this service on this date.")
+    code, status = "already_booked", 409
 
 
 class SlotUnavailable(AntreError):
-    code, status, message = "slot_unavailable", 422, "This time slot cannot be booked."
+    code, status = "slot_unavailable", 422
 
 
 class BookingLimitReached(AntreError):
-    code, status, message = (
-        "booking_limit_reached", 409, "You have reached the maximum number of active bookings.")
+    code, status = "booking_limit_reached", 409
 
 
 class BookingNotChangeable(AntreError):
-    code, status, message = (
-        "booking_not_changeable", 409, "This booking can no longer be changed.")
+    code, status = "booking_not_changeable", 409
 
 
 class IdempotencyKeyReused(AntreError):
-    code, status, message = (
-        "idempotency_key_reused", 422, "This Idempotency-Key was used for a different request.")
+    code, status = "idempotency_key_reused", 422
 
 
 class Busy(AntreError):
-    code, status, message = "busy", 503, "The service is busy; please try again."
+    code, status = "busy", 503
+
+
+# --- the mall floor ------------------------------------------------------------------------
+
+
+class UnknownCode(AntreError):
+    code, status = "unknown_code", 404
+
+
+class NotToday(AntreError):
+    """The booking is for another day, or already used, or cancelled (API contract)."""
+
+    code, status = "not_today", 409
+
+
+class TooEarly(AntreError):
+    code, status = "too_early", 409
+
+
+class TooLate(AntreError):
+    code, status = "too_late", 409
+
+
+class WalkinQuotaFull(AntreError):
+    code, status = "walkin_quota_full", 409
+
+
+class WalkinUnavailable(AntreError):
+    code, status = "walkin_unavailable", 422
+
+
+class ServiceClosed(AntreError):
+    code, status = "service_closed", 409
+
+
+class TicketNotChangeable(AntreError):
+    code, status = "ticket_not_changeable", 409
+
+
+class CounterBusy(AntreError):
+    code, status = "counter_busy", 409
+
+
+class QrExpired(AntreError):
+    code, status = "qr_expired", 403

@@ -38,10 +38,12 @@ from chalice.test import Client  # noqa: E402
 from app import app  # noqa: E402
 from chalicelib import clock  # noqa: E402
 from chalicelib.store import catalog as catalog_store  # noqa: E402
+from chalicelib.store import kiosks as kiosk_store  # noqa: E402
 from chalicelib.store.models import Item  # noqa: E402
 from infra.local.bootstrap import prepare  # noqa: E402
 
 ADMIN = {"DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
+         "DEMO_STAFF_EMAIL": "staff@antre.local", "DEMO_STAFF_PASSWORD": "staff-demo-123",
          "DEMO_KIOSK_KEY": "kiosk-demo-key"}
 # Monday 7 December 2026, 07:00 WIB: an ordinary working day, no holiday near.
 MONDAY_7AM_WIB = datetime(2026, 12, 7, 0, 0, tzinfo=timezone.utc)
@@ -67,6 +69,7 @@ def fresh_table():
     if Item.exists():
         Item.delete_table()
     catalog_store.cache.clear()
+    kiosk_store.forget_cached()
     urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/mail",
                                                   method="DELETE")).read()
     urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count=0").read()

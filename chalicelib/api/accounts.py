@@ -4,6 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import Field
 
+from chalicelib import errors as E
+from chalicelib.api import schemas as S
+from chalicelib.api.docs import Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
 from chalicelib.services import accounts
 
@@ -32,34 +35,46 @@ class Credentials(Body):
     password: str = Field(max_length=128)
 
 
-@route(bp, "/v1/accounts", methods=["POST"])
+@route(bp, "/v1/accounts", methods=["POST"], doc=Op(
+    "register", "Register a citizen; a 6-digit verification code is emailed", "accounts",
+    (Answer(201, "Created, not yet verified", S.AccountCreated),),
+    (E.EmailTaken, E.NikTaken), body=Registration))
 def register():
     body = parse(bp.current_request, Registration)
     account_id = accounts.register(**body.model_dump(), now=now())
     return created({"account_id": account_id})
 
 
-@route(bp, "/v1/accounts/verify", methods=["POST"])
+@route(bp, "/v1/accounts/verify", methods=["POST"], doc=Op(
+    "verify", "Verify the email address with the emailed code", "accounts",
+    (Answer(200, "Verified (also when it already was)", S.Verified),),
+    (E.InvalidCode,), body=Verification))
 def verify():
     body = parse(bp.current_request, Verification)
     accounts.verify(email=body.email, code=body.code, now=now())
     return {"verified": True}
 
 
-@route(bp, "/v1/accounts/verify/resend", methods=["POST"])
+@route(bp, "/v1/accounts/verify/resend", methods=["POST"], doc=Op(
+    "resend_code", "Email a new verification code (at most one a minute)", "accounts",
+    (Answer(202, "Accepted", S.CodeSent),), body=EmailOnly))
 def resend_code():
     body = parse(bp.current_request, EmailOnly)
     accounts.resend_code(email=body.email, now=now())
     return Response({"sent": True}, status_code=202)
 
 
-@route(bp, "/v1/sessions", methods=["POST"])
+@route(bp, "/v1/sessions", methods=["POST"], doc=Op(
+    "login", "Log in", "accounts", (Answer(200, "A session token", S.Token),),
+    (E.InvalidCredentials, E.EmailNotVerified, E.TooManyAttempts), body=Credentials))
 def login():
     body = parse(bp.current_request, Credentials)
     token, expires = accounts.login(email=body.email, password=body.password, now=now())
     return {"token": token, "expires_at": expires.isoformat(timespec="seconds")}
 
 
-@route(bp, "/v1/me")
+@route(bp, "/v1/me", doc=Op(
+    "me", "The logged-in account", "accounts", (Answer(200, "The account", S.Me),),
+    (E.NotFound,), auth="bearer"))
 def me():
     return accounts.me(principal(bp.current_request))

@@ -4,6 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import Field
 
+from chalicelib import errors as E
+from chalicelib.api import schemas as S
+from chalicelib.api.docs import IDEMPOTENCY_KEY, Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
 from chalicelib.errors import ValidationFailed
 from chalicelib.mail.qr import qr_svg
@@ -29,11 +32,17 @@ class NewSlot(Body):
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("idempotency-key")
     if key is not None and not (1 <= len(key) <= 128 and key.isprintable()):
-        raise ValidationFailed("Idempotency-Key: 1 to 128 printable characters")
+        raise ValidationFailed.field("Idempotency-Key", "validation.idempotency_key")
     return key
 
 
-@route(bp, "/v1/bookings", methods=["POST"])
+@route(bp, "/v1/bookings", methods=["POST"], doc=Op(
+    "book", "Book a slot", "bookings",
+    (Answer(201, "Booked; the confirmation is emailed", S.Booking),
+     Answer(200, "The booking made earlier with the same Idempotency-Key", S.Booking)),
+    (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
+     E.SlotUnavailable, E.IdempotencyKeyReused, E.Busy),
+    body=NewBooking, auth="bearer", parameters=(IDEMPOTENCY_KEY,)))
 def book():
     request = bp.current_request
     who = principal(request)
@@ -43,29 +52,43 @@ def book():
     return created(result) if fresh else result
 
 
-@route(bp, "/v1/bookings")
+@route(bp, "/v1/bookings", doc=Op(
+    "my_bookings", "The caller's bookings, newest first", "bookings",
+    (Answer(200, "The bookings", [S.Booking]),), auth="bearer"))
 def my_bookings():
     return booking.list_bookings(principal(bp.current_request))
 
 
-@route(bp, "/v1/bookings/{booking_id}")
+@route(bp, "/v1/bookings/{booking_id}", doc=Op(
+    "one_booking", "One booking", "bookings", (Answer(200, "The booking", S.Booking),),
+    (E.NotFound,), auth="bearer"))
 def one_booking(booking_id):
     return booking.public_view(booking.get_booking(principal(bp.current_request), booking_id))
 
 
-@route(bp, "/v1/bookings/{booking_id}/qr.svg")
+@route(bp, "/v1/bookings/{booking_id}/qr.svg", doc=Op(
+    "booking_qr", "The booking code as a QR image", "bookings",
+    (Answer(200, "The QR code", {"type": "string"}, media="image/svg+xml"),),
+    (E.NotFound,), auth="bearer"))
 def booking_qr(booking_id):
     found = booking.get_booking(principal(bp.current_request), booking_id)
     return Response(qr_svg(found.code), headers={"Content-Type": "image/svg+xml",
                                                  "Cache-Control": "private, max-age=3600"})
 
 
-@route(bp, "/v1/bookings/{booking_id}/cancel", methods=["POST"])
+@route(bp, "/v1/bookings/{booking_id}/cancel", methods=["POST"], doc=Op(
+    "cancel", "Cancel a booking; its seat is free again at once", "bookings",
+    (Answer(200, "The booking, now `cancelled`", S.Booking),),
+    (E.NotFound, E.BookingNotChangeable, E.Busy), auth="bearer"))
 def cancel(booking_id):
     return booking.cancel(principal(bp.current_request), booking_id, now())
 
 
-@route(bp, "/v1/bookings/{booking_id}/reschedule", methods=["POST"])
+@route(bp, "/v1/bookings/{booking_id}/reschedule", methods=["POST"], doc=Op(
+    "reschedule", "Move a booking to another slot, keeping its code", "bookings",
+    (Answer(200, "The booking with its new slot", S.Booking),),
+    (E.NotFound, E.BookingNotChangeable, E.SlotFull, E.AlreadyBooked, E.SlotUnavailable,
+     E.Busy), body=NewSlot, auth="bearer"))
 def reschedule(booking_id):
     request = bp.current_request
     who = principal(request)

@@ -8,7 +8,9 @@ import logging
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from chalicelib import clock
+from chalicelib import clock, i18n
+from chalicelib.api import docs
+from chalicelib.api.docs import Op
 from chalicelib.errors import AntreError, BadRequest, ValidationFailed
 from chalicelib.store.db import overload_error
 from chalicelib.services.auth import Principal, read_token
@@ -24,45 +26,51 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
-def error_response(error: AntreError) -> Response:
-    return Response({"code": error.code, "message": error.message},
-                    status_code=error.status, headers=error.headers)
+def language(request) -> str:
+    """The request's language: `Accept-Language` negotiated to id (default) or en."""
+    headers = getattr(request, "headers", None) or {}
+    return i18n.negotiate(headers.get("accept-language"))
 
 
-def answers(view):
-    """Decorate a view: domain errors become their status and `{code, message}` body; any
-    other exception is logged and answered as a plain 500 without internals."""
+def error_response(error: AntreError, lang: str = i18n.DEFAULT) -> Response:
+    return Response({"code": error.code, "message": error.text(lang)},
+                    status_code=error.status, headers={**error.headers, "Vary": "Accept-Language"})
+
+
+def answers(view, request_of=lambda: None):
+    """Decorate a view: domain errors become their status and `{code, message}` body in the
+    request's language; any other exception is logged and answered as a plain 500 without
+    internals. `request_of` gives the current request (for its Accept-Language)."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except AntreError as e:
-            return error_response(e)
+            return error_response(e, language(request_of()))
         except Exception as e:
             busy = overload_error(e)
             if busy is not None:
                 log.warning("DynamoDB overloaded in %s: %r", view.__name__, e)
-                return error_response(busy)
+                return error_response(busy, language(request_of()))
             log.exception("unhandled error in %s", view.__name__)
-            return _internal_error()
+            return error_response(AntreError(code="internal_error", http_status=500),
+                                  language(request_of()))
 
     return wrapper
 
 
-def _internal_error() -> Response:
-    return Response({"code": "internal_error",
-                     "message": "Something went wrong on our side; please try again."},
-                    status_code=500)
-
-
-def route(bp, path: str, **kwargs):
-    """`bp.route` with the error mapping above; JSON routes accept any JSON content type."""
+def route(bp, path: str, *, doc: Op | None = None, **kwargs):
+    """`bp.route` with the error mapping above and the route's documentation (`doc`, for
+    the OpenAPI document; only the pages go without). JSON routes accept any JSON content
+    type."""
     if kwargs.get("methods", ["GET"]) != ["GET"]:
         kwargs.setdefault("content_types", JSON_TYPES)
+    if doc is not None:
+        docs.register(kwargs.get("methods", ["GET"]), path, doc)
 
     def register(view):
-        return bp.route(path, **kwargs)(answers(view))
+        return bp.route(path, **kwargs)(answers(view, lambda: bp.current_request))
 
     return register
 
@@ -73,21 +81,28 @@ def parse(request, model: type[BaseModel]) -> BaseModel:
     try:
         data = json.loads(raw) if raw.strip() else {}
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise BadRequest("The body is not valid JSON.") from e
+        raise BadRequest("body.not_json") from e
     if not isinstance(data, dict):
-        raise BadRequest("The body must be a JSON object.")
+        raise BadRequest("body.not_object")
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise ValidationFailed(_describe(e)) from e
+        raise _described(e) from e
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for err in error.errors()[:5]:
-        where = ".".join(str(p) for p in err["loc"]) or "body"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
+_PYDANTIC_PROBLEMS = {"missing", "extra_forbidden", "string_type", "bool_type", "int_type",
+                      "list_type", "string_too_short", "string_too_long",
+                      "string_pattern_mismatch"}
+
+
+def _described(error: ValidationError) -> ValidationFailed:
+    """The first invalid field, named, with pydantic's problem in our own catalog's words."""
+    err = error.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "body"
+    kind = err["type"] if err["type"] in _PYDANTIC_PROBLEMS else "invalid"
+    params = {k: v for k, v in (err.get("ctx") or {}).items()
+              if k in ("min_length", "max_length")}
+    return ValidationFailed.field(where, f"validation.{kind}", **params)
 
 
 def principal(request) -> Principal:
@@ -117,5 +132,6 @@ def normalise_errors(event, get_response):
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = _CHALICE_CODES.get(response.status_code, "error")
-        response.body = {"code": code, "message": str(body.get("Message", ""))}
+        lang = i18n.negotiate((event.headers or {}).get("accept-language"))
+        response.body = {"code": code, "message": i18n.text(f"error.{code}", lang)}
     return response

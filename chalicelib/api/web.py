@@ -29,7 +29,7 @@ SECURITY_HEADERS = {
 def _file(name: str, cache: str) -> Response:
     path = (WEB / name).resolve()
     if path.parent != WEB or path.suffix not in TYPES or not path.is_file():
-        raise NotFound("No such file.")
+        raise NotFound("file.not_found")
     return Response(path.read_text(encoding="utf-8"),
                     headers={"Content-Type": TYPES[path.suffix], "Cache-Control": cache,
                              **SECURITY_HEADERS})

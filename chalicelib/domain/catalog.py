@@ -42,6 +42,11 @@ class Mall:
     max_days_ahead: int = 30  # the last bookable date is today + this many days
     closed_on_holidays: bool = True  # Indonesian national holidays (`holidays` package)
     closures: frozenset[date] = frozenset()  # extra closed dates set by the manager
+    # the mall floor
+    checkin_early_minutes: int = 120  # a booking checks in from this long before its slot...
+    checkin_late_minutes: int = 30  # ...until this long after the slot's start
+    recalls_before_no_show: int = 2  # a called ticket is recalled this often before no-show
+    no_show_after_minutes: int = 5  # after the last recall, the sweep marks it a no-show
 
     @property
     def tz(self) -> ZoneInfo:
@@ -53,6 +58,7 @@ class Agency:
     agency_id: str
     mall_id: str
     name: str
+    letter: str = "A"  # ticket numbers of the agency's services: "B-017"
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,17 @@ class Service:
     slot_minutes: int = 30
     capacity: int = 4  # bookable seats per slot
     online: bool = True  # False: walk-in only, never bookable online
+    walkin_quota: int = 0  # walk-in tickets a day, apart from the online seats; 0: none
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A loket: one desk, serving one or more services (possibly of several agencies)."""
+
+    counter_id: str
+    mall_id: str
+    name: str
+    service_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,12 @@ def normalize_phone(raw: str) -> str:
     Accepts 0812…, 62812…, +62 812…, 812… with spaces, dashes, dots or parentheses.
     """
     if not isinstance(raw, str):
-        raise ValidationFailed("phone: a phone number is required")
+        raise ValidationFailed.field("phone", "validation.phone_required")
     number = _PHONE_JUNK.sub("", raw)
     if number.startswith("+62"):
         rest = number[3:]
     elif number.startswith("+"):
-        raise ValidationFailed("phone: only Indonesian numbers (+62) are accepted")
+        raise ValidationFailed.field("phone", "validation.phone_foreign")
     elif number.startswith("62"):
         rest = number[2:]
     elif number.startswith("0"):
@@ -42,7 +42,7 @@ def normalize_phone(raw: str) -> str:
     else:
         rest = number
     if not _DIGITS.fullmatch(rest) or not 8 <= len(rest) <= 12 or rest[0] == "0":
-        raise ValidationFailed("phone: not a valid Indonesian phone number, e.g. 0812-3456-7890")
+        raise ValidationFailed.field("phone", "validation.phone_invalid")
     return "+62" + rest
 
 
@@ -52,21 +52,21 @@ def validate_nik(raw: str) -> str:
     Layout: province(2) regency(2) district(2) birth DDMMYY(6, women day+40) sequence(4).
     """
     if not isinstance(raw, str):
-        raise ValidationFailed("nik: a NIK is required")
+        raise ValidationFailed.field("nik", "validation.nik_required")
     nik = re.sub(r"\s", "", raw)
     if len(nik) != 16 or not _DIGITS.fullmatch(nik):
-        raise ValidationFailed("nik: must be exactly 16 digits")
+        raise ValidationFailed.field("nik", "validation.nik_digits")
     if int(nik[:2]) not in NIK_PROVINCE_CODES:
-        raise ValidationFailed("nik: the first two digits are not an Indonesian province code")
+        raise ValidationFailed.field("nik", "validation.nik_province")
     day, month = int(nik[6:8]), int(nik[8:10])
     if day > 40:
         day -= 40
     try:
         date(2000, month, day)  # a leap year, so 29 February is allowed whatever the YY
     except ValueError:
-        raise ValidationFailed("nik: digits 7-12 are not a valid birth date (DDMMYY)") from None
+        raise ValidationFailed.field("nik", "validation.nik_birth") from None
     if nik[12:] == "0000":
-        raise ValidationFailed("nik: the last four digits cannot be 0000")
+        raise ValidationFailed.field("nik", "validation.nik_sequence")
     return nik
 
 
@@ -88,17 +88,17 @@ def nik_last4(nik: str) -> str:
 def normalize_email(raw: str) -> str:
     """Trimmed, lowercased address with a light sanity check; the verification email is the real test."""
     if not isinstance(raw, str):
-        raise ValidationFailed("email: an email address is required")
+        raise ValidationFailed.field("email", "validation.email_required")
     email = raw.strip().lower()
     if not email or len(email) > 254:
-        raise ValidationFailed("email: must be 1 to 254 characters")
+        raise ValidationFailed.field("email", "validation.email_length")
     if re.search(r"\s", email):
-        raise ValidationFailed("email: must not contain spaces")
+        raise ValidationFailed.field("email", "validation.email_spaces")
     local, at, domain = email.partition("@")
     if not at or "@" in domain or not local:
-        raise ValidationFailed("email: must look like name@example.com")
+        raise ValidationFailed.field("email", "validation.email_shape")
     if "." not in domain or domain.startswith(".") or domain.endswith("."):
-        raise ValidationFailed("email: the domain after @ must look like example.com")
+        raise ValidationFailed.field("email", "validation.email_domain")
     return email
 
 

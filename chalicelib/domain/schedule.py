@@ -10,18 +10,30 @@ import holidays
 
 from chalicelib.domain.catalog import Mall, Service, Slot
 from chalicelib.errors import SlotUnavailable, ValidationFailed
+from chalicelib.i18n import ByLanguage, Text
 
 # ASCII digits only: `\d` would also accept e.g. Arabic-Indic digits.
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HHMM_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 
 
-@lru_cache(maxsize=32)
-def _holidays_of(year: int) -> MappingProxyType:
-    # English names so reasons are stable whatever the host locale; "public" category only,
-    # i.e. no cuti bersama (joint leave days): managers add those as closures.
-    found = holidays.country_holidays("ID", years=year, language="en_US")
+@lru_cache(maxsize=64)
+def _holidays_of(year: int, language: str = "en_US") -> MappingProxyType:
+    # Names in a fixed language so reasons are stable whatever the host locale; "public"
+    # category only, i.e. no cuti bersama (joint leave days): managers add those as closures.
+    found = holidays.country_holidays("ID", years=year, language=language)
     return MappingProxyType(dict(sorted(found.items())))
+
+
+def closed_text(mall: Mall, day: date) -> Text | None:
+    """Why the mall is closed on `day`, as a message in the reader's language; None if open."""
+    reason = closed_reason(mall, day)
+    if reason is None:
+        return None
+    if reason.startswith("holiday"):
+        return Text("closed.holiday", name=ByLanguage(
+            id=_holidays_of(day.year, "id").get(day, ""), en=_holidays_of(day.year).get(day, "")))
+    return Text(f"closed.{reason}")
 
 
 def national_holidays(year: int) -> dict[date, str]:
@@ -114,29 +126,23 @@ def find_bookable_slot(mall: Mall, service: Service, day: date, start_hhmm: str,
     _require_aware(now)
     start_hhmm = parse_hhmm(start_hhmm)
     if not service.online:
-        raise SlotUnavailable(
-            f"{service.name} cannot be booked online; take a ticket at the mall's kiosk.")
-    reason = closed_reason(mall, day)
+        raise SlotUnavailable("slot.not_online", service=service.name)
+    reason = closed_text(mall, day)
     if reason is not None:
-        raise SlotUnavailable(f"The mall is closed on {day.isoformat()} ({reason}).")
+        raise SlotUnavailable("slot.closed", date=day, reason=reason)
     today = local_today(mall, now)
     if day < today:
-        raise SlotUnavailable(f"{day.isoformat()} is in the past.")
+        raise SlotUnavailable("slot.past", date=day)
     last = today + timedelta(days=mall.max_days_ahead)
     if day > last:
-        raise SlotUnavailable(
-            f"Bookings open at most {mall.max_days_ahead} days ahead; "
-            f"the last bookable date is {last.isoformat()}.")
+        raise SlotUnavailable("slot.too_far", days=mall.max_days_ahead, last=last)
     slot = next((s for s in day_slots(mall, service, day) if s.start_hhmm == start_hhmm), None)
     if slot is None:
-        raise SlotUnavailable(
-            f"{start_hhmm} is not a slot start time for {service.name} on {day.isoformat()}.")
+        raise SlotUnavailable("slot.not_a_start", start=start_hhmm, service=service.name, date=day)
     if slot.start <= now:
-        raise SlotUnavailable(f"The {start_hhmm} slot on {day.isoformat()} has already started.")
+        raise SlotUnavailable("slot.started", start=start_hhmm, date=day)
     if slot.start < now + timedelta(minutes=mall.min_lead_minutes):
-        raise SlotUnavailable(
-            f"The {start_hhmm} slot starts too soon; book at least "
-            f"{mall.min_lead_minutes} minutes ahead.")
+        raise SlotUnavailable("slot.too_soon", start=start_hhmm, minutes=mall.min_lead_minutes)
     return slot
 
 
@@ -149,15 +155,15 @@ def _shown(value) -> str:
 def parse_date(s: str, field: str = "date") -> date:
     """Strict "YYYY-MM-DD" (zero-padded, real calendar date) or ValidationFailed."""
     if not isinstance(s, str) or not _DATE_RE.fullmatch(s):
-        raise ValidationFailed(f"{field}: expected a date as YYYY-MM-DD, got {_shown(s)}")
+        raise ValidationFailed.field(field, "validation.date_format", got=_shown(s))
     try:
         return date.fromisoformat(s)
     except ValueError:
-        raise ValidationFailed(f"{field}: {s} is not a real calendar date") from None
+        raise ValidationFailed.field(field, "validation.date_unreal", value=s) from None
 
 
 def parse_hhmm(s: str, field: str = "start") -> str:
     """Strict 24-hour "HH:MM" (zero-padded, 00:00-23:59) or ValidationFailed; returns "HH:MM"."""
     if not isinstance(s, str) or not _HHMM_RE.fullmatch(s):
-        raise ValidationFailed(f"{field}: expected a time as HH:MM (24-hour), got {_shown(s)}")
+        raise ValidationFailed.field(field, "validation.time_format", got=_shown(s))
     return s

@@ -75,9 +75,9 @@ def verify(*, email: str, code: str, now: datetime) -> None:
     if account.verified:
         return
     if int(account.verify_attempts) >= cfg.verify_max_attempts:
-        raise InvalidCode("Too many wrong codes; ask for a new code.")
+        raise InvalidCode("code.too_many_wrong")
     if not account.verify_expires_at or account.verify_expires_at < now.timestamp():
-        raise InvalidCode("The code has expired; ask for a new code.")
+        raise InvalidCode("code.expired")
     given = _code_hash(account.account_id, code.strip())
     if not hmac.compare_digest(given, account.verify_code_hash or ""):
         store.spend_attempt(account, cfg.verify_max_attempts)
@@ -115,7 +115,7 @@ def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
     throttle = store.throttle(email)
     if throttle.locked_until and throttle.locked_until > epoch:
         wait = int(throttle.locked_until - epoch)
-        raise TooManyAttempts(f"Too many failed logins; try again in {wait} seconds.",
+        raise TooManyAttempts("login.locked", seconds=wait,
                               headers={"Retry-After": str(wait)})
     account = store.get_by_email(email)
     if not check_password(account.password_hash if account else None, password):

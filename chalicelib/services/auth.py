@@ -67,11 +67,11 @@ def read_token(authorization: str | None, now: datetime) -> Principal:
                             options={"require": ["sub", "exp", "role"], "verify_exp": False,
                                      "verify_iat": False})
     except jwt.PyJWTError as e:
-        raise Unauthorized("The session token is not valid.") from e
+        raise Unauthorized("token.invalid") from e
     if claims["role"] not in ROLES or not isinstance(claims["exp"], int):
-        raise Unauthorized("The session token is not valid.")
+        raise Unauthorized("token.invalid")
     if claims["exp"] <= now.timestamp():
-        raise Unauthorized("Your session has expired; log in again.")
+        raise Unauthorized("token.expired")
     return Principal(claims["sub"], claims["role"], claims.get("mall_id"))
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from ulid import ULID
 
 from chalicelib import config
+from chalicelib.i18n import Text
 from chalicelib.domain import identity, schedule
 from chalicelib.domain.catalog import Service, Slot
 from chalicelib.errors import (
@@ -23,9 +24,10 @@ from chalicelib.errors import (
     NotFound,
     SlotFull,
     Unauthorized,
+    ValidationFailed,
 )
 from chalicelib.mail.sender import deliver_quietly
-from chalicelib.services.auth import Principal
+from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as store
@@ -95,7 +97,6 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
 
     `enforce_capacity=False` exists only for the race test's canary.
     """
-    cfg = config.get()
     request_hash = _request_hash(mall_id, service_id, date, start)
     if idempotency_key:
         replay = _replay(principal, idempotency_key, request_hash)
@@ -108,38 +109,25 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
     if account is None or not account.verified:
         raise Unauthorized()
     if principal.role != "citizen" or not account.nik_hash:
-        raise Forbidden("Only citizen accounts can book; staff book at the kiosk.")
-    booking_id = str(ULID())
-    now_epoch = int(now.timestamp())
+        raise Forbidden("booking.citizens_only")
 
-    def attempt():
-        state = store.citizen_state(account.nik_hash)
-        if state is None:  # written with the account; cannot be missing
-            raise Busy()
-        active = {bid: int(end) for bid, end in (state.active.as_dict() or {}).items()
-                  if int(end) > now_epoch}
-        if len(active) >= cfg.max_active_bookings:
-            raise BookingLimitReached(
-                f"You already have {len(active)} active bookings; the limit is "
-                f"{cfg.max_active_bookings}. Cancel one or wait until it has passed.")
-        booking = _new_booking(principal, account, booking_id, mall_id, service, slot, now)
-        active[booking_id] = int(booking.end_at)
-        mail = outbox.new_mail("booking_confirmed", account.email,
+    def mail_for(booking):
+        return outbox.new_mail("booking_confirmed", account.email,
                                _mail_context(account, public_view(booking), mall, service),
-                               ref=booking_id, now=now, mall_id=mall.mall_id)
-        idem = None
-        if idempotency_key:
-            idem = IdempotencyRecord(pk=f"IDEMP#{principal.account_id}#{idempotency_key}",
-                                     sk="IDEMP", booking_id=booking_id,
-                                     request_hash=request_hash,
-                                     expires_at=now_epoch + store.IDEMPOTENCY_TTL_SECONDS)
-        store.book_if_free(booking, service.capacity, state, active, mail, idem,
-                           enforce_capacity=enforce_capacity)
-        return booking, mail
+                               ref=booking.booking_id, now=now, mall_id=mall.mall_id)
+
+    def idempotency_for(booking):
+        if not idempotency_key:
+            return None
+        return IdempotencyRecord(
+            pk=f"IDEMP#{principal.account_id}#{idempotency_key}", sk="IDEMP",
+            booking_id=booking.booking_id, request_hash=request_hash,
+            expires_at=int(now.timestamp()) + store.IDEMPOTENCY_TTL_SECONDS)
 
     try:
-        booking, mail = _with_retries(attempt, {"idempotency": _KeyTaken,
-                                                "guard": AlreadyBooked, "seat": SlotFull})
+        booking, mail = _place(principal.account_id, account.nik_hash, mall, service, slot, now,
+                               mail_for=mail_for, idempotency_for=idempotency_for,
+                               enforce_capacity=enforce_capacity)
     except _KeyTaken:  # the same key won a concurrent request: answer with its booking
         replay = _replay(principal, idempotency_key, request_hash)
         if replay is None:  # cannot happen: the key is written with its booking
@@ -147,6 +135,69 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         return replay, False
     deliver_quietly([mail], now)
     return public_view(booking), True
+
+
+def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now: datetime, *,
+           mail_for=None, idempotency_for=None, new_citizen: bool = False,
+           enforce_capacity: bool = True, **holder) -> tuple[Booking, object]:
+    """The booking transaction with its retries, for a citizen's own booking and for one
+    staff make for a citizen. Returns (booking, its confirmation mail or None).
+
+    `new_citizen`: the NIK may have no state yet (no account); it is then created with the
+    booking. The citizen's active-booking limit holds either way: it is kept per NIK.
+    """
+    limit = config.get().max_active_bookings
+    booking_id = str(ULID())
+    now_epoch = int(now.timestamp())
+
+    def attempt():
+        state = store.citizen_state(nik_hash)
+        if state is None and not new_citizen:  # written with the account; cannot be missing
+            raise Busy()
+        active = {bid: int(end) for bid, end in
+                  ((state.active.as_dict() or {}) if state else {}).items() if int(end) > now_epoch}
+        if len(active) >= limit:
+            raise BookingLimitReached("booking.limit", count=len(active), limit=limit)
+        booking = _new_booking(owner_id, nik_hash, booking_id, mall, service, slot, now, **holder)
+        active[booking_id] = int(booking.end_at)
+        mail = mail_for(booking) if mail_for else None
+        idem = idempotency_for(booking) if idempotency_for else None
+        store.book_if_free(booking, service.capacity, state, active, mail, idem,
+                           enforce_capacity=enforce_capacity)
+        return booking, mail
+
+    return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
+                                   "seat": SlotFull})
+
+
+def assisted_owner(mall_id: str) -> str:
+    """Bookings staff make for citizens without an account live under this key of the mall."""
+    return f"mall-{mall_id}"
+
+
+def book_for_citizen(principal: Principal, *, service_id: str, date: str, start: str,
+                     name: str, nik: str, phone: str | None, now: datetime) -> Booking:
+    """Staff book at the mall for a citizen without email or phone, under the same rules
+    (capacity, one per NIK, service and day, the active-booking limit per NIK)."""
+    require_role(principal, "staff", "admin")
+    mall, service = mall_and_service(principal.mall_id, service_id)
+    slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
+                                       schedule.parse_hhmm(start), now)
+    nik = identity.validate_nik(nik)
+    phone = identity.normalize_phone(phone) if phone else None
+    if not name.strip():
+        raise ValidationFailed.field("name", "validation.name_required")
+    booking, _ = _place(assisted_owner(mall.mall_id),
+                        identity.nik_hash(nik, config.get().nik_hmac_key), mall, service, slot,
+                        now, new_citizen=True, holder_name=name.strip(), holder_phone=phone,
+                        booked_by=principal.account_id)
+    return booking
+
+
+def assisted_bookings(principal: Principal, limit: int = 50) -> list[Booking]:
+    """The bookings staff of this mall made for citizens, newest first: one Query."""
+    require_role(principal, "staff", "admin")
+    return store.list_for(assisted_owner(principal.mall_id), limit=limit)
 
 
 class _KeyTaken(Exception):
@@ -172,15 +223,23 @@ def _pause(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.05 * (2 ** attempt)))
 
 
-def _new_booking(principal, account, booking_id, mall_id, service, slot: Slot, now) -> Booking:
+def _arrival(mall, booking_id: str, slot: Slot) -> tuple[str, str]:
+    deadline = int(slot.start.timestamp()) + 60 * mall.checkin_late_minutes
+    return store.arrival_keys(mall.mall_id, slot.date.isoformat(), booking_id, deadline)
+
+
+def _new_booking(owner_id, nik_hash, booking_id, mall, service, slot: Slot, now,
+                 **holder) -> Booking:
+    due_pk, due_sk = _arrival(mall, booking_id, slot)
     return Booking(
-        pk=account_store.account_pk(principal.account_id), sk=f"BOOKING#{booking_id}",
-        booking_id=booking_id, account_id=principal.account_id,
-        code=identity.new_booking_code(), status="booked", mall_id=mall_id,
+        pk=account_store.account_pk(owner_id), sk=f"BOOKING#{booking_id}",
+        booking_id=booking_id, account_id=owner_id,
+        code=identity.new_booking_code(), status="booked", mall_id=mall.mall_id,
         service_id=service.service_id, date=slot.date.isoformat(), start=slot.start_hhmm,
         end=slot.end_hhmm, start_at=int(slot.start.timestamp()),
-        end_at=int(slot.end.timestamp()), nik_hash=account.nik_hash, sequence=0,
+        end_at=int(slot.end.timestamp()), nik_hash=nik_hash, sequence=0,
         created_at=now.isoformat(timespec="seconds"), updated_at=now.isoformat(timespec="seconds"),
+        due_pk=due_pk, due_sk=due_sk, **holder,
     )
 
 
@@ -188,7 +247,7 @@ def get_booking(principal: Principal, booking_id: str) -> Booking:
     """The caller's own booking; anyone else's (or none) is NotFound."""
     booking = store.get(principal.account_id, booking_id) if identity.is_ulid(booking_id) else None
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound("booking.not_found")
     return booking
 
 
@@ -196,15 +255,15 @@ def list_bookings(principal: Principal) -> list[dict]:
     return [public_view(b) for b in store.list_for(principal.account_id)]
 
 
-class _Changed(BookingNotChangeable):
-    message = "This booking changed meanwhile; reload it."
+def _changed():
+    return BookingNotChangeable("booking.changed")
 
 
 def _changeable(booking: Booking, now_epoch: int) -> None:
     if booking.status != "booked":
-        raise BookingNotChangeable(f"This booking is {booking.status}.")
+        raise BookingNotChangeable("booking.status", status=Text(f"status.{booking.status}"))
     if booking.start_at <= now_epoch:
-        raise BookingNotChangeable("This booking's time has passed.")
+        raise BookingNotChangeable("booking.passed")
 
 
 def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
@@ -245,8 +304,9 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
                            mall_id=mall.mall_id)
     _with_retries(lambda: store.move_if_free(
         booking, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
-        service.capacity, now_epoch, now.isoformat(timespec="seconds"), mail),
-        {"booking": _Changed, "guard": AlreadyBooked, "seat": SlotFull})
+        service.capacity, now_epoch, now.isoformat(timespec="seconds"), mail,
+        _arrival(mall, booking.booking_id, slot)),
+        {"booking": _changed, "guard": AlreadyBooked, "seat": SlotFull})
     deliver_quietly([mail], now)
     moved.pop("sequence")
     return moved

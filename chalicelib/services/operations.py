@@ -28,7 +28,7 @@ def retry_mail(principal: Principal, mail_id: str, now: datetime) -> dict:
     require_role(principal, "admin")
     mail = outbox.get(mail_id) if identity.is_ulid(mail_id) else None
     if mail is None or mail.mall_id != principal.mall_id:
-        raise NotFound("No such mail.")
+        raise NotFound("mail.not_found")
     if outbox.requeue(mail, now):
         deliver_quietly([mail], now)
     return _view(outbox.get(mail_id))

@@ -25,9 +25,15 @@ def create_once(account: Account, mail=None) -> None:
                                        account_id=account.account_id),
                    condition=Item.pk.does_not_exist())
             if account.nik_hash:
-                s.save("nik", CitizenState(pk=citizen_pk(account.nik_hash), sk="STATE",
-                                           account_id=account.account_id, active={}, version=0),
-                       condition=Item.pk.does_not_exist())
+                # The NIK's state may exist without an account: staff booked for this citizen
+                # at the mall before they registered. They take it over, bookings included.
+                s.update("nik", CitizenState(pk=citizen_pk(account.nik_hash), sk="STATE"),
+                         actions=[CitizenState.type.set(CitizenState),
+                                  CitizenState.account_id.set(account.account_id),
+                                  CitizenState.active.set(CitizenState.active | {}),
+                                  CitizenState.version.set(CitizenState.version | 0)],
+                         condition=Item.pk.does_not_exist()
+                         | CitizenState.account_id.does_not_exist())
             s.save("account", account, condition=Item.pk.does_not_exist())
             if mail is not None:
                 s.save("mail", mail)
@@ -70,7 +76,7 @@ def spend_attempt(account: Account, max_attempts: int) -> None:
         account.update(actions=[Account.verify_attempts.add(1)],
                        condition=Account.verify_attempts < max_attempts)
     except UpdateError as e:
-        raise InvalidCode("Too many wrong codes; ask for a new code.") from e
+        raise InvalidCode("code.too_many_wrong") from e
 
 
 def mark_verified(account: Account, code_hash: str, max_attempts: int) -> None:

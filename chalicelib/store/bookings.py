@@ -65,12 +65,22 @@ def _take_seat(s, name: str, seat: SeatRef, capacity: int, enforce_capacity: boo
              condition=condition)
 
 
+def arrival_keys(mall_id: str, day: str, booking_id: str, deadline_epoch: int) -> tuple[str, str]:
+    """The booking's keys in the sparse `due` index while it is expected at the mall: the
+    no-show sweep Queries ARRIVE#<mall>#<date> for deadlines that have passed."""
+    return f"ARRIVE#{mall_id}#{day}", f"{deadline_epoch:010d}#{booking_id}"
+
+
+def _claim(booking: Booking) -> CodeClaim:
+    return CodeClaim(pk=f"CODE#{booking.code}", sk="CODE")
+
+
 def _release_seat(s, name: str, seat: SeatRef):
     s.update(name, seat.counter, actions=[SlotCounter.booked.add(-1)],
              condition=SlotCounter.booked > 0)
 
 
-def _run(build):
+def run(build):
     """Run `build(steps)` as one transaction; raise TransactionFailed naming what failed."""
     s = None
     try:
@@ -102,6 +112,30 @@ def list_for(account_id: str, limit: int = 100) -> list[Booking]:
                               scan_index_forward=False, limit=limit))
 
 
+def late_arrivals(mall_id: str, day: str, now_epoch: int, limit: int = 100) -> list[Booking]:
+    """Bookings of that mall and day still expected whose check-in deadline has passed:
+    a Query on the sparse `due` index."""
+    pk, _ = arrival_keys(mall_id, day, "", 0)
+    return list(Booking.due.query(pk, Booking.due_sk <= f"{now_epoch:010d}#~", limit=limit))
+
+
+def mark_no_show(booking: Booking, updated_at: str) -> bool:
+    """A booking nobody checked in for becomes a no-show; False if it changed meanwhile."""
+    def build(s):
+        s.update("booking", booking, actions=[
+            Booking.status.set("no_show"), Booking.updated_at.set(updated_at),
+            Booking.due_pk.remove(), Booking.due_sk.remove()],
+            condition=(Booking.status == "booked") & (Booking.due_sk == booking.due_sk))
+        s.update("code", _claim(booking), actions=[CodeClaim.status.set("no_show")],
+                 condition=CodeClaim.status == "booked")
+
+    try:
+        run(build)
+        return True
+    except TransactionFailed:
+        return False
+
+
 def citizen_state(nik_hash: str) -> CitizenState | None:
     try:
         return CitizenState.get(citizen_pk(nik_hash), "STATE", consistent_read=True)
@@ -119,14 +153,16 @@ def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
 # --- writes --------------------------------------------------------------------------------
 
 
-def book_if_free(booking: Booking, capacity: int, state: CitizenState, active: dict,
-                 mail: OutboxMail, idempotency: IdempotencyRecord | None = None,
+def book_if_free(booking: Booking, capacity: int, state: CitizenState | None, active: dict,
+                 mail: OutboxMail | None, idempotency: IdempotencyRecord | None = None,
                  enforce_capacity: bool = True) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
-    if the state is still at the version that was read. Step names in a failure: seat,
-    guard, citizen, code, booking, idempotency.
+    if the state is still at the version that was read. `state` None: the NIK has no state
+    yet (a citizen without an account, booked for by staff), so it is created here, only if
+    it still does not exist. Step names in a failure: seat, guard, citizen, code, booking,
+    idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
@@ -136,19 +172,28 @@ def book_if_free(booking: Booking, capacity: int, state: CitizenState, active: d
                                      sk=guard_key(seat.mall_id, seat.service_id, seat.date),
                                      booking_id=booking.booking_id),
                condition=Item.pk.does_not_exist())
-        s.update("citizen", CitizenState(pk=state.pk, sk=state.sk),
-                 actions=[CitizenState.active.set(active), CitizenState.version.add(1)],
-                 condition=CitizenState.version == int(state.version))
+        citizen = CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE")
+        if state is None:
+            s.update("citizen", citizen, actions=[
+                CitizenState.type.set(CitizenState), CitizenState.active.set(active),
+                CitizenState.version.set(1)], condition=Item.pk.does_not_exist())
+        else:
+            s.update("citizen", citizen,
+                     actions=[CitizenState.active.set(active), CitizenState.version.add(1)],
+                     condition=CitizenState.version == int(state.version))
         s.save("code", CodeClaim(pk=f"CODE#{booking.code}", sk="CODE",
                                  booking_id=booking.booking_id, account_id=booking.account_id,
-                                 mall_id=booking.mall_id),
+                                 mall_id=booking.mall_id, service_id=booking.service_id,
+                                 date=booking.date, start=booking.start,
+                                 start_at=booking.start_at, status="booked"),
                condition=Item.pk.does_not_exist())
         s.save("booking", booking, condition=Item.pk.does_not_exist())
-        s.save("mail", mail)
+        if mail is not None:
+            s.save("mail", mail)
         if idempotency is not None:
             s.save("idempotency", idempotency, condition=Item.pk.does_not_exist())
 
-    _run(build)
+    run(build)
 
 
 def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
@@ -159,9 +204,10 @@ def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
     def build(s):
         s.update("booking", booking, actions=[
             Booking.status.set("cancelled"), Booking.sequence.add(1),
-            Booking.updated_at.set(updated_at)],
+            Booking.updated_at.set(updated_at), Booking.due_pk.remove(), Booking.due_sk.remove()],
             condition=(Booking.status == "booked") & (Booking.start_at > now_epoch)
             & (Booking.start == booking.start) & (Booking.date == booking.date))
+        s.update("code", _claim(booking), actions=[CodeClaim.status.set("cancelled")])
         _release_seat(s, "seat", seat)
         s.delete("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
                                        sk=guard_key(seat.mall_id, seat.service_id, seat.date)),
@@ -171,12 +217,12 @@ def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
                           CitizenState.version.add(1)])
         s.save("mail", mail)
 
-    _run(build)
+    run(build)
 
 
 def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: int,
                  new_end: str, capacity: int, now_epoch: int, updated_at: str,
-                 mail: OutboxMail) -> None:
+                 mail: OutboxMail, arrival: tuple[str, str]) -> None:
     """Move a booking to another slot: take the new seat and free the old one, or nothing.
 
     Step names in a failure: booking (changed or started meanwhile), seat (new slot full),
@@ -188,9 +234,13 @@ def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: 
         s.update("booking", booking, actions=[
             Booking.date.set(new.date), Booking.start.set(new.start), Booking.end.set(new_end),
             Booking.start_at.set(new_start_at), Booking.end_at.set(new_end_at),
-            Booking.sequence.add(1), Booking.updated_at.set(updated_at)],
+            Booking.sequence.add(1), Booking.updated_at.set(updated_at),
+            Booking.due_pk.set(arrival[0]), Booking.due_sk.set(arrival[1])],
             condition=(Booking.status == "booked") & (Booking.start_at > now_epoch)
             & (Booking.start == old.start) & (Booking.date == old.date))
+        s.update("code", _claim(booking), actions=[
+            CodeClaim.date.set(new.date), CodeClaim.start.set(new.start),
+            CodeClaim.start_at.set(new_start_at)])
         _take_seat(s, "seat", new, capacity)
         _release_seat(s, "old_seat", old)
         if new.date != old.date:
@@ -206,4 +256,4 @@ def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: 
                  actions=[CitizenState.active[booking.booking_id].set(new_end_at)])
         s.save("mail", mail)
 
-    _run(build)
+    run(build)

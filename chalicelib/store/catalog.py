@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import threading
 import time as _time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from chalicelib import config
-from chalicelib.domain.catalog import Agency, DayHours, Mall, Service
+from chalicelib.domain.catalog import Agency, Counter, DayHours, Mall, Service
 from chalicelib.store.db import transaction
 from chalicelib.store.models import (
     AgencyItem,
     ClosureItem,
+    CounterItem,
     Item,
     MallEntry,
     MallProfile,
@@ -29,6 +30,10 @@ class MallCatalog:
     mall: Mall
     agencies: dict[str, Agency]
     services: dict[str, Service]  # in display order (agency name, service name)
+    counters: dict[str, Counter] = field(default_factory=dict)  # in name order
+
+    def counters_serving(self, service_id: str) -> list[Counter]:
+        return [c for c in self.counters.values() if service_id in c.service_ids]
 
 
 def _t(hhmm: str) -> time:
@@ -82,16 +87,19 @@ cache = _Cache()
 
 
 def _load_mall(mall_id: str) -> MallCatalog | None:
-    profile, agencies, services, closures = None, {}, [], set()
+    profile, agencies, services, closures, counters = None, {}, [], set(), []
     for item in Item.query(_mall_pk(mall_id)):
         if isinstance(item, MallProfile):
             profile = item
         elif isinstance(item, AgencyItem):
-            agencies[item.agency_id] = Agency(item.agency_id, mall_id, item.name)
+            agencies[item.agency_id] = Agency(item.agency_id, mall_id, item.name, item.letter)
         elif isinstance(item, ServiceItem):
             services.append(item)
         elif isinstance(item, ClosureItem):
             closures.add(date.fromisoformat(item.date))
+        elif isinstance(item, CounterItem):
+            counters.append(Counter(item.counter_id, mall_id, item.name,
+                                    tuple(item.service_ids or ())))
     if profile is None:
         return None
     mall = Mall(
@@ -100,6 +108,10 @@ def _load_mall(mall_id: str) -> MallCatalog | None:
         min_lead_minutes=int(profile.min_lead_minutes),
         max_days_ahead=int(profile.max_days_ahead),
         closed_on_holidays=profile.closed_on_holidays, closures=frozenset(closures),
+        checkin_early_minutes=int(profile.checkin_early_minutes),
+        checkin_late_minutes=int(profile.checkin_late_minutes),
+        recalls_before_no_show=int(profile.recalls_before_no_show),
+        no_show_after_minutes=int(profile.no_show_after_minutes),
     )
     built = [
         Service(
@@ -107,11 +119,14 @@ def _load_mall(mall_id: str) -> MallCatalog | None:
             agency_name=agencies[s.agency_id].name if s.agency_id in agencies else "",
             name=s.name, requirements=tuple(s.requirements or ()),
             slot_minutes=int(s.slot_minutes), capacity=int(s.capacity), online=s.online,
+            walkin_quota=int(s.walkin_quota),
         )
         for s in services
     ]
     built.sort(key=lambda s: (s.agency_name, s.name))
-    return MallCatalog(mall, agencies, {s.service_id: s for s in built})
+    counters.sort(key=lambda c: (len(c.name), c.name))  # "Loket 2" before "Loket 10"
+    return MallCatalog(mall, agencies, {s.service_id: s for s in built},
+                       {c.counter_id: c for c in counters})
 
 
 def mall_catalog(mall_id: str) -> MallCatalog | None:
@@ -134,7 +149,11 @@ def put_mall(mall: Mall) -> None:
             city=mall.city, timezone=mall.timezone, address=mall.address,
             weekly_hours=hours_to_json(mall.weekly_hours),
             min_lead_minutes=mall.min_lead_minutes, max_days_ahead=mall.max_days_ahead,
-            closed_on_holidays=mall.closed_on_holidays))
+            closed_on_holidays=mall.closed_on_holidays,
+            checkin_early_minutes=mall.checkin_early_minutes,
+            checkin_late_minutes=mall.checkin_late_minutes,
+            recalls_before_no_show=mall.recalls_before_no_show,
+            no_show_after_minutes=mall.no_show_after_minutes))
         tx.save(MallEntry(pk="MALLS", sk=f"MALL#{mall.mall_id}", mall_id=mall.mall_id,
                           name=mall.name, city=mall.city, timezone=mall.timezone))
     cache.clear()
@@ -142,7 +161,7 @@ def put_mall(mall: Mall) -> None:
 
 def put_agency(agency: Agency) -> None:
     AgencyItem(pk=_mall_pk(agency.mall_id), sk=f"AGENCY#{agency.agency_id}",
-               agency_id=agency.agency_id, name=agency.name).save()
+               agency_id=agency.agency_id, name=agency.name, letter=agency.letter).save()
     cache.clear()
 
 
@@ -150,7 +169,15 @@ def put_service(service: Service) -> None:
     ServiceItem(pk=_mall_pk(service.mall_id), sk=f"SERVICE#{service.service_id}",
                 service_id=service.service_id, agency_id=service.agency_id, name=service.name,
                 requirements=list(service.requirements), slot_minutes=service.slot_minutes,
-                capacity=service.capacity, online=service.online).save()
+                capacity=service.capacity, online=service.online,
+                walkin_quota=service.walkin_quota).save()
+    cache.clear()
+
+
+def put_counter(counter: Counter) -> None:
+    CounterItem(pk=_mall_pk(counter.mall_id), sk=f"COUNTER#{counter.counter_id}",
+                counter_id=counter.counter_id, name=counter.name,
+                service_ids=list(counter.service_ids)).save()
     cache.clear()
 
 

@@ -48,17 +48,24 @@ def failed_steps(error: TransactWriteError, steps: list[str]) -> set[str]:
 class Steps:
     """Adds operations to a transaction and remembers their names.
 
-    PynamoDB sends a transaction's deletes first, then puts, then updates (each group in
-    the order added), and cancellation reasons come back in that order; `names` follows it.
+    PynamoDB sends a transaction's condition checks first, then deletes, puts and updates
+    (each group in the order added), and cancellation reasons come back in that order;
+    `names` follows it.
     """
 
     def __init__(self, tx: TransactWrite):
         self.tx = tx
-        self._groups: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
+        self._groups: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
     @property
     def names(self) -> list[str]:
-        return self._groups["delete"] + self._groups["put"] + self._groups["update"]
+        return [name for group in ("check", "delete", "put", "update")
+                for name in self._groups[group]]
+
+    def check(self, name, model_cls, hash_key, range_key, condition):
+        """A condition on an item the transaction does not change (e.g. the kiosk's key)."""
+        self._groups["check"].append(name)
+        self.tx.condition_check(model_cls, hash_key, range_key, condition=condition)
 
     def update(self, name, item, actions, condition=None):
         self._groups["update"].append(name)

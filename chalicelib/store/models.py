@@ -19,10 +19,23 @@ returns typed items. Key layout (all strings):
 | idempotency key   | IDEMP#<account_id>#<key>          | IDEMP                       |
 | login throttle    | LOGIN#<email>                     | THROTTLE                    |
 | outbox mail       | MAIL#<mail_id>                    | MAIL                        |
+| counter (loket)   | MALL#<mall_id>                    | COUNTER#<counter_id>        |
 | kiosk key         | KIOSK#<sha256 of key>             | KIOSK                       |
+| mall's kiosks     | KIOSKS#<mall_id>                  | <kiosk_id>                  |
+| ticket            | TICKET#<ticket_id>                | TICKET                      |
+| floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
+| floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
+| floor: service    | FLOOR#<mall>#<date>               | W#<service_id>#             |
+| floor: waiting    | FLOOR#<mall>#<date>               | W#<service_id>#T#<ticket_id>|
+
+The floor partition holds one mall's day on site: each counter's state (what the TV shows:
+one Query over `C#`), each agency's ticket numbers and walk-in counts, each service's
+timings, and one entry per waiting ticket (what call-next reads: one Query).
 
 The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE; mail
 that failed for good moves to `due_pk` = FAILED#<mall_id> so the mall's admins can list it.
+A booking that is still expected at the mall carries `due_pk` = ARRIVE#<mall>#<date> and
+`due_sk` = its check-in deadline, so the no-show sweep finds the late ones with a Query.
 """
 from __future__ import annotations
 
@@ -101,11 +114,16 @@ class MallProfile(Item, discriminator="mall"):
     min_lead_minutes = NumberAttribute(default=60)
     max_days_ahead = NumberAttribute(default=30)
     closed_on_holidays = BooleanAttribute(default=True)
+    checkin_early_minutes = NumberAttribute(default=120)
+    checkin_late_minutes = NumberAttribute(default=30)
+    recalls_before_no_show = NumberAttribute(default=2)
+    no_show_after_minutes = NumberAttribute(default=5)
 
 
 class AgencyItem(Item, discriminator="agency"):
     agency_id = UnicodeAttribute()
     name = UnicodeAttribute()
+    letter = UnicodeAttribute(default="A")
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -116,6 +134,13 @@ class ServiceItem(Item, discriminator="service"):
     slot_minutes = NumberAttribute(default=30)
     capacity = NumberAttribute(default=4)
     online = BooleanAttribute(default=True)
+    walkin_quota = NumberAttribute(default=0)
+
+
+class CounterItem(Item, discriminator="counter"):
+    counter_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    service_ids = ListAttribute(of=UnicodeAttribute, default=list)
 
 
 class ClosureItem(Item, discriminator="closure"):
@@ -162,7 +187,7 @@ class CitizenState(Item, discriminator="citizen"):
     pruned on the next booking. `version` is the optimistic lock for that map.
     """
 
-    account_id = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
 
@@ -189,14 +214,30 @@ class Booking(Item, discriminator="booking"):
     sequence = NumberAttribute(default=0)  # bumped on each change (calendar SEQUENCE)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    ticket_id = UnicodeAttribute(null=True)  # once checked in at the kiosk
+    # a booking made by staff for a citizen without an account (assisted booking)
+    holder_name = UnicodeAttribute(null=True)
+    holder_phone = UnicodeAttribute(null=True)
+    booked_by = UnicodeAttribute(null=True)  # the staff account
 
 
 class CodeClaim(Item, discriminator="code"):
-    """Makes a booking code unique and finds its booking by key."""
+    """Makes a booking code unique and finds its booking by key.
+
+    It also carries what the kiosk needs to decide a check-in (service, date, start,
+    status, ticket), kept in step with the booking by every transaction that changes it,
+    so a check-in reads this one item instead of the booking.
+    """
 
     booking_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
     mall_id = UnicodeAttribute()
+    service_id = UnicodeAttribute(null=True)
+    date = UnicodeAttribute(null=True)
+    start = UnicodeAttribute(null=True)
+    start_at = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    ticket_id = UnicodeAttribute(null=True)
 
 
 class IdempotencyRecord(Item, discriminator="idempotency"):
@@ -228,10 +269,105 @@ class OutboxMail(Item, discriminator="mail"):
 
 
 class KioskKey(Item, discriminator="kiosk_key"):
-    """A kiosk's key, stored as its SHA-256 (pk KIOSK#<sha256>), bound to one mall."""
+    """A kiosk's key, stored as its SHA-256 (pk KIOSK#<sha256>), bound to one mall.
+
+    Revoking a kiosk deletes this item; transactions a kiosk makes check that it exists."""
 
     mall_id = UnicodeAttribute()
+    kiosk_id = UnicodeAttribute(default="")
     label = UnicodeAttribute(default="")
+
+
+class KioskEntry(Item, discriminator="kiosk"):
+    """The kiosk in its mall's list (pk KIOSKS#<mall_id>), for the admin; no key in it."""
+
+    kiosk_id = UnicodeAttribute()
+    mall_id = UnicodeAttribute()
+    label = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+
+
+# --- the mall floor -------------------------------------------------------------------------
+
+
+class Ticket(Item, discriminator="ticket"):
+    """A queue number (pk TICKET#<ticket_id>). Instants are epoch seconds."""
+
+    ticket_id = UnicodeAttribute()
+    mall_id = UnicodeAttribute()
+    date = UnicodeAttribute()  # the mall's local date
+    agency_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    number = NumberAttribute()
+    ticket_number = UnicodeAttribute()  # "B-017"
+    kind = UnicodeAttribute()  # booking | walkin
+    priority = BooleanAttribute(default=False)
+    source = UnicodeAttribute(default="kiosk")  # kiosk | phone | transfer
+    status = UnicodeAttribute()  # waiting | called | serving | done | no_show | transferred
+    booking_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)  # the booking's owner (its key)
+    counter_id = UnicodeAttribute(null=True)
+    recalls = NumberAttribute(default=0)
+    arrived_at = NumberAttribute()  # when the citizen joined the queue (kept on transfer)
+    slot_start_at = NumberAttribute(null=True)
+    issued_at = NumberAttribute()
+    called_at = NumberAttribute(null=True)
+    last_called_at = NumberAttribute(null=True)
+    started_at = NumberAttribute(null=True)
+    finished_at = NumberAttribute(null=True)
+    transferred_to = UnicodeAttribute(null=True)
+    transferred_from = UnicodeAttribute(null=True)
+
+
+class FloorCounter(Item, discriminator="floor_counter"):
+    """A counter's day: its current ticket, its last announcements, its calling streak."""
+
+    counter_id = UnicodeAttribute()
+    current_ticket_id = UnicodeAttribute(null=True)
+    current_number = UnicodeAttribute(null=True)
+    current_service_id = UnicodeAttribute(null=True)
+    current_status = UnicodeAttribute(null=True)
+    called_at = NumberAttribute(null=True)
+    recalls = NumberAttribute(default=0)
+    streak = NumberAttribute(default=0)  # calls since this counter last called a walk-in
+    # the last few calls and recalls: [{"id", "number", "at", "kind"}], newest last
+    announcements = JSONAttribute(default=list)
+    version = NumberAttribute(default=0)
+
+
+class FloorAgency(Item, discriminator="floor_agency"):
+    """An agency's day: the ticket number sequence. Per service it also holds, as attributes
+    named `walkins:<service_id>` and `waiting:<service_id>`, the walk-ins issued (checked
+    against the quota in the same write that takes a number) and the tickets waiting."""
+
+    seq = NumberAttribute(default=0)
+
+
+class FloorService(Item, discriminator="floor_service"):
+    """A service's day on site, kept as counters when things happen (no Scan needed)."""
+
+    checkins = NumberAttribute(default=0)
+    called = NumberAttribute(default=0)
+    wait_seconds = NumberAttribute(default=0)  # sum over called tickets: arrival to call
+    served = NumberAttribute(default=0)
+    service_seconds = NumberAttribute(default=0)  # sum over served tickets: start to finish
+    no_shows = NumberAttribute(default=0)
+
+
+class WaitingEntry(Item, discriminator="waiting"):
+    """One waiting ticket in its service's queue; deleted by the one call that takes it."""
+
+    ticket_id = UnicodeAttribute()
+    ticket_number = UnicodeAttribute()
+    number = NumberAttribute(default=0)
+    service_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    priority = BooleanAttribute(default=False)
+    arrived_at = NumberAttribute()
+    slot_start_at = NumberAttribute(null=True)
 
 
 def create_table(wait: bool = True) -> None:

@@ -15,5 +15,4 @@ def prepare(env) -> None:
     create_table()
     boto3.client("ses", region_name=cfg.ses_region, endpoint_url=cfg.endpoint_url) \
         .verify_email_identity(EmailAddress=cfg.mail_sender)
-    seed_demo(env["DEMO_ADMIN_EMAIL"], env["DEMO_ADMIN_PASSWORD"], env["DEMO_KIOSK_KEY"],
-              clock.now())
+    seed_demo(env, clock.now())

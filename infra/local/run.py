@@ -23,6 +23,7 @@ DEFAULTS = {
     "AWS_DEFAULT_REGION": "ap-southeast-3", "ANTRE_STAGE": "local",
     "ANTRE_TABLE": "antre-local", "ANTRE_MAIL_SENDER": "no-reply@antre.local",
     "DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
+    "DEMO_STAFF_EMAIL": "staff@antre.local", "DEMO_STAFF_PASSWORD": "staff-demo-123",
     "DEMO_KIOSK_KEY": "kiosk-demo-key",
 }
 

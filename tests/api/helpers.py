@@ -59,3 +59,24 @@ def login(client, email, password="rahasia-123"):
 def citizen(client):
     email, password = register(client)
     return email, login(client, email, password)
+
+
+KIOSK = {"X-Kiosk-Key": "kiosk-demo-key"}
+STAFF = ("staff@antre.local", "staff-demo-123")
+ADMIN = ("admin@antre.local", "admin-demo-123")
+
+
+def staff_token(client):
+    return login(client, *STAFF)
+
+
+def admin_token(client):
+    return login(client, *ADMIN)
+
+
+def booked(client, token=None, **slot):
+    """A citizen's booking (a new citizen unless `token`); returns (token, booking)."""
+    token = token or citizen(client)[1]
+    status, body = call(client, "POST", "/v1/bookings", {**BOOK, **slot}, token=token)
+    assert status == 201, body
+    return token, body

@@ -82,7 +82,7 @@ def test_code_expires_after_15_minutes_and_can_be_resent(client, fixed_clock):
     fixed_clock.advance(timedelta(minutes=16))
     status, body = call(client, "POST", "/v1/accounts/verify",
                         {"email": "ani@example.id", "code": old})
-    assert (status, body["code"]) == (400, "invalid_code") and "expired" in body["message"]
+    assert (status, body["code"]) == (400, "invalid_code") and "kedaluwarsa" in body["message"]
     assert call(client, "POST", "/v1/accounts/verify/resend",
                 {"email": "ani@example.id"})[0] == 202
     assert len(emulator_mail("ani@example.id")) == 2
@@ -130,7 +130,7 @@ def test_tokens_are_required_checked_and_expire(client, fixed_clock):
     assert call(client, "GET", "/v1/me", token=token[:-2] + "xx")[0] == 401
     fixed_clock.advance(timedelta(hours=13))
     status, body = call(client, "GET", "/v1/me", token=token)
-    assert status == 401 and "expired" in body["message"]
+    assert status == 401 and "berakhir" in body["message"]
 
 
 def test_admin_token_carries_role_and_mall(client):

@@ -40,7 +40,7 @@ def test_booking_is_described_from_the_code(client):
     _, doc = call(client, "GET", "/v1/openapi.json")
     book = doc["paths"]["/v1/bookings"]["post"]
     assert book["security"] == [{"bearer": []}]
-    assert {p["name"] for p in book["parameters"]} == {"Idempotency-Key"}
+    assert {p["name"] for p in book["parameters"]} == {"Idempotency-Key", "Accept-Language"}
     body = book["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert doc["components"]["schemas"][body.rsplit("/", 1)[1]]["required"] == [
         "mall_id", "service_id", "date", "start"]
@@ -51,7 +51,8 @@ def test_booking_is_described_from_the_code(client):
             "invalid_credentials", "email_not_verified", "internal_error"} <= set(codes)
     slots = doc["paths"]["/v1/malls/{mall_id}/services/{service_id}/slots"]["get"]
     assert {(p["name"], p["in"]) for p in slots["parameters"]} == {
-        ("mall_id", "path"), ("service_id", "path"), ("date", "query")}
+        ("mall_id", "path"), ("service_id", "path"), ("date", "query"),
+        ("Accept-Language", "header")}
     assert "security" not in slots
 
 

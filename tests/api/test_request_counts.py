@@ -59,3 +59,39 @@ def test_booking_is_one_transaction(client, warm_catalog):
                     token=token, headers={"Idempotency-Key": "k1"})[0] == 201
     print(f"booking with Idempotency-Key: {dict(keyed)}")
     assert keyed == {"GetItem": 3, "TransactWriteItems": 1, "UpdateItem": 2}
+
+
+# --- the mall floor: check-in and call-next at most 3 calls, a display poll 1 ---------------
+
+
+def test_floor_requests_stay_within_their_dynamodb_budget(client, warm_catalog, fixed_clock):
+    from datetime import timedelta
+
+    from tests.api.helpers import KIOSK, booked, staff_token
+
+    _, booking = booked(client, date="2026-12-07", start="08:00")
+    staff = staff_token(client)
+    fixed_clock.advance(timedelta(hours=1))
+    call(client, "GET", "/v1/kiosk/me", headers=KIOSK)  # the kiosk's key, cached as deployed
+    counts = {}
+    with dynamodb_calls() as counts["check-in"]:
+        assert call(client, "POST", "/v1/kiosk/checkins", {"code": booking["code"]},
+                    headers=KIOSK)[0] == 201
+    with dynamodb_calls() as counts["check-in again"]:
+        assert call(client, "POST", "/v1/kiosk/checkins", {"code": booking["code"]},
+                    headers=KIOSK)[0] == 200
+    with dynamodb_calls() as counts["walk-in"]:
+        assert call(client, "POST", "/v1/kiosk/walkins", {"service_id": "ktp-el"},
+                    headers=KIOSK)[0] == 201
+    with dynamodb_calls() as counts["call-next"]:
+        assert call(client, "POST", "/v1/staff/counters/loket-2/call-next",
+                    token=staff)[1]["ticket"]
+    with dynamodb_calls() as counts["display poll"]:
+        assert call(client, "GET", "/v1/malls/kota-bogor/display")[0] == 200
+    for name, seen in counts.items():
+        print(f"{name}: {dict(seen)}")
+    assert counts["check-in"] == {"GetItem": 1, "UpdateItem": 1, "TransactWriteItems": 1}
+    assert counts["walk-in"] == {"UpdateItem": 1, "TransactWriteItems": 1}
+    assert sum(counts["call-next"].values()) <= 3 and counts["call-next"]["Query"] == 1
+    assert counts["display poll"] == {"Query": 1}
+    assert not any("Scan" in seen for seen in counts.values())

@@ -170,7 +170,7 @@ def test_every_function_has_an_error_alarm(template, stage):
             (dim,) = props["Dimensions"]
             watched.add(sub(dim["Value"], Stage=stage))
     assert watched == chalice_function_names(stage)
-    assert len(chalice_function_names(stage)) == 2  # the API and retry_mail
+    assert len(chalice_function_names(stage)) == 3  # the API, retry_mail and sweep_floor
 
 
 def test_dynamodb_alarms_watch_the_table(template):

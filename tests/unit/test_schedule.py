@@ -177,10 +177,10 @@ def test_find_returns_the_slot():
 
 
 @pytest.mark.parametrize("day, hhmm, service, pattern", [
-    (date(2026, 12, 25), "09:00", {}, r"closed on 2026-12-25 \(holiday: Christmas Day\)"),
-    (SAT, "09:00", {}, r"closed on 2026-12-12 \(weekly\)"),
+    (date(2026, 12, 25), "09:00", {}, r"closed on Friday 25 December 2026 \(national holiday: Christmas Day\)"),
+    (SAT, "09:00", {}, r"closed on Saturday 12 December 2026 \(closed on this weekday\)"),
     (date(2026, 12, 4), "09:00", {}, "in the past"),
-    (date(2027, 1, 7), "09:00", {}, "at most 30 days ahead.*2027-01-06"),
+    (date(2027, 1, 7), "09:00", {}, "at most 30 days ahead.*Wednesday 6 January 2027"),
     (date(2026, 12, 8), "09:10", {}, "not a slot start"),
     (date(2026, 12, 8), "12:00", {}, "not a slot start"),  # inside the break
     (MON, "07:30", {}, "not a slot start"),  # before opening
@@ -191,6 +191,14 @@ def test_find_returns_the_slot():
 def test_find_explains_why_not(day, hhmm, service, pattern):
     with pytest.raises(SlotUnavailable, match=pattern):
         find_bookable_slot(make_mall(), make_service(**service), day, hhmm, NOW)
+
+
+def test_reasons_are_written_in_the_readers_language():
+    with pytest.raises(SlotUnavailable) as caught:
+        find_bookable_slot(make_mall(), make_service(), date(2026, 12, 25), "09:00", NOW)
+    assert caught.value.text("id") == (
+        "MPP tutup pada Jumat, 25 Desember 2026 (hari libur nasional: Hari Raya Natal).")
+    assert "Christmas Day" in caught.value.text("en")
 
 
 def test_find_rejects_malformed_time():

@@ -1,0 +1,72 @@
+"""The queue in the hall, without login: the call display, a ticket followed on a phone,
+and a walk-in ticket taken on a phone with the QR from the hall's screen."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from chalice import Blueprint, Response
+from pydantic import Field
+
+from chalicelib import errors as E
+from chalicelib.api import schemas as S
+from chalicelib.api.docs import IF_NONE_MATCH, Answer, Op
+from chalicelib.api.http import Body, created, now, parse, route
+from chalicelib.services import floor, queue
+
+bp = Blueprint(__name__)
+
+
+class PhoneWalkIn(Body):
+    token: str = Field(min_length=1, max_length=1000, description="From the hall's QR.")
+    service_id: str = Field(min_length=1, max_length=64)
+    priority: bool = False
+
+
+@route(bp, "/v1/malls/{mall_id}/display", doc=Op(
+    "display", "What the hall's TV shows: the counters' tickets and the last calls", "floor",
+    (Answer(200, "The display", S.Display, headers=("ETag",)),
+     Answer(304, "Nothing changed since the ETag sent")), (E.NotFound,),
+    parameters=(IF_NONE_MATCH,),
+    description="One DynamoDB Query per poll. Send the ETag back as If-None-Match: the "
+                "answer is 304 without a body until a counter calls, recalls or finishes."))
+def display(mall_id):
+    body = queue.display(mall_id, now())
+    etag = '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in (bp.current_request.headers.get("if-none-match") or ""):
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body, headers=headers)
+
+
+@route(bp, "/v1/tickets/{ticket_id}", doc=Op(
+    "ticket", "A ticket: its status, the people ahead and an estimated wait", "floor",
+    (Answer(200, "The ticket", S.Ticket),), (E.NotFound,)))
+def ticket(ticket_id):
+    return Response(queue.follow(ticket_id, now()), headers={"Cache-Control": "no-store"})
+
+
+@route(bp, "/v1/tickets/{ticket_id}/qr.svg", doc=Op(
+    "ticket_qr", "The QR printed on a ticket: it opens the ticket's page on a phone", "floor",
+    (Answer(200, "The QR code", {"type": "string"}, media="image/svg+xml"),), (E.NotFound,)))
+def ticket_qr(ticket_id):
+    return Response(queue.ticket_qr(ticket_id),
+                    headers={"Content-Type": "image/svg+xml",
+                             "Cache-Control": "public, max-age=86400"})
+
+
+@route(bp, "/v1/malls/{mall_id}/walkins", doc=Op(
+    "walkin_services", "Today's walk-in quota per service and what is left of it", "floor",
+    (Answer(200, "The walk-in services", S.WalkinServices),), (E.NotFound,)))
+def walkin_services(mall_id):
+    return Response(floor.walkin_services(mall_id, now()), headers={"Cache-Control": "no-store"})
+
+
+@route(bp, "/v1/walkins", methods=["POST"], doc=Op(
+    "phone_walk_in", "A walk-in ticket on one's own phone, with the QR from the hall", "floor",
+    (Answer(201, "The ticket", S.Ticket),),
+    (E.QrExpired, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed, E.Busy),
+    body=PhoneWalkIn))
+def phone_walk_in():
+    body = parse(bp.current_request, PhoneWalkIn)
+    return created(floor.phone_walk_in(body.token, body.service_id, body.priority, now()))

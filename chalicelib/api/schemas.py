@@ -1,0 +1,236 @@
+"""The shapes of the API's answers, for the OpenAPI document and for the tests that check
+real answers against it. Request bodies are declared beside their routes."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+BOOKING_STATUSES = Literal["booked", "cancelled", "checked_in", "served", "no_show", "rebooked"]
+TICKET_STATUSES = Literal["waiting", "called", "serving", "done", "no_show", "transferred"]
+
+class AccountCreated(BaseModel):
+    account_id: str
+
+
+class Verified(BaseModel):
+    verified: Literal[True]
+
+
+class CodeSent(BaseModel):
+    """Answered whether or not the account exists, so the address is not revealed."""
+
+    sent: Literal[True]
+
+
+class Token(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`.")
+    expires_at: dt.datetime
+
+
+class Me(BaseModel):
+    account_id: str
+    email: str
+    name: str
+    phone: str
+    nik_last4: str | None
+    role: Literal["citizen", "staff", "admin"]
+    mall_id: str | None = Field(description="The mall a staff account belongs to.")
+
+
+class Mall(BaseModel):
+    mall_id: str
+    name: str
+    city: str
+    timezone: str = Field(description="IANA zone; the mall's dates and times are in it.",
+                          examples=["Asia/Jakarta"])
+
+
+class DayHours(BaseModel):
+    open: str = Field(pattern=HHMM)
+    close: str = Field(pattern=HHMM)
+    breaks: list[tuple[str, str]] = Field(description="[start, end] pairs, HH:MM.")
+
+
+class MallDetail(Mall):
+    address: str
+    min_lead_minutes: int = Field(description="A slot must start at least this long from now.")
+    max_days_ahead: int = Field(description="The last bookable date is today plus this many.")
+    weekly_hours: dict[str, DayHours] = Field(
+        description="Keyed by weekday, \"0\" = Monday ... \"6\" = Sunday; a missing day is closed.")
+
+
+class Service(BaseModel):
+    service_id: str
+    name: str
+    agency_id: str
+    agency_name: str
+    requirements: list[str]
+    online: bool = Field(description="Whether it can be booked online.")
+    slot_minutes: int
+    capacity: int = Field(description="Seats per slot.")
+    walkin_quota: int = Field(description="Walk-in tickets a day at the kiosk, apart from "
+                                          "the online seats; 0: no walk-ins.")
+
+
+class Slot(BaseModel):
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    capacity: int
+    remaining: int
+
+
+class Booking(BaseModel):
+    booking_id: str
+    code: str = Field(description="Shown at the kiosk (also as the QR); survives a reschedule.")
+    status: BOOKING_STATUSES
+    mall_id: str
+    service_id: str
+    date: dt.date
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    created_at: dt.datetime
+
+
+class FailedMail(BaseModel):
+    mail_id: str
+    kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled"]
+    to: str
+    status: Literal["pending", "sent", "failed"]
+    attempts: int
+    last_error: str | None
+    booking_id: str | None
+    created_at: str
+
+
+class AssistedBooking(Booking):
+    """A booking staff made for a citizen at the mall; printed for them with its QR."""
+
+    holder_name: str
+    nik_last4: str
+    mall_name: str
+    service_name: str
+    qr_svg: str = Field(description="The booking code as an SVG QR, to print.")
+
+
+# --- the mall floor ---------------------------------------------------------------------------
+
+
+class Ticket(BaseModel):
+    """A queue number. Check-in, walk-ins and the staff routes all answer this shape."""
+
+    ticket_id: str = Field(description="Unguessable; opens the ticket's page without login.")
+    ticket_number: str = Field(examples=["B-017"],
+                               description="The agency's letter and the day's number.")
+    service_id: str
+    service_name: str
+    agency_name: str
+    status: TICKET_STATUSES
+    people_ahead: int = Field(description="Tickets of the same service called before this one.")
+    estimated_wait_minutes: int | None = Field(
+        description="From the people ahead, the counters serving the service and today's "
+                    "service times; null once the ticket is called.")
+    counter_id: str | None
+    counter_name: str | None
+    booking_id: str | None
+    kind: Literal["booking", "walkin"]
+    priority: bool = Field(description="Elderly, disabled or pregnant: called first.")
+    mall_id: str
+    mall_name: str
+    date: dt.date
+    issued_at: dt.datetime
+    called_at: dt.datetime | None
+    transferred_to: str | None = Field(description="The ticket that replaced this one.")
+    follow_url: str = Field(description="The ticket's page; its QR is printed on the ticket.")
+
+
+class CallNext(BaseModel):
+    ticket: Ticket | None = Field(description="null when nobody waits for this counter.")
+
+
+class Counter(BaseModel):
+    counter_id: str
+    name: str
+    service_ids: list[str]
+
+
+class CounterState(Counter):
+    date: dt.date
+    current: Ticket | None = Field(description="The ticket the counter has called or serves.")
+    waiting: int
+    waiting_by_service: dict[str, int]
+    next: list[str] = Field(description="The next ticket numbers, in calling order.")
+
+
+class NowServing(BaseModel):
+    counter_id: str
+    counter: str
+    ticket_number: str
+    status: Literal["called", "serving"]
+    service_id: str
+    service_name: str
+    called_at: dt.datetime
+
+
+class Call(BaseModel):
+    id: str = Field(description="Unique per announcement: a recall is a new one.")
+    counter_id: str
+    counter: str
+    ticket_number: str
+    called_at: dt.datetime
+    kind: Literal["call", "recall"]
+
+
+class Display(BaseModel):
+    mall_id: str
+    mall_name: str
+    date: dt.date
+    now_serving: list[NowServing]
+    recent: list[Call] = Field(description="The last calls, newest first.")
+
+
+class WalkinService(BaseModel):
+    service_id: str
+    name: str
+    agency_name: str
+    quota: int = Field(description="Walk-in tickets a day, apart from the online seats.")
+    remaining: int
+    waiting: int
+
+
+class WalkinServices(BaseModel):
+    mall_id: str
+    date: dt.date
+    open_now: bool
+    opens: str | None
+    closes: str | None
+    services: list[WalkinService]
+
+
+class WalkinToken(BaseModel):
+    token: str
+    url: str = Field(description="What the QR holds: the phone page with the token.")
+    qr_svg: str
+    expires_at: dt.datetime
+    refresh_seconds: int = Field(description="Fetch a new token this often.")
+
+
+class KioskIdentity(BaseModel):
+    kiosk_id: str
+    label: str
+    mall_id: str
+    mall_name: str
+
+
+class Kiosk(BaseModel):
+    kiosk_id: str
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
+
+
+class KioskCreated(Kiosk):
+    key: str = Field(description="Shown this once; only its hash is stored.")

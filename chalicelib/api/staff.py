@@ -1,0 +1,121 @@
+"""Counter staff (role staff, bound to one mall): call, recall, start, finish, no-show,
+transfer; and bookings made at the mall for citizens without email or phone."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib import errors as E
+from chalicelib.api import schemas as S
+from chalicelib.api.docs import Answer, Op
+from chalicelib.api.http import Body, created, now, parse, principal, route
+from chalicelib.mail.qr import qr_svg
+from chalicelib.services import booking, queue
+
+bp = Blueprint(__name__)
+
+
+class Transfer(Body):
+    service_id: str = Field(min_length=1, max_length=64)
+
+
+class NewAssistedBooking(Body):
+    service_id: str = Field(min_length=1, max_length=64)
+    date: str = Field(max_length=10)
+    start: str = Field(max_length=5)
+    name: str = Field(min_length=1, max_length=100, description="As on the citizen's KTP.")
+    nik: str = Field(min_length=16, max_length=24)
+    phone: str | None = Field(None, max_length=24)
+
+
+def _staff():
+    return principal(bp.current_request)
+
+
+@route(bp, "/v1/staff/counters", doc=Op(
+    "counters", "The counters of the staff's mall", "staff",
+    (Answer(200, "The counters", [S.Counter]),), (E.Forbidden,), auth="bearer"))
+def counters():
+    return queue.counters(_staff())
+
+
+@route(bp, "/v1/staff/counters/{counter_id}", doc=Op(
+    "counter", "A counter now: its current ticket and who waits for it", "staff",
+    (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer"))
+def counter(counter_id):
+    return queue.counter_state(_staff(), counter_id, now())
+
+
+@route(bp, "/v1/staff/counters/{counter_id}/call-next", methods=["POST"], doc=Op(
+    "call_next", "Call the next ticket for this counter", "staff",
+    (Answer(200, "The called ticket, or null when nobody waits", S.CallNext),),
+    (E.Forbidden, E.NotFound, E.CounterBusy, E.Busy), auth="bearer",
+    description="Priority tickets first; booked citizens whose slot has started, by slot "
+                "time; then walk-ins by arrival; a walk-in at least every third call while "
+                "walk-ins wait. Each ticket is called by exactly one counter. A counter that "
+                "still holds a called or serving ticket answers 409 `counter_busy`."))
+def call_next(counter_id):
+    return {"ticket": queue.call_next(_staff(), counter_id, now())}
+
+
+def _ticket_route(action: str, summary: str, fn, errors=()):
+    @route(bp, f"/v1/staff/tickets/{{ticket_id}}/{action}", methods=["POST"], doc=Op(
+        action.replace("-", "_"), summary, "staff", (Answer(200, "The ticket", S.Ticket),),
+        (E.Forbidden, E.NotFound, E.TicketNotChangeable, *errors), auth="bearer"))
+    def view(ticket_id):
+        return fn(_staff(), ticket_id, now())
+
+    view.__name__ = f"ticket_{action.replace('-', '_')}"
+    return view
+
+
+recall = _ticket_route("recall", "Announce a called ticket again", queue.recall)
+start = _ticket_route("start", "The called citizen is at the counter: start serving",
+                      queue.start)
+finish = _ticket_route("finish", "Served: the counter is free again", queue.finish)
+no_show = _ticket_route("no-show", "The called citizen did not come (after the recalls)",
+                        queue.no_show)
+
+
+@route(bp, "/v1/staff/tickets/{ticket_id}/transfer", methods=["POST"], doc=Op(
+    "transfer", "Send the citizen to another service's queue, keeping their place", "staff",
+    (Answer(200, "The new ticket, waiting in that service's queue", S.Ticket),),
+    (E.Forbidden, E.NotFound, E.TicketNotChangeable), body=Transfer, auth="bearer"))
+def transfer(ticket_id):
+    request = bp.current_request
+    who = principal(request)
+    return queue.transfer(who, ticket_id, parse(request, Transfer).service_id, now())
+
+
+def _assisted_view(b, catalog=None) -> dict:
+    from chalicelib.services.catalog import catalog_of
+
+    catalog = catalog or catalog_of(b.mall_id)
+    service = catalog.services.get(b.service_id)
+    return {**booking.public_view(b), "holder_name": b.holder_name or "",
+            "nik_last4": "", "mall_name": catalog.mall.name,
+            "service_name": service.name if service else "", "qr_svg": qr_svg(b.code)}
+
+
+@route(bp, "/v1/staff/bookings", methods=["POST"], doc=Op(
+    "assisted_booking", "Book for a citizen without email or phone, to print", "staff",
+    (Answer(201, "Booked; print the code and QR for the citizen", S.AssistedBooking),),
+    (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
+     E.SlotUnavailable, E.Busy), body=NewAssistedBooking, auth="bearer",
+    description="The same rules as a citizen's own booking: capacity, one booking per NIK, "
+                "service and day, and the active-booking limit per NIK. A citizen who "
+                "registers later with this NIK keeps these rules and bookings."))
+def assisted_booking():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, NewAssistedBooking)
+    made = booking.book_for_citizen(who, **body.model_dump(), now=now())
+    return created({**_assisted_view(made), "nik_last4": body.nik.strip()[-4:]})
+
+
+@route(bp, "/v1/staff/bookings", doc=Op(
+    "assisted_bookings", "The bookings staff of this mall made for citizens, newest first",
+    "staff", (Answer(200, "The bookings, with their QR to print again",
+                     [S.AssistedBooking]),), (E.Forbidden,), auth="bearer"))
+def assisted_bookings():
+    return [_assisted_view(b) for b in booking.assisted_bookings(_staff())]

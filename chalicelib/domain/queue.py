@@ -1,0 +1,82 @@
+"""The order in which a counter calls waiting tickets. Pure: takes `now` and the waiting list.
+
+1. A walk-in is called at least every third call while walk-ins wait: after two calls of
+   other tickets in a row at this counter, the longest-waiting walk-in goes next (a priority
+   walk-in first). Without it, a steady stream of booked citizens would hold walk-ins back
+   all day, and the walk-in quota is a promise to be served that day too.
+2. Otherwise priority tickets first (elderly, disabled, pregnant), by arrival: Indonesian
+   public-service rules ask for this, and they are few.
+3. Then booked citizens whose slot has started, by slot start, then arrival: the booking
+   promised them that time.
+4. Then walk-ins, by arrival.
+5. Last, booked citizens who checked in before their slot started, by slot start: they
+   wait for the time they chose, but an idle counter serves them rather than nobody.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WALKIN_EVERY = 3  # a walk-in at least every third call while walk-ins wait
+
+
+@dataclass(frozen=True)
+class Waiting:
+    ticket_id: str
+    service_id: str
+    kind: str  # booking | walkin
+    priority: bool
+    arrived_at: int  # epoch seconds
+    slot_start_at: int | None = None
+    ticket_number: str = ""
+    number: int = 0  # the agency's sequence: breaks ties within the same second
+
+
+def _rank(w: Waiting, now: int) -> tuple:
+    """Sort key of the nominal order (rules 2-5); arrival ties go by ticket number."""
+    arrival = (w.arrived_at, w.number, w.ticket_id)
+    if w.priority:
+        return (0, 0, *arrival)
+    if w.kind == "booking" and w.slot_start_at is not None and w.slot_start_at <= now:
+        return (1, w.slot_start_at, *arrival)
+    if w.kind == "walkin":
+        return (2, 0, *arrival)
+    return (3, w.slot_start_at or 0, *arrival)
+
+
+def in_order(waiting: list[Waiting], now: int) -> list[Waiting]:
+    return sorted(waiting, key=lambda w: _rank(w, now))
+
+
+def next_ticket(waiting: list[Waiting], service_ids, now: int,
+                calls_since_walkin: int) -> Waiting | None:
+    """The ticket a counter serving `service_ids` calls next, or None if nobody waits."""
+    mine = [w for w in waiting if w.service_id in set(service_ids)]
+    if not mine:
+        return None
+    walkins = [w for w in mine if w.kind == "walkin"]
+    if walkins and calls_since_walkin >= WALKIN_EVERY - 1:
+        return in_order(walkins, now)[0]
+    return in_order(mine, now)[0]
+
+
+def streak_after(called: Waiting, calls_since_walkin: int) -> int:
+    """The counter's `calls_since_walkin` after calling `called`."""
+    return 0 if called.kind == "walkin" else calls_since_walkin + 1
+
+
+def people_ahead(ticket_id: str, waiting: list[Waiting], now: int) -> int:
+    """How many tickets of the same service come before this one in the nominal order."""
+    me = next((w for w in waiting if w.ticket_id == ticket_id), None)
+    if me is None:
+        return 0
+    same = in_order([w for w in waiting if w.service_id == me.service_id], now)
+    return same.index(me)
+
+
+def estimated_wait_minutes(ahead: int, mean_service_seconds: float, counters: int) -> int:
+    """Minutes until this ticket is likely called: the people ahead, shared by the counters
+    that serve the service, each taking the service's mean time."""
+    if ahead <= 0:
+        return 0
+    seconds = ahead * mean_service_seconds / max(counters, 1)
+    return max(1, round(seconds / 60))

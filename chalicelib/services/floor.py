@@ -1,0 +1,223 @@
+"""Arriving at the mall: a booking checks in at the kiosk, a walk-in takes a ticket at the
+kiosk or on their own phone (from the QR on the hall's screen)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import jwt
+
+from chalicelib import config
+from chalicelib.domain import identity, schedule
+from chalicelib.errors import (
+    Busy,
+    NotFound,
+    NotToday,
+    QrExpired,
+    ServiceClosed,
+    TooEarly,
+    TooLate,
+    Unauthorized,
+    UnknownCode,
+    WalkinQuotaFull,
+    WalkinUnavailable,
+)
+from chalicelib.i18n import Text
+from chalicelib.services.catalog import catalog_of
+from chalicelib.services.queue import (
+    follow,
+    iso,
+    new_ticket_id,
+    ticket_number,
+    ticket_view,
+    today,
+)
+from chalicelib.store import floor as store
+from chalicelib.store.bookings import TransactionFailed
+from chalicelib.store.kiosks import Kiosk
+from chalicelib.store.models import CodeClaim, Ticket
+
+CHECKIN_ATTEMPTS = 3
+WALKIN_AUDIENCE = "antre-walkin"
+
+
+def _ticket(mall_id: str, day: str, agency, service, number: int, kind: str, now: datetime,
+            **fields) -> Ticket:
+    ticket_id = new_ticket_id()
+    epoch = int(now.timestamp())
+    return Ticket(pk=f"TICKET#{ticket_id}", sk="TICKET", ticket_id=ticket_id, mall_id=mall_id,
+                  date=day, agency_id=agency.agency_id, service_id=service.service_id,
+                  number=number, ticket_number=ticket_number(agency.letter, number), kind=kind,
+                  status="waiting", arrived_at=epoch, issued_at=epoch, **fields)
+
+
+# --- check-in ----------------------------------------------------------------------------------
+
+
+def _may_check_in(claim: CodeClaim, mall, now: datetime) -> None:
+    """Raise why this booking cannot check in now; return if it can."""
+    if claim.status == "cancelled":
+        raise NotToday("checkin.cancelled")
+    if claim.status != "booked":
+        raise NotToday("checkin.used", status=Text(f"status.{claim.status}"))
+    local = schedule.local_today(mall, now)
+    day = schedule.parse_date(claim.date)
+    if day != local:
+        raise NotToday("checkin.other_day", date=day, start=claim.start)
+    start_at = int(claim.start_at)
+    opens = start_at - 60 * mall.checkin_early_minutes
+    if now.timestamp() < opens:
+        raise TooEarly("checkin.too_early", start=claim.start,
+                       opens=datetime.fromtimestamp(opens, mall.tz).strftime("%H:%M"))
+    if now.timestamp() > start_at + 60 * mall.checkin_late_minutes:
+        raise TooLate("checkin.too_late", start=claim.start, minutes=mall.checkin_late_minutes)
+
+
+def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
+             atomic_numbers: bool = True) -> tuple[dict, bool]:
+    """The ticket for a booking code scanned or typed at the kiosk. Returns (ticket, new):
+    the same code again answers the same ticket (new=False), however often and however
+    simultaneously it is scanned. Three DynamoDB calls: the code, a number, the transaction.
+
+    `once=False` and `atomic_numbers=False` exist only for the race tests' canaries.
+    """
+    code = identity.normalize_booking_code(raw_code)
+    for _ in range(CHECKIN_ATTEMPTS):
+        claim = store.get_claim(code) if code else None
+        if claim is None or claim.mall_id != kiosk.mall_id:
+            raise UnknownCode("checkin.unknown_code")
+        catalog = catalog_of(kiosk.mall_id)
+        if claim.ticket_id:
+            return _answer(store.get_ticket(claim.ticket_id), catalog, now), False
+        mall = catalog.mall
+        _may_check_in(claim, mall, now)
+        service = catalog.services.get(claim.service_id)
+        if service is None:  # the service was removed from the catalog after booking
+            raise UnknownCode("checkin.unknown_code")
+        agency = catalog.agencies[service.agency_id]
+        day = today(mall, now)
+        number, ahead = store.take_number(mall.mall_id, day, agency.agency_id,
+                                          service.service_id, atomic=atomic_numbers)
+        ticket = _ticket(mall.mall_id, day, agency, service, number, "booking", now,
+                         booking_id=claim.booking_id, account_id=claim.account_id,
+                         slot_start_at=int(claim.start_at), source="kiosk")
+        try:
+            store.check_in_once(ticket, claim, kiosk, now.isoformat(timespec="seconds"), once)
+        except TransactionFailed as e:
+            store.give_back(mall.mall_id, day, agency.agency_id, service.service_id)
+            if "kiosk" in e.failed:
+                raise Unauthorized("kiosk.unauthorized") from e
+            continue  # a simultaneous scan won, or the booking changed: decide again
+        return ticket_view(ticket, catalog, people_ahead=ahead), True
+    raise Busy()
+
+
+def _answer(ticket: Ticket | None, catalog, now: datetime) -> dict:
+    """The ticket a repeated scan answers, as it stands now."""
+    if ticket is None:  # cannot happen: the claim's ticket is written with it
+        raise Busy()
+    return follow(ticket.ticket_id, now, ticket)
+
+
+# --- walk-ins ---------------------------------------------------------------------------------
+
+
+def _open_for_walkins(mall, service, now: datetime) -> None:
+    """Walk-in tickets are issued from opening to closing time on an open day (during a
+    break too: the queue forms and counters call it when they resume)."""
+    local = now.astimezone(mall.tz)
+    reason = schedule.closed_text(mall, local.date())
+    if reason is not None:
+        raise ServiceClosed("walkin.closed_today", reason=reason)
+    hours = mall.weekly_hours[local.weekday()]
+    if not hours.open <= local.time() < hours.close:
+        raise ServiceClosed("walkin.closed", service=service.name,
+                            hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}")
+
+
+def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
+            kiosk: Kiosk | None = None, source: str = "kiosk") -> dict:
+    """A ticket without a booking, within the service's daily walk-in quota, which is apart
+    from the online seats: walk-ins never take a bookable seat, nor bookings a walk-in's."""
+    catalog = catalog_of(mall_id)
+    service = catalog.services.get(service_id)
+    if service is None:
+        raise NotFound("service.not_found")
+    if service.walkin_quota <= 0:
+        raise WalkinUnavailable("walkin.not_offered", service=service.name)
+    mall = catalog.mall
+    _open_for_walkins(mall, service, now)
+    agency = catalog.agencies[service.agency_id]
+    day = today(mall, now)
+    try:
+        number, ahead = store.take_number(mall.mall_id, day, agency.agency_id,
+                                          service.service_id, walkin_quota=service.walkin_quota)
+    except store.QuotaFull:
+        raise WalkinQuotaFull("walkin.quota_full", service=service.name) from None
+    ticket = _ticket(mall.mall_id, day, agency, service, number, "walkin", now,
+                     priority=priority, source=source)
+    try:
+        store.walk_in(ticket, kiosk)
+    except TransactionFailed as e:
+        store.give_back(mall.mall_id, day, agency.agency_id, service.service_id, walkin=True)
+        if "kiosk" in e.failed:
+            raise Unauthorized("kiosk.unauthorized") from e
+        raise Busy() from e
+    return ticket_view(ticket, catalog, people_ahead=ahead)
+
+
+def walkin_services(mall_id: str, now: datetime) -> dict:
+    """Today's walk-in quota per service and what is left of it: one Query."""
+    catalog = catalog_of(mall_id)
+    mall = catalog.mall
+    day = today(mall, now)
+    counts = store.agency_counts(mall.mall_id, day)
+    local = now.astimezone(mall.tz)
+    hours = mall.weekly_hours.get(local.weekday())
+    open_now = (schedule.closed_reason(mall, local.date()) is None and hours is not None
+                and hours.open <= local.time() < hours.close)
+    services = []
+    for s in catalog.services.values():
+        if s.walkin_quota <= 0:
+            continue
+        issued = counts.get(s.service_id, {}).get("walkins", 0)
+        services.append({"service_id": s.service_id, "name": s.name,
+                         "agency_name": s.agency_name, "quota": s.walkin_quota,
+                         "remaining": max(s.walkin_quota - issued, 0),
+                         "waiting": counts.get(s.service_id, {}).get("waiting", 0)})
+    return {"mall_id": mall.mall_id, "date": day, "open_now": open_now,
+            "opens": f"{hours.open:%H:%M}" if hours else None,
+            "closes": f"{hours.close:%H:%M}" if hours else None, "services": services}
+
+
+# --- the QR on the hall's screen: a walk-in ticket on the citizen's own phone ----------------
+
+
+def walkin_token(kiosk: Kiosk, now: datetime) -> dict:
+    """A short-lived signed token for the QR the kiosk and the TV show. It opens the phone
+    page and lets it take one walk-in ticket; an old photo of it is useless minutes later."""
+    cfg = config.get()
+    epoch = int(now.timestamp())
+    expires = epoch + cfg.walkin_qr_seconds
+    token = jwt.encode({"aud": WALKIN_AUDIENCE, "mall": kiosk.mall_id, "iat": epoch,
+                        "exp": expires}, cfg.jwt_secret, algorithm="HS256")
+    from chalicelib.mail.qr import qr_svg
+
+    url = f"{cfg.public_base_url.rstrip('/')}/walkin#m={kiosk.mall_id}&t={token}"
+    mall = catalog_of(kiosk.mall_id).mall
+    return {"token": token, "url": url, "qr_svg": qr_svg(url), "expires_at": iso(expires, mall),
+            "refresh_seconds": max(cfg.walkin_qr_seconds // 3, 10)}
+
+
+def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime) -> dict:
+    """A walk-in ticket taken on a phone with a fresh token from the hall's QR."""
+    try:
+        claims = jwt.decode(token, config.get().jwt_secret, algorithms=["HS256"],
+                            audience=WALKIN_AUDIENCE,
+                            options={"require": ["mall", "exp"], "verify_exp": False,
+                                     "verify_iat": False})
+    except jwt.PyJWTError as e:
+        raise QrExpired("qr.invalid") from e
+    if not isinstance(claims["exp"], int) or claims["exp"] <= now.timestamp():
+        raise QrExpired("qr.expired")
+    return walk_in(str(claims["mall"]), service_id, priority, now, source="phone")
+

@@ -1,0 +1,376 @@
+"""The queue on the mall floor: counters call tickets, staff move them along, the TV shows
+the calls, a citizen follows a ticket on the phone, and a sweep marks the no-shows.
+
+Which ticket a counter calls is `domain.queue`'s decision; that each ticket is called by
+exactly one counter is `store.floor.call`'s (one conditional transaction).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from chalicelib import config
+from chalicelib.domain import queue, schedule
+from chalicelib.errors import Busy, CounterBusy, NotFound, TicketNotChangeable
+from chalicelib.i18n import Text
+from chalicelib.services.auth import Principal, require_role
+from chalicelib.services.catalog import catalog_of
+from chalicelib.store import bookings as booking_store
+from chalicelib.store import catalog as catalog_store
+from chalicelib.store import floor as store
+from chalicelib.store.bookings import TransactionFailed
+from chalicelib.store.models import FloorCounter, Ticket, WaitingEntry
+
+log = logging.getLogger(__name__)
+
+CALL_ATTEMPTS = 12  # candidates tried when other counters take them first
+RECENT_CALLS = 10
+_TICKET_ID = re.compile(r"[A-Za-z0-9_-]{16,40}")
+
+
+def new_ticket_id() -> str:
+    """Unguessable (128 random bits): the id alone opens the ticket's page, without login."""
+    return secrets.token_urlsafe(16)
+
+
+def is_ticket_id(value: str) -> bool:
+    return bool(_TICKET_ID.fullmatch(value or ""))
+
+
+def iso(epoch, mall) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(int(epoch), mall.tz).isoformat(timespec="seconds")
+
+
+def today(mall, now: datetime) -> str:
+    return schedule.local_today(mall, now).isoformat()
+
+
+# --- the ticket as answered to kiosks, staff and the citizen ---------------------------------
+
+
+def ticket_view(ticket: Ticket, catalog, people_ahead: int = 0,
+                estimated_wait_minutes: int | None = None) -> dict:
+    mall = catalog.mall
+    service = catalog.services.get(ticket.service_id)
+    agency = catalog.agencies.get(ticket.agency_id)
+    counter = catalog.counters.get(ticket.counter_id) if ticket.counter_id else None
+    waiting = ticket.status == "waiting"
+    return {
+        "ticket_id": ticket.ticket_id, "ticket_number": ticket.ticket_number,
+        "service_id": ticket.service_id, "service_name": service.name if service else "",
+        "agency_name": agency.name if agency else "", "status": ticket.status,
+        "people_ahead": people_ahead if waiting else 0,
+        "estimated_wait_minutes": estimated_wait_minutes if waiting else None,
+        "counter_id": ticket.counter_id, "counter_name": counter.name if counter else None,
+        "booking_id": ticket.booking_id, "kind": ticket.kind, "priority": bool(ticket.priority),
+        "mall_id": ticket.mall_id, "mall_name": mall.name, "date": ticket.date,
+        "issued_at": iso(ticket.issued_at, mall), "called_at": iso(ticket.called_at, mall),
+        "transferred_to": ticket.transferred_to, "follow_url": follow_url(ticket.ticket_id),
+    }
+
+
+def follow_url(ticket_id: str) -> str:
+    """The ticket's page, which the QR printed on the ticket opens."""
+    return f"{config.get().public_base_url.rstrip('/')}/ticket#{ticket_id}"
+
+
+def ticket_qr(ticket_id: str) -> str:
+    from chalicelib.mail.qr import qr_svg
+
+    if not is_ticket_id(ticket_id) or store.get_ticket(ticket_id) is None:
+        raise NotFound("ticket.not_found")
+    return qr_svg(follow_url(ticket_id))
+
+
+def _waiting(entries: list[WaitingEntry]) -> list[queue.Waiting]:
+    return [queue.Waiting(e.ticket_id, e.service_id, e.kind, bool(e.priority),
+                          int(e.arrived_at), int(e.slot_start_at) if e.slot_start_at else None,
+                          e.ticket_number, int(e.number)) for e in entries]
+
+
+def _mean_service_seconds(stats, service) -> float:
+    """Today's mean service time once three citizens were served; before that, the time
+    the service's booking capacity assumes (slot length / seats per slot)."""
+    if stats is not None and int(stats.served) >= 3:
+        return int(stats.service_seconds) / int(stats.served)
+    return service.slot_minutes * 60 / max(service.capacity, 1)
+
+
+def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
+    """A ticket with the people ahead and an estimated wait (public: the id is the secret).
+    A GetItem (unless the ticket is given) and, while it waits, one Query of its queue."""
+    if ticket is None:
+        ticket = store.get_ticket(ticket_id) if is_ticket_id(ticket_id) else None
+    if ticket is None:
+        raise NotFound("ticket.not_found")
+    catalog = catalog_of(ticket.mall_id)
+    if ticket.status != "waiting":
+        return ticket_view(ticket, catalog)
+    stats, entries = store.service_queue(ticket.mall_id, ticket.date, ticket.service_id)
+    ahead = queue.people_ahead(ticket.ticket_id, _waiting(entries), int(now.timestamp()))
+    service = catalog.services.get(ticket.service_id)
+    minutes = None
+    if service is not None:
+        counters = len(catalog.counters_serving(service.service_id))
+        minutes = queue.estimated_wait_minutes(ahead, _mean_service_seconds(stats, service),
+                                               counters)
+    return ticket_view(ticket, catalog, ahead, minutes)
+
+
+# --- counters --------------------------------------------------------------------------------
+
+
+def _staff_catalog(principal: Principal):
+    require_role(principal, "staff", "admin")
+    return catalog_of(principal.mall_id)
+
+
+def _counter(catalog, counter_id: str):
+    counter = catalog.counters.get(counter_id)
+    if counter is None:
+        raise NotFound("counter.not_found")
+    return counter
+
+
+def counters(principal: Principal) -> list[dict]:
+    catalog = _staff_catalog(principal)
+    return [{"counter_id": c.counter_id, "name": c.name, "service_ids": list(c.service_ids)}
+            for c in catalog.counters.values()]
+
+
+def counter_state(principal: Principal, counter_id: str, now: datetime) -> dict:
+    """What the counter page shows: the counter's current ticket and who waits for it."""
+    catalog = _staff_catalog(principal)
+    counter = _counter(catalog, counter_id)
+    day = today(catalog.mall, now)
+    state, entries = store.counter_and_queue(catalog.mall.mall_id, day, counter_id)
+    waiting = [w for w in _waiting(entries) if w.service_id in counter.service_ids]
+    current = None
+    if state is not None and state.current_ticket_id:
+        ticket = store.get_ticket(state.current_ticket_id)
+        current = ticket_view(ticket, catalog) if ticket else None
+    return {"counter_id": counter.counter_id, "name": counter.name,
+            "service_ids": list(counter.service_ids), "date": day, "current": current,
+            "waiting": len(waiting),
+            "waiting_by_service": {sid: sum(1 for w in waiting if w.service_id == sid)
+                                   for sid in counter.service_ids},
+            "next": [w.ticket_number for w in queue.in_order(waiting, int(now.timestamp()))[:5]]}
+
+
+def _announcement(counter_id: str, state: FloorCounter | None, number: str, now: int,
+                  kind: str) -> dict:
+    version = int(state.version) + 1 if state is not None else 1
+    return {"id": f"{counter_id}.{now}.{version}", "number": number, "at": now, "kind": kind}
+
+
+def call_next(principal: Principal, counter_id: str, now: datetime,
+              once: bool = True) -> dict | None:
+    """Call the next ticket for this counter (`domain.queue` decides which), or None when
+    nobody waits for its services. When another counter takes the chosen ticket first, the
+    next candidate is tried; a counter still holding a ticket must finish it first.
+    `once=False` exists only for the race test's canary."""
+    catalog = _staff_catalog(principal)
+    counter = _counter(catalog, counter_id)
+    mall_id, day, epoch = catalog.mall.mall_id, today(catalog.mall, now), int(now.timestamp())
+    attempts = 0
+    while attempts < CALL_ATTEMPTS:
+        state, entries = store.counter_and_queue(mall_id, day, counter_id)
+        if state is not None and state.current_ticket_id:
+            raise CounterBusy("counter.busy", number=state.current_number)
+        by_id = {e.ticket_id: e for e in entries}
+        waiting, streak = _waiting(entries), int(state.streak) if state else 0
+        while attempts < CALL_ATTEMPTS:
+            chosen = queue.next_ticket(waiting, counter.service_ids, epoch, streak)
+            if chosen is None:
+                return None
+            attempts += 1
+            entry = by_id[chosen.ticket_id]
+            service = catalog.services.get(entry.service_id)
+            try:
+                store.call(mall_id, day, counter_id, state, entry,
+                           service.agency_id if service else "", epoch,
+                           queue.streak_after(chosen, streak),
+                           _announcement(counter_id, state, entry.ticket_number, epoch, "call"),
+                           once)
+            except TransactionFailed as e:
+                if "counter" in e.failed or any(":" in step for step in e.failed):
+                    break  # this counter changed (or a conflict): read again
+                waiting = [w for w in waiting if w.ticket_id != chosen.ticket_id]
+                continue  # another counter took it: try the next one
+            ticket = store.get_ticket(entry.ticket_id)
+            return ticket_view(ticket, catalog)
+    raise Busy()
+
+
+def _staff_ticket(principal: Principal, ticket_id: str):
+    catalog = _staff_catalog(principal)
+    ticket = store.get_ticket(ticket_id) if is_ticket_id(ticket_id) else None
+    if ticket is None or ticket.mall_id != catalog.mall.mall_id:
+        raise NotFound("ticket.not_found")
+    return catalog, ticket
+
+
+def _not_changeable(ticket: Ticket) -> TicketNotChangeable:
+    return TicketNotChangeable("ticket.not_changeable", number=ticket.ticket_number,
+                               status=Text(f"ticket_status.{ticket.status}"))
+
+
+def _change(principal, ticket_id, allowed: tuple[str, ...], write) -> dict:
+    """Apply `write(catalog, ticket)` to a ticket in one of the `allowed` states; a ticket
+    that moved on meanwhile answers 409 with its new state."""
+    catalog, ticket = _staff_ticket(principal, ticket_id)
+    if ticket.status not in allowed:
+        raise _not_changeable(ticket)
+    try:
+        result = write(catalog, ticket)
+    except TransactionFailed:
+        fresh = store.get_ticket(ticket_id)
+        raise _not_changeable(fresh or ticket) from None
+    return result or ticket_view(store.get_ticket(ticket_id), catalog)
+
+
+def recall(principal: Principal, ticket_id: str, now: datetime) -> dict:
+    epoch = int(now.timestamp())
+
+    def write(catalog, ticket):
+        state = next((c for c in store.counters_today(ticket.mall_id, ticket.date)
+                      if c.counter_id == ticket.counter_id), None)
+        if state is None:
+            raise _not_changeable(ticket)
+        store.recall(ticket, state, epoch,
+                     _announcement(ticket.counter_id, state, ticket.ticket_number, epoch, "recall"))
+
+    return _change(principal, ticket_id, ("called",), write)
+
+
+def start(principal: Principal, ticket_id: str, now: datetime) -> dict:
+    return _change(principal, ticket_id, ("called",),
+                   lambda catalog, ticket: store.start(ticket, int(now.timestamp())))
+
+
+def finish(principal: Principal, ticket_id: str, now: datetime) -> dict:
+    return _change(principal, ticket_id, ("serving",), lambda catalog, ticket: store.finish(
+        ticket, int(now.timestamp()), now.isoformat(timespec="seconds")))
+
+
+def no_show(principal: Principal, ticket_id: str, now: datetime) -> dict:
+    def write(catalog, ticket):
+        needed = catalog.mall.recalls_before_no_show
+        if int(ticket.recalls) < needed:
+            raise TicketNotChangeable("ticket.recall_first", number=ticket.ticket_number,
+                                      count=needed)
+        store.no_show(ticket, int(now.timestamp()), needed, now.isoformat(timespec="seconds"))
+
+    return _change(principal, ticket_id, ("called",), write)
+
+
+def transfer(principal: Principal, ticket_id: str, service_id: str, now: datetime) -> dict:
+    """End this ticket at the counter and queue the citizen for another service, keeping
+    their place by arrival time. Within one agency the number stays; another agency's
+    queue gives a number with that agency's letter. Answers the new, waiting ticket."""
+    def write(catalog, ticket):
+        target = catalog.services.get(service_id)
+        if target is None:
+            raise NotFound("service.not_found")
+        if target.service_id == ticket.service_id:
+            raise TicketNotChangeable("ticket.same_service")
+        new = Ticket(pk="", sk="TICKET", ticket_id=new_ticket_id(), mall_id=ticket.mall_id,
+                     date=ticket.date, agency_id=target.agency_id, service_id=target.service_id,
+                     number=ticket.number, ticket_number=ticket.ticket_number, kind=ticket.kind,
+                     priority=ticket.priority, source="transfer", status="waiting",
+                     booking_id=ticket.booking_id, account_id=ticket.account_id,
+                     arrived_at=ticket.arrived_at, slot_start_at=ticket.slot_start_at,
+                     issued_at=int(now.timestamp()), transferred_from=ticket.ticket_id)
+        new.pk = f"TICKET#{new.ticket_id}"
+        counted = target.agency_id != ticket.agency_id
+        if counted:
+            agency = catalog.agencies[target.agency_id]
+            new.number, _ = store.take_number(ticket.mall_id, ticket.date, agency.agency_id,
+                                              target.service_id)
+            new.ticket_number = ticket_number(agency.letter, new.number)
+        try:
+            store.transfer(ticket, new, counted)
+        except TransactionFailed:
+            if counted:
+                store.give_back(ticket.mall_id, ticket.date, target.agency_id, target.service_id)
+            raise
+        return follow(new.ticket_id, now)
+
+    return _change(principal, ticket_id, ("called", "serving"), write)
+
+
+def ticket_number(letter: str, number: int) -> str:
+    return f"{letter}-{number:03d}"
+
+
+# --- the call display --------------------------------------------------------------------------
+
+
+def display(mall_id: str, now: datetime) -> dict:
+    """What the hall's TV shows: each counter's current ticket and the last calls. One
+    Query (the counters' day items); nothing in it changes unless a counter acts."""
+    catalog = catalog_of(mall_id)
+    mall = catalog.mall
+    day = today(mall, now)
+    order = list(catalog.counters)
+    states = sorted(store.counters_today(mall.mall_id, day),
+                    key=lambda c: order.index(c.counter_id) if c.counter_id in order else 999)
+
+    def counter_name(counter_id):
+        counter = catalog.counters.get(counter_id)
+        return counter.name if counter else counter_id
+
+    now_serving = []
+    for c in states:
+        if c.current_ticket_id:
+            service = catalog.services.get(c.current_service_id)
+            now_serving.append({
+                "counter_id": c.counter_id, "counter": counter_name(c.counter_id),
+                "ticket_number": c.current_number, "status": c.current_status,
+                "service_id": c.current_service_id, "service_name": service.name if service else "",
+                "called_at": iso(c.called_at, mall)})
+    calls = sorted(((a, c.counter_id) for c in states for a in (c.announcements or [])),
+                   key=lambda pair: (pair[0]["at"], pair[0]["id"]), reverse=True)[:RECENT_CALLS]
+    recent = [{"id": a["id"], "counter_id": counter_id, "counter": counter_name(counter_id),
+               "ticket_number": a["number"], "called_at": iso(a["at"], mall), "kind": a["kind"]}
+              for a, counter_id in calls]
+    return {"mall_id": mall.mall_id, "mall_name": mall.name, "date": day,
+            "now_serving": now_serving, "recent": recent}
+
+
+# --- the no-show sweep (scheduled) ------------------------------------------------------------
+
+
+def sweep(now: datetime) -> dict[str, int]:
+    """Mark as no-shows the bookings nobody checked in for by the end of their check-in
+    window, and the tickets called, recalled and still not started a while after. Reads by
+    key only: a Query per mall on the `due` index and one over its counters."""
+    counts = {"bookings": 0, "tickets": 0}
+    epoch = int(now.timestamp())
+    stamp = now.isoformat(timespec="seconds")
+    for entry in catalog_store.list_malls():
+        catalog = catalog_store.mall_catalog(entry.mall_id)
+        if catalog is None:
+            continue
+        mall = catalog.mall
+        local = schedule.local_today(mall, now)
+        for day in (local - timedelta(days=1), local):
+            for booking in booking_store.late_arrivals(mall.mall_id, day.isoformat(), epoch):
+                counts["bookings"] += booking_store.mark_no_show(booking, stamp)
+        for state in store.counters_today(mall.mall_id, local.isoformat()):
+            due = (state.current_status == "called"
+                   and int(state.recalls) >= mall.recalls_before_no_show
+                   and epoch - int(state.called_at or epoch) >= 60 * mall.no_show_after_minutes)
+            if not due:
+                continue
+            ticket = store.get_ticket(state.current_ticket_id)
+            try:
+                store.no_show(ticket, epoch, mall.recalls_before_no_show, stamp)
+                counts["tickets"] += 1
+            except TransactionFailed:  # staff acted on it meanwhile
+                log.info("ticket %s changed during the sweep", state.current_ticket_id)
+    return counts

@@ -1,0 +1,361 @@
+"""The mall floor in DynamoDB: ticket numbers, tickets, the waiting queue and the counters.
+
+Every guarantee is one conditional write or one transaction:
+- a number is taken by one atomic ADD on the agency's day item; for a walk-in the same
+  write counts it against the service's daily quota and fails when the quota is used up;
+- a booking checks in once: its code item takes a ticket only while `booked` without one;
+- a ticket is called by one counter: its waiting entry is deleted, on condition that it
+  still exists, in the transaction that hands it to the counter;
+- a counter holds one ticket at a time: its day item changes only at the version read.
+Transactions raise `TransactionFailed` naming the steps whose condition failed.
+"""
+from __future__ import annotations
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.operand import Path
+
+from chalicelib.store.bookings import TransactionFailed, run
+from chalicelib.store.kiosks import Kiosk, still_registered
+from chalicelib.store.models import (
+    Booking,
+    CodeClaim,
+    FloorAgency,
+    FloorCounter,
+    FloorService,
+    Item,
+    Ticket,
+    WaitingEntry,
+)
+
+ANNOUNCEMENTS_KEPT = 5  # per counter; the display merges them into "recent calls"
+TICKET_TTL_SECONDS = 400 * 86400  # a year of statistics, then DynamoDB's TTL removes it
+
+__all__ = ["TransactionFailed", "QuotaFull"]
+
+
+class QuotaFull(Exception):
+    """The service's walk-in quota for the day is used up."""
+
+
+def floor_pk(mall_id: str, day: str) -> str:
+    return f"FLOOR#{mall_id}#{day}"
+
+
+def entry_sk(service_id: str, ticket_id: str) -> str:
+    return f"W#{service_id}#T#{ticket_id}"
+
+
+def _waiting(service_id: str) -> Path:
+    return Path([f"waiting:{service_id}"])
+
+
+def _walkins(service_id: str) -> Path:
+    return Path([f"walkins:{service_id}"])
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def take_number(mall_id: str, day: str, agency_id: str, service_id: str,
+                walkin_quota: int | None = None, atomic: bool = True) -> tuple[int, int]:
+    """Take the agency's next ticket number of the day and join the service's queue count.
+
+    With `walkin_quota` the same write counts a walk-in, only while fewer than the quota
+    were issued (QuotaFull otherwise). Returns (number, tickets waiting before this one).
+    `atomic=False` (read, then write) exists only for the race test's canary.
+    """
+    item = FloorAgency(pk=floor_pk(mall_id, day), sk=f"N#{agency_id}")
+    if not atomic:
+        try:
+            seen = int(FloorAgency.get(item.pk, item.sk, consistent_read=True).seq)
+        except FloorAgency.DoesNotExist:
+            seen = 0
+        item.update(actions=[FloorAgency.seq.set(seen + 1), FloorAgency.type.set(FloorAgency)])
+        return seen + 1, 0
+    actions = [FloorAgency.seq.add(1), FloorAgency.type.set(FloorAgency),
+               _waiting(service_id).add(1)]
+    condition = None
+    if walkin_quota is not None:
+        actions.append(_walkins(service_id).add(1))
+        condition = _walkins(service_id).does_not_exist() | (_walkins(service_id) < walkin_quota)
+    try:
+        data = item.update(actions=actions, condition=condition)
+    except UpdateError as e:
+        if e.cause_response_code == "ConditionalCheckFailedException":
+            raise QuotaFull() from e
+        raise
+    waiting = int(data["Attributes"][f"waiting:{service_id}"]["N"])
+    return int(item.seq), max(waiting - 1, 0)
+
+
+def give_back(mall_id: str, day: str, agency_id: str, service_id: str,
+              walkin: bool = False) -> None:
+    """Undo `take_number`'s counts when the ticket could not be written (the number itself
+    stays skipped, as a torn-off paper ticket would)."""
+    actions = [_waiting(service_id).add(-1)]
+    if walkin:
+        actions.append(_walkins(service_id).add(-1))
+    FloorAgency(pk=floor_pk(mall_id, day), sk=f"N#{agency_id}").update(actions=actions)
+
+
+def agency_counts(mall_id: str, day: str) -> dict[str, dict[str, int]]:
+    """Per service: {"walkins": issued today, "waiting": waiting now}. One Query."""
+    raw = Item._get_connection().query(floor_pk(mall_id, day),
+                                       range_key_condition=Item.sk.startswith("N#"),
+                                       consistent_read=True)
+    counts: dict[str, dict[str, int]] = {}
+    for item in raw.get("Items", []):
+        for name, value in item.items():
+            kind, _, service_id = name.partition(":")
+            if kind in ("walkins", "waiting") and service_id and "N" in value:
+                counts.setdefault(service_id, {"walkins": 0, "waiting": 0})[kind] = \
+                    int(value["N"])
+    return counts
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def get_ticket(ticket_id: str) -> Ticket | None:
+    try:
+        return Ticket.get(f"TICKET#{ticket_id}", "TICKET", consistent_read=True)
+    except Ticket.DoesNotExist:
+        return None
+
+
+def get_claim(code: str) -> CodeClaim | None:
+    try:
+        return CodeClaim.get(f"CODE#{code}", "CODE", consistent_read=True)
+    except CodeClaim.DoesNotExist:
+        return None
+
+
+def counters_today(mall_id: str, day: str) -> list[FloorCounter]:
+    """Every counter that has called today: what the TV shows. One Query."""
+    return list(FloorCounter.query(floor_pk(mall_id, day), Item.sk.startswith("C#"),
+                                   consistent_read=True))
+
+
+def counter_and_queue(mall_id: str, day: str, counter_id: str
+                      ) -> tuple[FloorCounter | None, list[WaitingEntry]]:
+    """This counter's day and every waiting ticket of the mall: one Query over the key
+    range that starts at the counter's item (C#<id> sorts before N# and W#)."""
+    state, waiting = None, []
+    for item in Item.query(floor_pk(mall_id, day), Item.sk >= f"C#{counter_id}",
+                           consistent_read=True):
+        if isinstance(item, WaitingEntry):
+            waiting.append(item)
+        elif isinstance(item, FloorCounter) and item.counter_id == counter_id:
+            state = item
+    return state, waiting
+
+
+def service_queue(mall_id: str, day: str, service_id: str
+                  ) -> tuple[FloorService | None, list[WaitingEntry]]:
+    """A service's day figures and its waiting tickets: one Query (W#<service>#...)."""
+    stats, waiting = None, []
+    for item in Item.query(floor_pk(mall_id, day), Item.sk.startswith(f"W#{service_id}#"),
+                           consistent_read=True):
+        if isinstance(item, FloorService):
+            stats = item
+        elif isinstance(item, WaitingEntry):
+            waiting.append(item)
+    return stats, waiting
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _stats(mall_id: str, day: str, service_id: str) -> FloorService:
+    return FloorService(pk=floor_pk(mall_id, day), sk=f"W#{service_id}#")
+
+
+def _entry_for(ticket: Ticket) -> WaitingEntry:
+    return WaitingEntry(
+        pk=floor_pk(ticket.mall_id, ticket.date), sk=entry_sk(ticket.service_id, ticket.ticket_id),
+        ticket_id=ticket.ticket_id, ticket_number=ticket.ticket_number,
+        number=ticket.number, service_id=ticket.service_id, kind=ticket.kind, priority=ticket.priority,
+        arrived_at=ticket.arrived_at, slot_start_at=ticket.slot_start_at)
+
+
+def _new_ticket(s, ticket: Ticket) -> None:
+    ticket.expires_at = int(ticket.issued_at) + TICKET_TTL_SECONDS
+    s.save("ticket", ticket, condition=Item.pk.does_not_exist())
+    s.save("entry", _entry_for(ticket))
+
+
+def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: str,
+                  once: bool = True) -> None:
+    """The booking behind `claim` becomes checked in with this new ticket, or nothing.
+
+    Failed steps: code (already checked in, or changed since it was read), booking (changed
+    meanwhile), kiosk (revoked), ticket (id collision). `once=False` drops the conditions
+    that make it once; it exists only for the race test's canary.
+    """
+    def build(s):
+        still_registered(s, kiosk)
+        same = ((CodeClaim.status == "booked") & CodeClaim.ticket_id.does_not_exist()
+                & (CodeClaim.date == claim.date) & (CodeClaim.start == claim.start))
+        s.update("code", CodeClaim(pk=claim.pk, sk=claim.sk), actions=[
+            CodeClaim.status.set("checked_in"), CodeClaim.ticket_id.set(ticket.ticket_id)],
+            condition=same if once else None)
+        s.update("booking", Booking(pk=f"ACCOUNT#{claim.account_id}",
+                                    sk=f"BOOKING#{claim.booking_id}"), actions=[
+            Booking.status.set("checked_in"), Booking.ticket_id.set(ticket.ticket_id),
+            Booking.updated_at.set(updated_at), Booking.due_pk.remove(), Booking.due_sk.remove()],
+            condition=((Booking.status == "booked") & (Booking.date == claim.date)
+                       & (Booking.start == claim.start)) if once else None)
+        _new_ticket(s, ticket)
+        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id),
+                 actions=[FloorService.checkins.add(1), FloorService.type.set(FloorService)])
+
+    run(build)
+
+
+def walk_in(ticket: Ticket, kiosk: Kiosk | None) -> None:
+    """Write a walk-in's ticket and queue entry (the quota was taken with the number)."""
+    def build(s):
+        if kiosk is not None:
+            still_registered(s, kiosk)
+        _new_ticket(s, ticket)
+
+    run(build)
+
+
+def _announced(state: FloorCounter | None, entry: dict) -> list[dict]:
+    kept = list(state.announcements) if state is not None and state.announcements else []
+    return (kept + [entry])[-ANNOUNCEMENTS_KEPT:]
+
+
+def _counter_item(mall_id: str, day: str, counter_id: str) -> FloorCounter:
+    return FloorCounter(pk=floor_pk(mall_id, day), sk=f"C#{counter_id}")
+
+
+def _at_version(state: FloorCounter | None):
+    if state is None:
+        return FloorCounter.pk.does_not_exist()
+    return FloorCounter.version == int(state.version)
+
+
+def call(mall_id: str, day: str, counter_id: str, state: FloorCounter | None,
+         entry: WaitingEntry, agency_id: str, now: int, streak: int, announcement: dict,
+         once: bool = True) -> None:
+    """Hand the waiting ticket to the counter: one transaction.
+
+    Failed steps: entry (another counter called it first), counter (this counter changed
+    since it was read, e.g. a double click), ticket (not waiting any more). `once=False`
+    drops the conditions that make a ticket called once: only for the race test's canary.
+    """
+    def build(s):
+        s.delete("entry", entry, condition=Item.pk.exists() if once else None)
+        s.update("ticket", Ticket(pk=f"TICKET#{entry.ticket_id}", sk="TICKET"), actions=[
+            Ticket.status.set("called"), Ticket.counter_id.set(counter_id),
+            Ticket.called_at.set(now), Ticket.last_called_at.set(now), Ticket.recalls.set(0)],
+            condition=(Ticket.status == "waiting") if once else None)
+        s.update("counter", _counter_item(mall_id, day, counter_id), actions=[
+            FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
+            FloorCounter.current_ticket_id.set(entry.ticket_id),
+            FloorCounter.current_number.set(entry.ticket_number),
+            FloorCounter.current_service_id.set(entry.service_id),
+            FloorCounter.current_status.set("called"), FloorCounter.called_at.set(now),
+            FloorCounter.recalls.set(0), FloorCounter.streak.set(streak),
+            FloorCounter.announcements.set(_announced(state, announcement)),
+            FloorCounter.version.set(int(state.version) + 1 if state else 1)],
+            condition=_at_version(state))
+        s.update("agency", FloorAgency(pk=floor_pk(mall_id, day), sk=f"N#{agency_id}"),
+                 actions=[_waiting(entry.service_id).add(-1)])
+        s.update("stats", _stats(mall_id, day, entry.service_id), actions=[
+            FloorService.type.set(FloorService), FloorService.called.add(1),
+            FloorService.wait_seconds.add(max(now - int(entry.arrived_at), 0))])
+
+    run(build)
+
+
+def recall(ticket: Ticket, state: FloorCounter, now: int, announcement: dict) -> None:
+    """Announce the called ticket again. Failed steps: ticket (not called at this counter),
+    counter (changed meanwhile)."""
+    def build(s):
+        s.update("ticket", ticket, actions=[Ticket.recalls.add(1),
+                                            Ticket.last_called_at.set(now)],
+                 condition=(Ticket.status == "called") & (Ticket.counter_id == ticket.counter_id))
+        s.update("counter", state, actions=[
+            FloorCounter.recalls.add(1), FloorCounter.called_at.set(now),
+            FloorCounter.announcements.set(_announced(state, announcement)),
+            FloorCounter.version.add(1)],
+            condition=(FloorCounter.version == int(state.version))
+            & (FloorCounter.current_ticket_id == ticket.ticket_id))
+
+    run(build)
+
+
+def start(ticket: Ticket, now: int) -> None:
+    def build(s):
+        s.update("ticket", ticket, actions=[Ticket.status.set("serving"),
+                                            Ticket.started_at.set(now)],
+                 condition=Ticket.status == "called")
+        s.update("counter", _counter_item(ticket.mall_id, ticket.date, ticket.counter_id),
+                 actions=[FloorCounter.current_status.set("serving"), FloorCounter.version.add(1)],
+                 condition=FloorCounter.current_ticket_id == ticket.ticket_id)
+
+    run(build)
+
+
+def _free_counter(s, ticket: Ticket) -> None:
+    s.update("counter", _counter_item(ticket.mall_id, ticket.date, ticket.counter_id), actions=[
+        FloorCounter.current_ticket_id.remove(), FloorCounter.current_number.remove(),
+        FloorCounter.current_service_id.remove(), FloorCounter.current_status.remove(),
+        FloorCounter.version.add(1)],
+        condition=FloorCounter.current_ticket_id == ticket.ticket_id)
+
+
+def _booking_becomes(s, ticket: Ticket, status: str, updated_at: str) -> None:
+    if ticket.booking_id and ticket.account_id:
+        s.update("booking", Booking(pk=f"ACCOUNT#{ticket.account_id}",
+                                    sk=f"BOOKING#{ticket.booking_id}"),
+                 actions=[Booking.status.set(status), Booking.updated_at.set(updated_at)],
+                 condition=Booking.status == "checked_in")
+
+
+def finish(ticket: Ticket, now: int, updated_at: str) -> None:
+    def build(s):
+        s.update("ticket", ticket, actions=[Ticket.status.set("done"),
+                                            Ticket.finished_at.set(now)],
+                 condition=Ticket.status == "serving")
+        _free_counter(s, ticket)
+        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id), actions=[
+            FloorService.served.add(1),
+            FloorService.service_seconds.add(max(now - int(ticket.started_at or now), 0))])
+        _booking_becomes(s, ticket, "served", updated_at)
+
+    run(build)
+
+
+def no_show(ticket: Ticket, now: int, min_recalls: int, updated_at: str) -> None:
+    def build(s):
+        s.update("ticket", ticket, actions=[Ticket.status.set("no_show"),
+                                            Ticket.finished_at.set(now)],
+                 condition=(Ticket.status == "called") & (Ticket.recalls >= min_recalls))
+        _free_counter(s, ticket)
+        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id),
+                 actions=[FloorService.no_shows.add(1)])
+        _booking_becomes(s, ticket, "no_show", updated_at)
+
+    run(build)
+
+
+def transfer(ticket: Ticket, new: Ticket, counted: bool) -> None:
+    """End `ticket` as transferred and queue `new` in its place, or nothing. `counted`:
+    the new service's waiting count was already raised (a number was taken for it)."""
+    def build(s):
+        s.update("ticket", ticket, actions=[
+            Ticket.status.set("transferred"), Ticket.transferred_to.set(new.ticket_id),
+            Ticket.finished_at.set(new.issued_at)],
+            condition=Ticket.status.is_in("called", "serving"))
+        _free_counter(s, ticket)
+        _new_ticket(s, new)
+        if not counted:
+            s.update("agency", FloorAgency(pk=floor_pk(new.mall_id, new.date),
+                                           sk=f"N#{new.agency_id}"),
+                     actions=[_waiting(new.service_id).add(1)])
+
+    run(build)

@@ -1,0 +1,251 @@
+"""The queue: counters call in the promised order, staff move tickets along, the TV shows the
+calls (with ETag/304), the citizen follows a ticket, and the sweep marks the no-shows.
+
+Monday 7 December 2026: citizens book at 07:00 WIB, the clock then moves into the day.
+Loket 2 serves KTP-el and Kartu Keluarga; Loket 3 serves PBG and NIB.
+"""
+from datetime import timedelta
+
+import pytest
+
+from tests.api.helpers import KIOSK, booked, call, citizen, staff_token
+from tests.api.test_checkin import check_in, walk_in
+
+TODAY = "2026-12-07"
+
+
+def serve(client, staff, counter="loket-2") -> str | None:
+    """Call the next ticket, start and finish it; the number called, or None."""
+    status, body = call(client, "POST", f"/v1/staff/counters/{counter}/call-next", token=staff)
+    assert status == 200, body
+    ticket = body["ticket"]
+    if ticket is None:
+        return None
+    assert ticket["status"] == "called" and ticket["counter_id"] == counter
+    for step in ("start", "finish"):
+        status, body = call(client, "POST", f"/v1/staff/tickets/{ticket['ticket_id']}/{step}",
+                            token=staff)
+        assert status == 200, body
+    return ticket["ticket_number"]
+
+
+def call_next(client, staff, counter="loket-2"):
+    status, body = call(client, "POST", f"/v1/staff/counters/{counter}/call-next", token=staff)
+    assert status == 200, body
+    return body["ticket"]
+
+
+def act(client, staff, ticket, step, body=None):
+    return call(client, "POST", f"/v1/staff/tickets/{ticket['ticket_id']}/{step}", body,
+                token=staff)
+
+
+def checked_in(client, service="ktp-el", start="08:00"):
+    _, booking = booked(client, service_id=service, date=TODAY, start=start)
+    return booking
+
+
+def test_priority_first_then_started_bookings_then_walk_ins_then_early_bookings(
+        client, fixed_clock):
+    b1, b2 = checked_in(client, start="08:00"), checked_in(client, start="08:30")
+    early = checked_in(client, "kartu-keluarga", start="09:30")
+    fixed_clock.advance(timedelta(hours=1, minutes=10))  # 08:10
+    numbers = {}
+    for name, booking in (("b2", b2), ("b1", b1), ("early", early)):
+        numbers[name] = check_in(client, booking["code"])[1]["ticket_number"]
+    for name in ("w1", "w2"):
+        numbers[name] = walk_in(client, "kartu-keluarga")[1]["ticket_number"]
+    numbers["p1"] = walk_in(client, "ktp-el", priority=True)[1]["ticket_number"]
+    fixed_clock.advance(timedelta(minutes=30))  # 08:40: the 08:00 and 08:30 slots started
+    staff = staff_token(client)
+    order = [serve(client, staff) for _ in range(7)]
+    by_number = {v: k for k, v in numbers.items()}
+    assert [by_number.get(n) for n in order] == [
+        "p1", "b1", "b2", "w1", "w2", "early", None]
+
+
+def test_a_walk_in_is_called_at_least_every_third_call(client, fixed_clock):
+    bookings = [checked_in(client, start="08:00") for _ in range(4)]  # the slot's 4 seats
+    fixed_clock.advance(timedelta(hours=1, minutes=5))  # 08:05
+    kinds = {}
+    for b in bookings:
+        kinds[check_in(client, b["code"])[1]["ticket_number"]] = "booked"
+    for _ in range(2):
+        kinds[walk_in(client)[1]["ticket_number"]] = "walkin"
+    staff = staff_token(client)
+    order = [kinds[serve(client, staff)] for _ in range(6)]
+    assert order == ["booked", "booked", "walkin", "booked", "booked", "walkin"]
+
+
+def test_a_counter_calls_only_its_services(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))  # 09:00
+    walk_in(client, "skck")
+    staff = staff_token(client)
+    assert call_next(client, staff, "loket-2") is None
+    assert call_next(client, staff, "loket-6")["service_id"] == "skck"
+
+
+def test_a_counter_holds_one_ticket_at_a_time(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    walk_in(client), walk_in(client)
+    staff = staff_token(client)
+    first = call_next(client, staff)
+    status, body = call(client, "POST", "/v1/staff/counters/loket-2/call-next", token=staff)
+    assert (status, body["code"]) == (409, "counter_busy")
+    assert first["ticket_number"] in body["message"]
+    state = call(client, "GET", "/v1/staff/counters/loket-2", token=staff)[1]
+    assert state["current"]["ticket_id"] == first["ticket_id"] and state["waiting"] == 1
+
+
+def test_steps_follow_the_ticket_states(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    walk_in(client)
+    staff = staff_token(client)
+    ticket = call_next(client, staff)
+    status, body = act(client, staff, ticket, "finish")  # not started yet
+    assert (status, body["code"]) == (409, "ticket_not_changeable")
+    assert "dipanggil" in body["message"]
+    status, body = act(client, staff, ticket, "no-show")  # not recalled yet
+    assert (status, body["code"]) == (409, "ticket_not_changeable")
+    assert "minimal 2 kali" in body["message"]
+    assert act(client, staff, ticket, "recall")[1]["status"] == "called"
+    assert act(client, staff, ticket, "recall")[0] == 200
+    status, done = act(client, staff, ticket, "no-show")
+    assert (status, done["status"]) == (200, "no_show")
+    assert act(client, staff, ticket, "start")[1]["code"] == "ticket_not_changeable"
+    assert call_next(client, staff) is None  # the counter is free again
+
+
+def test_finishing_a_booked_ticket_marks_the_booking_served(client, fixed_clock):
+    token, booking = booked(client, date=TODAY, start="08:00")
+    fixed_clock.advance(timedelta(hours=1))
+    check_in(client, booking["code"])
+    staff = staff_token(client)
+    serve(client, staff)
+    mine = call(client, "GET", f"/v1/bookings/{booking['booking_id']}", token=token)[1]
+    assert mine["status"] == "served"
+
+
+def test_transfer_keeps_the_place_and_moves_to_the_other_queue(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    first = walk_in(client, "ktp-el")[1]
+    staff = staff_token(client)
+    ticket = call_next(client, staff, "loket-2")
+    assert ticket["ticket_id"] == first["ticket_id"]
+    fixed_clock.advance(timedelta(minutes=1))
+    walk_in(client, "nib")  # someone already waits for NIB, but arrived later
+    status, moved = act(client, staff, ticket, "transfer", {"service_id": "nib"})
+    assert status == 200, moved
+    assert (moved["status"], moved["service_id"], moved["people_ahead"]) == ("waiting", "nib", 0)
+    assert moved["ticket_number"].startswith("B-")  # DPMPTSP's letter
+    old = call(client, "GET", f"/v1/tickets/{ticket['ticket_id']}")[1]
+    assert (old["status"], old["transferred_to"]) == ("transferred", moved["ticket_id"])
+    assert call_next(client, staff, "loket-3")["ticket_id"] == moved["ticket_id"]
+    # within one agency the number stays the same
+    walk_in(client, "ktp-el")
+    other = call_next(client, staff, "loket-2")
+    same = act(client, staff, other, "transfer", {"service_id": "kartu-keluarga"})[1]
+    assert same["ticket_number"] == other["ticket_number"]
+    assert act(client, staff, other, "transfer", {"service_id": "skck"})[1]["code"] == \
+        "ticket_not_changeable"
+
+
+def test_staff_of_another_mall_or_citizens_cannot_touch_tickets(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    ticket = walk_in(client)[1]
+    _, token = citizen(client)
+    assert act(client, token, ticket, "recall")[0] == 403
+    assert call(client, "POST", "/v1/staff/counters/loket-2/call-next", token=token)[0] == 403
+    assert call(client, "POST", "/v1/staff/counters/loket-2/call-next")[0] == 401
+    staff = staff_token(client)
+    assert call(client, "POST", "/v1/staff/counters/loket-99/call-next", token=staff)[0] == 404
+    assert call(client, "POST", "/v1/staff/tickets/not-a-ticket-id-at-all/start",
+                token=staff)[0] == 404
+
+
+def test_the_sweep_marks_late_bookings_and_unanswered_calls_as_no_shows(client, fixed_clock):
+    late_token, late = booked(client, date=TODAY, start="08:00")
+    fixed_clock.advance(timedelta(hours=2))  # 09:00
+    walk_in(client)
+    staff = staff_token(client)
+    ticket = call_next(client, staff)
+    act(client, staff, ticket, "recall"), act(client, staff, ticket, "recall")
+    fixed_clock.advance(timedelta(minutes=5))
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                            detail={}, resources=[])
+    client.lambda_.invoke("sweep_floor", event)
+    mine = call(client, "GET", f"/v1/bookings/{late['booking_id']}", token=late_token)[1]
+    assert mine["status"] == "no_show"
+    assert check_in(client, late["code"])[1]["code"] == "not_today"
+    followed = call(client, "GET", f"/v1/tickets/{ticket['ticket_id']}")[1]
+    assert followed["status"] == "no_show"
+    assert call(client, "GET", "/v1/staff/counters/loket-2", token=staff)[1]["current"] is None
+
+
+def test_display_shows_calls_and_answers_304_while_nothing_changes(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    path = "/v1/malls/kota-bogor/display"
+    answer = client.http.get(path)
+    assert answer.status_code == 200 and answer.headers["ETag"]
+    import json
+
+    assert json.loads(answer.body)["now_serving"] == []
+    etag = answer.headers["ETag"]
+    assert client.http.get(path, headers={"If-None-Match": etag}).status_code == 304
+    walk_in(client), walk_in(client, "skck")
+    assert client.http.get(path, headers={"If-None-Match": etag}).status_code == 304
+    staff = staff_token(client)
+    a = call_next(client, staff, "loket-2")
+    fixed_clock.advance(timedelta(seconds=1))
+    b = call_next(client, staff, "loket-6")
+    fixed_clock.advance(timedelta(seconds=20))
+    act(client, staff, a, "recall")
+    answer = client.http.get(path, headers={"If-None-Match": etag})
+    assert answer.status_code == 200 and answer.headers["ETag"] != etag
+    shown = json.loads(answer.body)
+    assert {(s["counter"], s["ticket_number"]) for s in shown["now_serving"]} == {
+        ("Loket 2", a["ticket_number"]), ("Loket 6", b["ticket_number"])}
+    assert [(r["ticket_number"], r["kind"]) for r in shown["recent"]] == [
+        (a["ticket_number"], "recall"), (b["ticket_number"], "call"),
+        (a["ticket_number"], "call")]
+    assert len({r["id"] for r in shown["recent"]}) == 3
+    assert call(client, "GET", "/v1/malls/nowhere/display")[0] == 404
+
+
+def test_a_ticket_shows_people_ahead_and_an_estimated_wait(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    tickets = [walk_in(client, "skck")[1] for _ in range(4)]
+    last = call(client, "GET", f"/v1/tickets/{tickets[-1]['ticket_id']}")[1]
+    # 3 ahead; no one served yet: SKCK's slots assume 30 min / 5 seats = 6 min each, 1 counter
+    assert (last["people_ahead"], last["estimated_wait_minutes"]) == (3, 18)
+    staff = staff_token(client)
+    for _ in range(3):  # three served, 10 minutes each
+        ticket = call_next(client, staff, "loket-6")
+        act(client, staff, ticket, "start")
+        fixed_clock.advance(timedelta(minutes=10))
+        act(client, staff, ticket, "finish")
+    last = call(client, "GET", f"/v1/tickets/{tickets[-1]['ticket_id']}")[1]
+    assert (last["people_ahead"], last["estimated_wait_minutes"]) == (0, 0)
+    walk_in(client, "skck")
+    walk_in(client, "skck")
+    newest = call(client, "GET", "/v1/tickets/" + walk_in(client, "skck")[1]["ticket_id"])[1]
+    assert (newest["people_ahead"], newest["estimated_wait_minutes"]) == (3, 30)
+    assert call(client, "GET", "/v1/tickets/no-such-ticket-anywhere")[0] == 404
+    qr = client.http.get(f"/v1/tickets/{tickets[0]['ticket_id']}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["Content-Type"] == "image/svg+xml"
+
+
+def test_kiosk_errors_speak_to_the_citizen_in_their_language(client, fixed_clock):
+    fixed_clock.advance(timedelta(hours=2))
+    status, body = call(client, "POST", "/v1/kiosk/checkins", {"code": "ZZZZZZZZ"},
+                        headers={**KIOSK, "Accept-Language": "en"})
+    assert body["message"].startswith("This booking code was not found at this mall")
+    status, body = call(client, "POST", "/v1/kiosk/checkins", {"code": "ZZZZZZZZ"},
+                        headers=KIOSK)
+    assert body["message"].startswith("Kode booking tidak ditemukan di MPP ini")
+
+
+@pytest.mark.parametrize("lang, text", [("id", "Silakan masuk"), ("en", "Log in first")])
+def test_staff_errors_follow_accept_language(client, lang, text):
+    status, body = call(client, "GET", "/v1/staff/counters", headers={"Accept-Language": lang})
+    assert status == 401 and body["message"].startswith(text)
