@@ -2,8 +2,13 @@
 
 Starts the AWS emulator on 127.0.0.1:5000 (unless AWS_ENDPOINT_URL names one already
 running), creates the table from the app's own models, verifies the SES sender, seeds the
-demo mall, runs the mail retry every 30 s, and serves the API and pages with
-`chalice local --stage local` on 127.0.0.1:8000. Ctrl-C stops everything.
+demo mall, runs the scheduled jobs (mail retry every 30 s, no-show sweep every minute), and
+serves the API and pages with `chalice local --stage local` on 127.0.0.1:8000. Ctrl-C stops
+everything.
+
+`DEMO_NOW=2026-12-01T08:05+07:00` starts the app's clock at that instant when `make run`
+starts; it then runs forward in real time, in the server and the jobs alike (they share
+the anchor `ANTRE_DEMO_ANCHOR`), so the mall floor can be shown at any hour.
 """
 from __future__ import annotations
 
@@ -31,9 +36,12 @@ DEFAULTS = {
 def main() -> int:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    if os.environ.get("DEMO_NOW"):
+        os.environ["ANTRE_DEMO_ANCHOR"] = repr(time.time())
+    port = int(os.environ.get("PORT", "8000"))
+    os.environ.setdefault("ANTRE_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops us as cleanly as Ctrl-C does
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    port = int(os.environ.get("PORT", "8000"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "5000"))
     busy = [p for p in (port, None if os.environ.get("AWS_ENDPOINT_URL") else emulator_port)
             if p and _in_use(p)]
@@ -59,18 +67,25 @@ def main() -> int:
         server = subprocess.Popen(
             [chalice, "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)],
             env=os.environ.copy(), start_new_session=True)
-        threading.Thread(target=_retry_mail, args=(stop,), daemon=True).start()
+        threading.Thread(target=_scheduled_jobs, args=(stop,), daemon=True).start()
         if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
             print("The API server did not start; see the messages above.", file=sys.stderr)
             return 1
+        from chalicelib import clock
+
+        base = f"http://127.0.0.1:{port}"
         print(f"""
 Antre is running.
-  Citizen page   http://127.0.0.1:{port}/
-  Sent mail      http://127.0.0.1:{port}/dev/mail
-  API            http://127.0.0.1:{port}/v1/malls   (OpenAPI: /v1/openapi.json)
+  Citizen page   {base}/
+  Kiosk          {base}/kiosk#key={os.environ['DEMO_KIOSK_KEY']}
+  Counter staff  {base}/counter   ({os.environ['DEMO_STAFF_EMAIL']} / {os.environ['DEMO_STAFF_PASSWORD']})
+  Call display   {base}/display#kota-bogor
+  Sent mail      {base}/dev/mail
+  API            {base}/v1/malls   (OpenAPI: /v1/openapi.json)
   AWS emulator   {os.environ['AWS_ENDPOINT_URL']} (DynamoDB table {os.environ['ANTRE_TABLE']}, SES)
   Demo admin     {os.environ['DEMO_ADMIN_EMAIL']} / {os.environ['DEMO_ADMIN_PASSWORD']}
   Demo kiosk key {os.environ['DEMO_KIOSK_KEY']}
+  App clock      {clock.now().astimezone().isoformat(timespec='seconds')}{' (DEMO_NOW)' if os.environ.get('DEMO_NOW') else ''}
 Press Ctrl-C to stop.
 """, flush=True)
         return server.wait()
@@ -115,16 +130,24 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
     return False
 
 
-def _retry_mail(stop: threading.Event) -> None:
-    """Locally there is no EventBridge: call the scheduled retry's function ourselves."""
+def _scheduled_jobs(stop: threading.Event) -> None:
+    """Locally there is no EventBridge: call the scheduled functions ourselves, more often
+    than deployed so the demo shows their effect soon (mail retry 30 s, no-show sweep 60 s)."""
     from chalicelib import clock
     from chalicelib.mail import sender
+    from chalicelib.services import queue
 
+    turn = 0
     while not stop.wait(30):
-        try:
-            sender.deliver_due(clock.now())
-        except Exception as exc:  # keep the dev loop alive; the next turn tries again
-            print(f"mail retry failed: {exc!r}", file=sys.stderr)
+        turn += 1
+        jobs = [("mail retry", sender.deliver_due)]
+        if turn % 2 == 0:
+            jobs.append(("no-show sweep", queue.sweep))
+        for name, job in jobs:
+            try:
+                job(clock.now())
+            except Exception as exc:  # keep the dev loop alive; the next turn tries again
+                print(f"{name} failed: {exc!r}", file=sys.stderr)
 
 
 if __name__ == "__main__":

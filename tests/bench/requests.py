@@ -16,6 +16,67 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
+def floor_rows(client, measure, rounds: int) -> list:
+    """Kiosk check-in, walk-in, call-next and the TV's display poll (warm catalog and kiosk
+    key, as in a running Lambda container)."""
+    from datetime import timedelta
+
+    from chalicelib import clock
+    from chalicelib.services import booking
+    from chalicelib.services.auth import Principal
+    from tests.api.helpers import KIOSK, call, nik, staff_token
+
+    staff = Principal("bench", "staff", "kota-bogor")
+    seats = [(service, start) for service, capacity in (("ktp-el", 4), ("kartu-keluarga", 4),
+                                                        ("akta-kelahiran", 3))
+             for start in ("08:00", "08:30", "09:00") for _ in range(capacity)]
+    codes = [booking.book_for_citizen(staff, service_id=service, date="2026-12-07",
+                                      start=start, name="Bench", nik=nik(8000 + n),
+                                      phone=None, now=clock.now()).code
+             for n, (service, start) in enumerate(seats[:rounds])]
+    n = len(codes)
+    call(client, "GET", "/v1/kiosk/me", headers=KIOSK)
+    rows = [measure("POST /v1/kiosk/checkins", lambda i: call(
+        client, "POST", "/v1/kiosk/checkins", {"code": codes[i]}, headers=KIOSK), n=n)]
+    clock.clock.advance(timedelta(hours=2))  # 09:00: open for walk-ins
+    rows.append(measure("POST /v1/kiosk/walkins", lambda i: call(
+        client, "POST", "/v1/kiosk/walkins", {"service_id": "pajak-kendaraan"}, headers=KIOSK),
+        n=min(rounds, 50)))
+    token = staff_token(client)
+    called = []
+
+    def call_next(i):
+        answer = call(client, "POST", "/v1/staff/counters/loket-5/call-next", token=token)
+        called.append(answer[1]["ticket"]["ticket_id"])
+
+    def free_counter():
+        if called:
+            ticket = called.pop()
+            call(client, "POST", f"/v1/staff/tickets/{ticket}/start", token=token)
+            call(client, "POST", f"/v1/staff/tickets/{ticket}/finish", token=token)
+
+    rows.append(_call_next_only(measure, call_next, free_counter, min(rounds, 20)))
+    display = "/v1/malls/kota-bogor/display"
+    etag = client.http.get(display).headers["ETag"]
+    rows.append(measure("GET display (changed: 200)", lambda i: call(client, "GET", display)))
+    rows.append(measure("GET display (unchanged: 304)", lambda i: client.http.get(
+        display, headers={"If-None-Match": etag})))
+    return rows
+
+
+def _call_next_only(measure, call_next, free_counter, n):
+    """call-next alone: the counter is freed between calls outside the measurement."""
+    samples = []
+    for i in range(n):
+        samples.append(measure("POST call-next", call_next, n=1))
+        free_counter()
+    per_call: Counter = Counter()
+    for _, _, calls in samples:
+        per_call.update(calls)
+    return ("POST call-next", statistics.median(m for _, m, _ in samples),
+            {k: v / n for k, v in per_call.items()})
+
+
 def main(rounds: int = 40) -> None:
     # the test set-up starts the emulator and sets the environment, as for the tests
     from tests.conftest import ADMIN, EMULATOR, MONDAY_7AM_WIB  # isort: skip
@@ -64,6 +125,7 @@ def main(rounds: int = 40) -> None:
             measure("GET /v1/bookings", lambda i: call(client, "GET", "/v1/bookings",
                                                        token=tokens[i])),
         ]
+        rows += floor_rows(client, measure, rounds)
     from chalicelib.services.auth import PasswordHasher
 
     production = PasswordHasher(time_cost=3, memory_cost=65536)
