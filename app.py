@@ -1,4 +1,5 @@
-"""Builds the Chalice app: registers the blueprints and the scheduled mail retry, nothing else."""
+"""Builds the Chalice app: registers the blueprints, the scheduled jobs and the closure
+worker, nothing else."""
 from chalice import Rate
 
 from chalicelib import clock, config
@@ -6,7 +7,7 @@ from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public,
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
-from chalicelib.services import queue
+from chalicelib.services import closures, jobs, queue
 
 app = Antre(app_name="antre")
 app.register_middleware(http.normalise_errors, "http")
@@ -33,5 +34,13 @@ def retry_mail(event):
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_floor(event):
-    """Mark no-shows: bookings never checked in, tickets called and never started."""
-    return queue.sweep(clock.now())
+    """Mark no-shows (bookings never checked in, tickets called and never started) and
+    restart closure jobs whose run died."""
+    now = clock.now()
+    return {**queue.sweep(now), "closures_resumed": closures.resume_stalled(now)}
+
+
+@app.lambda_function(name="closure_worker")
+def closure_worker(event, context):
+    """Move the bookings of a closure; invokes itself again until the job is done."""
+    return jobs.worker(event, context.get_remaining_time_in_millis() / 1000)

@@ -160,3 +160,12 @@ class CounterBusy(AntreError):
 
 class QrExpired(AntreError):
     code, status = "qr_expired", 403
+
+
+# --- running a mall ---------------------------------------------------------------------------
+
+
+class InUse(AntreError):
+    """The change would break something that uses the object (bookings, services)."""
+
+    code, status = "in_use", 409

@@ -29,6 +29,7 @@ os.environ.update({
     "ANTRE_STAGE": "local", "ANTRE_TABLE": "antre-local", "ANTRE_CATALOG_CACHE_SECONDS": "0",
     "ANTRE_PASSWORD_TIME_COST": "1", "ANTRE_PASSWORD_MEMORY_KIB": "1024",
     "ANTRE_MAIL_SENDER": "no-reply@antre.local",
+    "ANTRE_JOBS": "none",  # tests run closure jobs themselves (closures.work)
 })
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
     os.environ.pop(name, None)
@@ -63,8 +64,7 @@ def fail_next_ses_sends(count: int) -> None:
     urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count={count}").read()
 
 
-@pytest.fixture
-def fresh_table():
+def reset_table() -> None:
     """An empty table with the demo mall, and an empty mailbox."""
     if Item.exists():
         Item.delete_table()
@@ -74,6 +74,12 @@ def fresh_table():
                                                   method="DELETE")).read()
     urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count=0").read()
     prepare(ADMIN)
+
+
+@pytest.fixture
+def fresh_table():
+    """An empty table with the demo mall, and an empty mailbox."""
+    reset_table()
     yield
 
 

@@ -1,16 +1,87 @@
-"""Mall admins (role admin, bound to one mall by their token)."""
+"""Running malls: the city's super admin (every mall) and mall admins (their own mall).
+
+Every route names its mall: `/v1/admin/malls/{mall_id}/...`. Another mall's objects answer
+404; staff and citizens get 403.
+"""
 from __future__ import annotations
 
-from chalice import Blueprint
+from typing import Literal
+
+from chalice import Blueprint, Response
 from pydantic import Field
 
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
-from chalicelib.api.http import Body, created, now, parse, principal, route
-from chalicelib.services import kiosks, operations
+from chalicelib.api.http import Body, created, now, parse, principal, query_param, route
+from chalicelib.services import admin, closures, kiosks, operations, statistics
 
 bp = Blueprint(__name__)
+
+M = "/v1/admin/malls/{mall_id}"
+SLUG = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+HOURS = Field(description='{"open": "08:00", "close": "15:00", "breaks": [["11:30", "13:00"]]}')
+WEEK = Field(None, description='Keyed by weekday, "0" = Monday ... "6" = Sunday; a missing day '
+                         'is closed. Each: {"open", "close", "breaks"}.')
+
+
+class HoursFields(Body):
+    open: str = Field(max_length=5)
+    close: str = Field(max_length=5)
+    breaks: list[tuple[str, str]] = Field(default_factory=list, max_length=6)
+
+
+class MallSettings(Body):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    city: str | None = Field(None, min_length=1, max_length=60)
+    address: str | None = Field(None, max_length=300)
+    timezone: str | None = Field(None, max_length=40)
+    weekly_hours: dict[str, HoursFields] | None = WEEK
+    min_lead_minutes: int | None = Field(None, ge=0, le=1440)
+    max_days_ahead: int | None = Field(None, ge=1, le=90)
+    closed_on_holidays: bool | None = None
+    checkin_early_minutes: int | None = Field(None, ge=0, le=720)
+    checkin_late_minutes: int | None = Field(None, ge=0, le=240)
+    recalls_before_no_show: int | None = Field(None, ge=0, le=10)
+    no_show_after_minutes: int | None = Field(None, ge=1, le=120)
+    capacity_percent: int | None = Field(None, ge=0, le=100,
+                                         description="Distancing: seats per slot, in percent.")
+    rebook_horizon_days: int | None = Field(None, ge=1, le=60)
+
+
+class NewMall(MallSettings):
+    mall_id: str = SLUG
+    name: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=1, max_length=60)
+    timezone: str = Field(max_length=40)
+
+
+class AgencyFields(Body):
+    name: str = Field(min_length=1, max_length=100)
+    letter: str = Field(min_length=1, max_length=1, description="Its tickets' letter: B-017.")
+
+
+class ServiceFields(Body):
+    agency_id: str = SLUG
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field("", max_length=120)
+    requirements: list[str] = Field(default_factory=list, max_length=20)
+    requirements_en: list[str] = Field(default_factory=list, max_length=20)
+    slot_minutes: int = Field(ge=5, le=240)
+    capacity: int = Field(ge=0, le=100, description="Seats per slot (before distancing).")
+    online: bool = True
+    walkin_quota: int = Field(0, ge=0, le=2000)
+
+
+class CounterFields(Body):
+    name: str = Field(min_length=1, max_length=60)
+    service_ids: list[str] = Field(min_length=1, max_length=50)
+
+
+class NewStaff(Body):
+    email: str = Field(min_length=3, max_length=254)
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["staff", "admin"] = "staff"
 
 
 class NewKiosk(Body):
@@ -18,40 +89,289 @@ class NewKiosk(Body):
                        description="Where it stands, e.g. \"Pintu masuk utama\".")
 
 
-@route(bp, "/v1/admin/mail/failed", doc=Op(
-    "failed_mail", "Mail about the admin's mall that failed every attempt", "admin",
-    (Answer(200, "Failed mail, oldest first", [S.FailedMail]),), (E.Forbidden,), auth="bearer"))
-def failed_mail():
-    return operations.failed_mail(principal(bp.current_request))
+class NewClosure(Body):
+    date_from: str = Field(alias="from", max_length=10)
+    date_to: str = Field(alias="to", max_length=10)
+    reason: str = Field(min_length=1, max_length=200)
+    service_id: str | None = Field(None, max_length=64)
 
 
-@route(bp, "/v1/admin/mail/{mail_id}/retry", methods=["POST"], doc=Op(
-    "retry_mail", "Send a failed mail again", "admin",
-    (Answer(200, "The mail after the new attempt", S.FailedMail),),
-    (E.Forbidden, E.NotFound), auth="bearer"))
-def retry_mail(mail_id):
-    return operations.retry_mail(principal(bp.current_request), mail_id, now())
+class CutiBersama(Body):
+    year: int = Field(ge=2020, le=2100)
 
 
-@route(bp, "/v1/admin/kiosks", doc=Op(
-    "kiosks", "The mall's kiosks (never their keys)", "admin",
-    (Answer(200, "The kiosks, oldest first", [S.Kiosk]),), (E.Forbidden,), auth="bearer"))
-def list_kiosks():
-    return kiosks.listed(principal(bp.current_request))
+def _who():
+    return principal(bp.current_request)
 
 
-@route(bp, "/v1/admin/kiosks", methods=["POST"], doc=Op(
-    "register_kiosk", "Register a kiosk; its key is answered this once", "admin",
-    (Answer(201, "The kiosk with its key", S.KioskCreated),), (E.Forbidden,), body=NewKiosk,
+def _body(model):
+    return parse(bp.current_request, model)
+
+
+ADMIN_ERRORS = (E.Forbidden, E.NotFound)
+MALL = (Answer(200, "The mall as its admin sees it", S.AdminMall),)
+
+
+# --- malls --------------------------------------------------------------------------------------
+
+
+@route(bp, "/v1/admin/malls", doc=Op(
+    "admin_malls", "The malls the caller manages (a super admin: every mall)", "admin",
+    (Answer(200, "The malls", [S.Mall]),), (E.Forbidden,), auth="bearer"))
+def malls():
+    return admin.malls(_who())
+
+
+@route(bp, "/v1/admin/malls", methods=["POST"], doc=Op(
+    "create_mall", "Create a mall (super admin)", "admin",
+    (Answer(201, "The new mall", S.AdminMall),), (E.Forbidden, E.InUse), body=NewMall,
     auth="bearer"))
-def register_kiosk():
-    request = bp.current_request
-    who = principal(request)
-    return created(kiosks.register(who, parse(request, NewKiosk).label, now()))
+def create_mall():
+    who = _who()
+    body = _body(NewMall)
+    return created(admin.create_mall(who, body.model_dump(), now()))
 
 
-@route(bp, "/v1/admin/kiosks/{kiosk_id}/revoke", methods=["POST"], doc=Op(
+@route(bp, M, doc=Op("admin_mall", "A mall with its whole catalog", "admin", MALL, ADMIN_ERRORS,
+                     auth="bearer"))
+def mall(mall_id):
+    return admin.mall_view(_who(), mall_id, now())
+
+
+@route(bp, M, methods=["PATCH"], doc=Op(
+    "update_mall", "Change the mall's settings, hours or distancing capacity", "admin",
+    (Answer(200, "The mall, with `conflicts`: slots now holding more bookings than seats",
+            S.AdminMallChange),), ADMIN_ERRORS, body=MallSettings, auth="bearer",
+    description="Lowering the capacity cancels nobody: those slots take no new booking "
+                "until enough cancel, and are answered in `conflicts`."))
+def update_mall(mall_id):
+    who = _who()
+    body = _body(MallSettings)
+    return admin.update_settings(who, mall_id, body.model_dump(exclude_unset=True), now())
+
+
+@route(bp, M + "/special-hours/{date}", methods=["PUT"], doc=Op(
+    "put_special_hours", "Special hours for one date (e.g. 09:00-12:00 only)", "admin", MALL,
+    ADMIN_ERRORS, body=HoursFields, auth="bearer"))
+def put_special_hours(mall_id, date):
+    who = _who()
+    body = _body(HoursFields)
+    return admin.put_special_hours(who, mall_id, date, body.model_dump(), now())
+
+
+@route(bp, M + "/special-hours/{date}", methods=["DELETE"], doc=Op(
+    "delete_special_hours", "Back to the weekday's hours on that date", "admin", MALL,
+    ADMIN_ERRORS, auth="bearer"))
+def delete_special_hours(mall_id, date):
+    return admin.put_special_hours(_who(), mall_id, date, None, now())
+
+
+@route(bp, M + "/conflicts", doc=Op(
+    "conflicts", "Slots of the booking window holding more bookings than their seats", "admin",
+    (Answer(200, "The slots", [S.Conflict]),), ADMIN_ERRORS, auth="bearer"))
+def conflicts(mall_id):
+    return admin.conflicts(_who(), mall_id, now())
+
+
+# --- agencies, services, counters -----------------------------------------------------------------
+
+
+@route(bp, M + "/agencies/{agency_id}", methods=["PUT"], doc=Op(
+    "put_agency", "Create or change an agency", "admin", MALL, (*ADMIN_ERRORS, E.InUse),
+    body=AgencyFields, auth="bearer"))
+def put_agency(mall_id, agency_id):
+    who = _who()
+    body = _body(AgencyFields)
+    return admin.put_agency(who, mall_id, agency_id, body.name, body.letter, now())
+
+
+@route(bp, M + "/agencies/{agency_id}", methods=["DELETE"], doc=Op(
+    "delete_agency", "Remove an agency without services", "admin", MALL,
+    (*ADMIN_ERRORS, E.InUse), auth="bearer"))
+def delete_agency(mall_id, agency_id):
+    return admin.delete_agency(_who(), mall_id, agency_id, now())
+
+
+@route(bp, M + "/services/{service_id}", methods=["PUT"], doc=Op(
+    "put_service", "Create or change a service", "admin",
+    (Answer(200, "The mall, with `conflicts` if seats went down", S.AdminMallChange),),
+    (*ADMIN_ERRORS, E.InUse), body=ServiceFields, auth="bearer"))
+def put_service(mall_id, service_id):
+    who = _who()
+    body = _body(ServiceFields)
+    return admin.put_service(who, mall_id, service_id, body.model_dump(), now())
+
+
+@route(bp, M + "/services/{service_id}", methods=["DELETE"], doc=Op(
+    "delete_service", "Remove a service nobody has booked (else take it offline)", "admin",
+    MALL, (*ADMIN_ERRORS, E.InUse), auth="bearer"))
+def delete_service(mall_id, service_id):
+    return admin.delete_service(_who(), mall_id, service_id, now())
+
+
+@route(bp, M + "/counters/{counter_id}", methods=["PUT"], doc=Op(
+    "put_counter", "Create or change a counter and the services it serves", "admin", MALL,
+    ADMIN_ERRORS, body=CounterFields, auth="bearer"))
+def put_counter(mall_id, counter_id):
+    who = _who()
+    body = _body(CounterFields)
+    return admin.put_counter(who, mall_id, counter_id, body.name, body.service_ids, now())
+
+
+@route(bp, M + "/counters/{counter_id}", methods=["DELETE"], doc=Op(
+    "delete_counter", "Remove a counter", "admin", MALL, ADMIN_ERRORS, auth="bearer"))
+def delete_counter(mall_id, counter_id):
+    return admin.delete_counter(_who(), mall_id, counter_id, now())
+
+
+# --- people and kiosks ----------------------------------------------------------------------------
+
+
+@route(bp, M + "/staff", doc=Op(
+    "staff", "The mall's staff and admin accounts", "admin",
+    (Answer(200, "The accounts", [S.StaffAccount]),), ADMIN_ERRORS, auth="bearer"))
+def staff(mall_id):
+    return admin.staff(_who(), mall_id)
+
+
+@route(bp, M + "/staff", methods=["POST"], doc=Op(
+    "create_staff", "Create a staff account (or, for a super admin, a mall admin)", "admin",
+    (Answer(201, "The account with a temporary password, answered once", S.NewStaffAccount),),
+    (*ADMIN_ERRORS, E.EmailTaken), body=NewStaff, auth="bearer"))
+def create_staff(mall_id):
+    who = _who()
+    body = _body(NewStaff)
+    return created(admin.create_staff(who, mall_id, body.email, body.name, body.role, now()))
+
+
+@route(bp, M + "/staff/{account_id}/disable", methods=["POST"], doc=Op(
+    "disable_staff", "Disable an account: it can no longer log in", "admin",
+    (Answer(200, "The account", S.StaffAccount),), ADMIN_ERRORS, auth="bearer"))
+def disable_staff(mall_id, account_id):
+    return admin.set_staff_disabled(_who(), mall_id, account_id, True, now())
+
+
+@route(bp, M + "/staff/{account_id}/enable", methods=["POST"], doc=Op(
+    "enable_staff", "Enable a disabled account again", "admin",
+    (Answer(200, "The account", S.StaffAccount),), ADMIN_ERRORS, auth="bearer"))
+def enable_staff(mall_id, account_id):
+    return admin.set_staff_disabled(_who(), mall_id, account_id, False, now())
+
+
+@route(bp, M + "/kiosks", doc=Op(
+    "kiosks", "The mall's kiosks (never their keys)", "admin",
+    (Answer(200, "The kiosks, oldest first", [S.Kiosk]),), ADMIN_ERRORS, auth="bearer"))
+def list_kiosks(mall_id):
+    return kiosks.listed(_who(), mall_id)
+
+
+@route(bp, M + "/kiosks", methods=["POST"], doc=Op(
+    "register_kiosk", "Register a kiosk; its key is answered this once", "admin",
+    (Answer(201, "The kiosk with its key", S.KioskCreated),), ADMIN_ERRORS, body=NewKiosk,
+    auth="bearer"))
+def register_kiosk(mall_id):
+    who = _who()
+    return created(kiosks.register(who, mall_id, _body(NewKiosk).label, now()))
+
+
+@route(bp, M + "/kiosks/{kiosk_id}/revoke", methods=["POST"], doc=Op(
     "revoke_kiosk", "Revoke a kiosk: its key stops working at once", "admin",
-    (Answer(200, "The kiosk, revoked", S.Kiosk),), (E.Forbidden, E.NotFound), auth="bearer"))
-def revoke_kiosk(kiosk_id):
-    return kiosks.revoke(principal(bp.current_request), kiosk_id, now())
+    (Answer(200, "The kiosk, revoked", S.Kiosk),), ADMIN_ERRORS, auth="bearer"))
+def revoke_kiosk(mall_id, kiosk_id):
+    return kiosks.revoke(_who(), mall_id, kiosk_id, now())
+
+
+# --- mail, audit ----------------------------------------------------------------------------------
+
+
+@route(bp, M + "/mail/failed", doc=Op(
+    "failed_mail", "Mail about the mall that failed every attempt", "admin",
+    (Answer(200, "Failed mail, oldest first", [S.FailedMail]),), ADMIN_ERRORS, auth="bearer"))
+def failed_mail(mall_id):
+    return operations.failed_mail(_who(), mall_id)
+
+
+@route(bp, M + "/mail/{mail_id}/retry", methods=["POST"], doc=Op(
+    "retry_mail", "Send a failed mail again", "admin",
+    (Answer(200, "The mail after the new attempt", S.FailedMail),), ADMIN_ERRORS,
+    auth="bearer"))
+def retry_mail(mall_id, mail_id):
+    return operations.retry_mail(_who(), mall_id, mail_id, now())
+
+
+@route(bp, M + "/audit", doc=Op(
+    "audit", "Who changed what, when, with before and after; newest first", "admin",
+    (Answer(200, "The audit log", [S.AuditEntry]),), ADMIN_ERRORS, auth="bearer"))
+def audit(mall_id):
+    limit = query_param(bp.current_request, "limit")
+    return admin.audit(_who(), mall_id, int(limit) if (limit or "").isdigit() else 100)
+
+
+# --- closures -------------------------------------------------------------------------------------
+
+
+@route(bp, M + "/closures", methods=["POST"], doc=Op(
+    "close", "Close the mall (or one service) for days; every booking inside is moved",
+    "admin", (Answer(202, "The closure; its job runs on", S.Closure),),
+    (*ADMIN_ERRORS, E.ValidationFailed), body=NewClosure, auth="bearer",
+    description="Every booking inside keeps its code and moves to the nearest free slot of "
+                "its service after the closure (within the mall's horizon, 14 days by "
+                "default), or is cancelled when none is free; the citizen is emailed either "
+                "way. New bookings inside answer 422 `slot_unavailable` at once."))
+def close(mall_id):
+    who = _who()
+    body = _body(NewClosure)
+    started = closures.start(who, mall_id, body.date_from, body.date_to, body.reason,
+                             body.service_id, now())
+    return Response(started, status_code=202)
+
+
+@route(bp, M + "/closures", doc=Op(
+    "closures", "The mall's closures, newest first", "admin",
+    (Answer(200, "The closures", [S.Closure]),), ADMIN_ERRORS, auth="bearer"))
+def list_closures(mall_id):
+    return closures.of_mall(_who(), mall_id)
+
+
+@route(bp, M + "/closures/cuti-bersama", methods=["POST"], doc=Op(
+    "close_cuti_bersama", "Close the year's remaining cuti bersama (joint leave) days",
+    "admin", (Answer(202, "One closure per run of days", [S.Closure]),), ADMIN_ERRORS,
+    body=CutiBersama, auth="bearer"))
+def close_cuti_bersama(mall_id):
+    who = _who()
+    body = _body(CutiBersama)
+    return Response(closures.close_cuti_bersama(who, mall_id, body.year, now()),
+                    status_code=202)
+
+
+@route(bp, "/v1/admin/closures/{closure_id}", doc=Op(
+    "closure", "A closure's progress and report", "admin",
+    (Answer(200, "The closure: running or done, with its counts", S.Closure),), ADMIN_ERRORS,
+    auth="bearer"))
+def closure(closure_id):
+    return closures.status(_who(), closure_id)
+
+
+# --- statistics -----------------------------------------------------------------------------------
+
+
+@route(bp, M + "/stats", doc=Op(
+    "stats", "Statistics per agency, service and day (JSON, or CSV with format=csv)", "admin",
+    (Answer(200, "One row per service and day (`format=csv`: the same rows as text/csv)",
+            [S.StatsRow]),),
+    (*ADMIN_ERRORS, E.ValidationFailed), auth="bearer",
+    parameters=({"name": "from", "in": "query", "required": True,
+                 "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "required": True,
+                 "schema": {"type": "string", "format": "date"}},
+                {"name": "format", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["json", "csv"]}})))
+def stats(mall_id):
+    request = bp.current_request
+    rows = statistics.rows(_who(), mall_id, query_param(request, "from"),
+                           query_param(request, "to"))
+    if query_param(request, "format") == "csv":
+        return Response(statistics.as_csv(rows), headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="antre-{mall_id}.csv"'})
+    return rows

@@ -96,7 +96,8 @@ class Booking(BaseModel):
 
 class FailedMail(BaseModel):
     mail_id: str
-    kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled"]
+    kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled",
+                  "booking_moved_closure", "booking_cancelled_closure"]
     to: str
     status: Literal["pending", "sent", "failed"]
     attempts: int
@@ -234,3 +235,126 @@ class Kiosk(BaseModel):
 
 class KioskCreated(Kiosk):
     key: str = Field(description="Shown this once; only its hash is stored.")
+
+
+# --- running a mall -----------------------------------------------------------------------------
+
+
+class AdminAgency(BaseModel):
+    agency_id: str
+    name: str
+    letter: str
+
+
+class AdminService(BaseModel):
+    service_id: str
+    agency_id: str
+    name: str
+    name_en: str
+    requirements: list[str]
+    requirements_en: list[str]
+    slot_minutes: int
+    capacity: int
+    online: bool
+    walkin_quota: int
+
+
+class AdminMall(BaseModel):
+    mall_id: str
+    name: str
+    city: str
+    timezone: str
+    address: str
+    weekly_hours: dict[str, DayHours]
+    min_lead_minutes: int
+    max_days_ahead: int
+    closed_on_holidays: bool
+    checkin_early_minutes: int
+    checkin_late_minutes: int
+    recalls_before_no_show: int
+    no_show_after_minutes: int
+    capacity_percent: int
+    rebook_horizon_days: int
+    version: int = Field(description="Every change to the catalog adds 1.")
+    special_hours: dict[str, DayHours]
+    closed_days: list[dt.date]
+    closed_service_days: list[tuple[str, dt.date]]
+    agencies: list[AdminAgency]
+    services: list[AdminService]
+    counters: list[Counter]
+
+
+class Conflict(BaseModel):
+    service_id: str
+    date: dt.date
+    start: str
+    booked: int
+    seats: int
+
+
+class AdminMallChange(AdminMall):
+    conflicts: list[Conflict] = Field(
+        description="Slots holding more bookings than their seats now; nobody is cancelled.")
+
+
+class StaffAccount(BaseModel):
+    account_id: str
+    email: str
+    name: str
+    role: Literal["staff", "admin"]
+    created_at: str
+    disabled: bool
+
+
+class NewStaffAccount(BaseModel):
+    account_id: str
+    email: str
+    name: str
+    role: Literal["staff", "admin"]
+    temporary_password: str = Field(description="Answered once: hand it over in person.")
+
+
+class AuditEntry(BaseModel):
+    at: dt.datetime
+    actor: str
+    action: str
+    target: str
+    before: object | None
+    after: object | None
+
+
+class Closure(BaseModel):
+    closure_id: str
+    mall_id: str
+    service_id: str | None
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    reason: str
+    status: Literal["running", "done"]
+    affected: int
+    moved: int
+    cancelled: int
+    failed: int
+    failed_bookings: list[str]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class StatsRow(BaseModel):
+    date: dt.date
+    agency_id: str
+    agency_name: str
+    service_id: str
+    service_name: str
+    bookings: int
+    cancellations: int
+    rescheduled: int
+    moved_by_closure: int
+    checkins: int
+    walkins: int
+    served: int
+    no_shows: int
+    wait_mean_minutes: float | None
+    wait_p90_minutes: float | None
+    service_mean_minutes: float | None
+    service_p90_minutes: float | None

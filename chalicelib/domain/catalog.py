@@ -42,6 +42,11 @@ class Mall:
     max_days_ahead: int = 30  # the last bookable date is today + this many days
     closed_on_holidays: bool = True  # Indonesian national holidays (`holidays` package)
     closures: frozenset[date] = frozenset()  # extra closed dates set by the manager
+    service_closures: frozenset[tuple[str, date]] = frozenset()  # (service_id, date) closed
+    special_hours: dict[date, DayHours] = field(default_factory=dict)  # a date's own hours
+    capacity_percent: int = 100  # distancing: every slot seats this share of its capacity
+    rebook_horizon_days: int = 14  # a closure moves bookings at most this far past its end
+    version: int = 0  # bumped by every change to the catalog (cache and transactions check it)
     # the mall floor
     checkin_early_minutes: int = 120  # a booking checks in from this long before its slot...
     checkin_late_minutes: int = 30  # ...until this long after the slot's start
@@ -51,6 +56,14 @@ class Mall:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def hours_on(self, day: date) -> DayHours | None:
+        """The opening hours of that date: its special hours, else its weekday's; None closed."""
+        return self.special_hours.get(day) or self.weekly_hours.get(day.weekday())
+
+    def seats(self, service: "Service") -> int:
+        """A slot's bookable seats after the distancing percentage (rounded down)."""
+        return service.capacity * self.capacity_percent // 100
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,8 @@ class Service:
     capacity: int = 4  # bookable seats per slot
     online: bool = True  # False: walk-in only, never bookable online
     walkin_quota: int = 0  # walk-in tickets a day, apart from the online seats; 0: none
+    name_en: str = ""  # the name in English ("" : the Indonesian one serves both)
+    requirements_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,23 @@ def _holidays_of(year: int, language: str = "en_US") -> MappingProxyType:
     return MappingProxyType(dict(sorted(found.items())))
 
 
-def closed_text(mall: Mall, day: date) -> Text | None:
-    """Why the mall is closed on `day`, as a message in the reader's language; None if open."""
-    reason = closed_reason(mall, day)
+def closed_text(mall: Mall, day: date, service_id: str | None = None) -> Text | None:
+    """Why the mall (or the service) is closed on `day`, as a message in the reader's
+    language; None if open."""
+    reason = closed_reason(mall, day, service_id)
     if reason is None:
         return None
     if reason.startswith("holiday"):
         return Text("closed.holiday", name=ByLanguage(
             id=_holidays_of(day.year, "id").get(day, ""), en=_holidays_of(day.year).get(day, "")))
     return Text(f"closed.{reason}")
+
+
+def joint_leave_days(year: int) -> list[date]:
+    """The government's *cuti bersama* (joint leave) days of `year`, which the `holidays`
+    package keeps apart from the public holidays: a mall closes them by choice."""
+    found = holidays.country_holidays("ID", years=year, categories=("government",))
+    return sorted(found)
 
 
 def national_holidays(year: int) -> dict[date, str]:
@@ -44,18 +52,19 @@ def national_holidays(year: int) -> dict[date, str]:
     return dict(_holidays_of(year))
 
 
-def closed_reason(mall: Mall, day: date) -> str | None:
-    """Why the mall is closed on `day` ("closure", "holiday: <name>", "weekly"), or None if open.
+def closed_reason(mall: Mall, day: date, service_id: str | None = None) -> str | None:
+    """Why the mall (or this service) is closed on `day` ("closure", "holiday: <name>",
+    "weekly"), or None if open.
 
     Manager closures win over holidays so the most specific reason is shown.
     """
-    if day in mall.closures:
+    if day in mall.closures or (service_id, day) in mall.service_closures:
         return "closure"
     if mall.closed_on_holidays:
         name = _holidays_of(day.year).get(day)
         if name:
             return f"holiday: {name}"
-    if day.weekday() not in mall.weekly_hours:
+    if mall.hours_on(day) is None:
         return "weekly"
     return None
 
@@ -80,9 +89,9 @@ def day_slots(mall: Mall, service: Service, day: date) -> list[Slot]:
     """
     if service.slot_minutes <= 0:
         raise ValueError(f"service {service.service_id}: slot_minutes must be positive")
-    if closed_reason(mall, day) is not None:
+    if closed_reason(mall, day, service.service_id) is not None:
         return []
-    hours = mall.weekly_hours[day.weekday()]
+    hours = mall.hours_on(day)
     tz, length = mall.tz, timedelta(minutes=service.slot_minutes)
     slots = []
     for seg_start, seg_end in _open_segments(hours.open, hours.close, hours.breaks):
@@ -127,7 +136,7 @@ def find_bookable_slot(mall: Mall, service: Service, day: date, start_hhmm: str,
     start_hhmm = parse_hhmm(start_hhmm)
     if not service.online:
         raise SlotUnavailable("slot.not_online", service=service.name)
-    reason = closed_text(mall, day)
+    reason = closed_text(mall, day, service.service_id)
     if reason is not None:
         raise SlotUnavailable("slot.closed", date=day, reason=reason)
     today = local_today(mall, now)

@@ -43,6 +43,9 @@ _BOOKING_KEYS = frozenset({
 })
 
 
+_CLOSURE_KEYS = frozenset({"reason", "closed_from", "closed_to", "manage_url"})
+
+
 @dataclass
 class Attachment:
     filename: str
@@ -79,6 +82,14 @@ _KINDS = {
         "Jadwal booking Antre diubah / Booking rescheduled: {code}",
         _BOOKING_KEYS | {"old_date", "old_start"},
         qr=True, ics_method="PUBLISH", default_sequence=1),
+    "booking_moved_closure": _Kind(
+        "MPP tutup: booking Antre dipindahkan / Mall closed: booking moved: {code}",
+        _BOOKING_KEYS | _CLOSURE_KEYS | {"old_date", "old_start", "reschedule_url"},
+        qr=True, ics_method="PUBLISH", default_sequence=1),
+    "booking_cancelled_closure": _Kind(
+        "Mohon maaf, MPP tutup: booking Antre dibatalkan / Sorry, mall closed: booking "
+        "cancelled: {code}", _BOOKING_KEYS | _CLOSURE_KEYS,
+        ics_method="CANCEL", default_sequence=1),
 }
 KINDS = frozenset(_KINDS)
 
@@ -112,6 +123,12 @@ def _slot_view(ctx: dict) -> dict:
     tz_name = ctx["timezone"]
     start, end = slot_bounds(ctx)
     view = {f"when_{lang}": format_when(start, end, tz_name, lang) for lang in _DAYS}
+    for key in ("closed_from", "closed_to"):
+        if key in ctx:
+            day = date.fromisoformat(ctx[key])
+            view |= {f"{key}_{lang}": f"{_DAYS[lang][day.weekday()]}, {day.day} "
+                                      f"{_MONTHS[lang][day.month - 1]} {day.year}"
+                     for lang in _DAYS}
     if "old_date" in ctx:
         old = datetime.combine(date.fromisoformat(ctx["old_date"]),
                                time.fromisoformat(ctx["old_start"]), ZoneInfo(tz_name))

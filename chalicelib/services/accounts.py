@@ -40,7 +40,7 @@ def _verify_mail(account: Account, code: str, now: datetime):
 
 def register(*, email: str, password: str, name: str, phone: str, nik: str,
              now: datetime, role: str = "citizen", mall_id: str | None = None,
-             verified: bool = False) -> str:
+             verified: bool = False, extra=None) -> str:
     """Create an unverified account and email it a 6-digit code. Returns the account id."""
     cfg = config.get()
     email = identity.normalize_email(email)
@@ -61,7 +61,7 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
         account.verify_expires_at = int(now.timestamp()) + 60 * cfg.verify_code_minutes
         account.verify_attempts = 0
         mail = _verify_mail(account, code, now)
-    store.create_once(account, mail)
+    store.create_once(account, mail, extra)
     if mail is not None:
         deliver_quietly([mail], now)
     return account_id
@@ -123,6 +123,8 @@ def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
         raise InvalidCredentials()
     if not account.verified:
         raise EmailNotVerified()
+    if account.disabled:
+        raise InvalidCredentials()
     if throttle.failures:
         store.clear_login_failures(email)
     return issue_token(Principal(account.account_id, account.role, account.mall_id), now)

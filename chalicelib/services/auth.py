@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from chalicelib import config
 from chalicelib.errors import Forbidden, Unauthorized
 
-ROLES = ("citizen", "staff", "admin")
+ROLES = ("citizen", "staff", "admin", "super")  # super: the city's admin of every mall
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Booking, cancelling and moving a slot; availability. Capacity is enforced at write time."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -31,6 +32,7 @@ from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as store
+from chalicelib.store import catalog as catalog_store
 from chalicelib.store import outbox
 from chalicelib.store.bookings import SeatRef, TransactionFailed
 from chalicelib.store.models import Booking, IdempotencyRecord
@@ -57,15 +59,16 @@ def list_slots(mall_id: str, service_id: str, day_text: str, now: datetime) -> l
     if not slots:
         return []
     taken = store.seats_taken(mall_id, service_id, day.isoformat())
-    return [{"start": s.start_hhmm, "end": s.end_hhmm, "capacity": service.capacity,
-             "remaining": max(service.capacity - taken.get(s.start_hhmm, 0), 0)}
+    seats = mall.seats(service)
+    return [{"start": s.start_hhmm, "end": s.end_hhmm, "capacity": seats,
+             "remaining": max(seats - taken.get(s.start_hhmm, 0), 0)}
             for s in slots]
 
 
 # --- booking --------------------------------------------------------------------------------
 
 
-def _mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
+def mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
     return {"name": account.name, "booking_id": booking_fields["booking_id"],
             "code": booking_fields["code"], "mall_name": mall.name, "mall_address": mall.address,
             "timezone": mall.timezone, "service_name": service.name,
@@ -90,6 +93,26 @@ def _replay(principal: Principal, key: str, request_hash: str) -> dict | None:
     return public_view(booking)
 
 
+class CatalogChanged(Exception):
+    """The catalog changed between the decision and its transaction: decide again."""
+
+
+def fresh_catalog(fn):
+    """Run `fn` again, on a freshly read catalog, when its transaction found the catalog
+    changed (an admin changed capacity or hours meanwhile)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for _ in range(ATTEMPTS):
+            try:
+                return fn(*args, **kwargs)
+            except CatalogChanged:
+                catalog_store.cache.clear()
+        raise Busy()
+
+    return wrapper
+
+
+@fresh_catalog
 def book(principal: Principal, *, mall_id: str, service_id: str, date: str, start: str,
          now: datetime, idempotency_key: str | None = None,
          enforce_capacity: bool = True) -> tuple[dict, bool]:
@@ -113,7 +136,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
 
     def mail_for(booking):
         return outbox.new_mail("booking_confirmed", account.email,
-                               _mail_context(account, public_view(booking), mall, service),
+                               mail_context(account, public_view(booking), mall, service),
                                ref=booking.booking_id, now=now, mall_id=mall.mall_id)
 
     def idempotency_for(booking):
@@ -162,7 +185,7 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         active[booking_id] = int(booking.end_at)
         mail = mail_for(booking) if mail_for else None
         idem = idempotency_for(booking) if idempotency_for else None
-        store.book_if_free(booking, service.capacity, state, active, mail, idem,
+        store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
                            enforce_capacity=enforce_capacity)
         return booking, mail
 
@@ -175,6 +198,7 @@ def assisted_owner(mall_id: str) -> str:
     return f"mall-{mall_id}"
 
 
+@fresh_catalog
 def book_for_citizen(principal: Principal, *, service_id: str, date: str, start: str,
                      name: str, nik: str, phone: str | None, now: datetime) -> Booking:
     """Staff book at the mall for a citizen without email or phone, under the same rules
@@ -211,6 +235,8 @@ def _with_retries(write, fatal: dict):
         try:
             return write()
         except TransactionFailed as e:
+            if "catalog" in e.failed:
+                raise CatalogChanged() from e
             for step, error in fatal.items():
                 if step in e.failed:
                     raise error() from e
@@ -272,7 +298,7 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     _changeable(booking, now_epoch)
     mall, service = mall_and_service(booking.mall_id, booking.service_id)
     account = account_store.get(principal.account_id)
-    ctx = _mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
+    ctx = mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
                         mall, service)
     mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now,
                            mall_id=mall.mall_id)
@@ -284,6 +310,7 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     return {**public_view(booking), "status": "cancelled"}
 
 
+@fresh_catalog
 def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
                now: datetime) -> dict:
     booking = get_booking(principal, booking_id)
@@ -298,13 +325,13 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
     account = account_store.get(principal.account_id)
     moved = {**public_view(booking), "date": new.date, "start": new.start,
              "end": slot.end_hhmm, "sequence": booking.sequence + 1}
-    ctx = {**_mail_context(account, moved, mall, service),
+    ctx = {**mail_context(account, moved, mall, service),
            "old_date": booking.date, "old_start": booking.start}
     mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now,
                            mall_id=mall.mall_id)
     _with_retries(lambda: store.move_if_free(
-        booking, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
-        service.capacity, now_epoch, now.isoformat(timespec="seconds"), mail,
+        booking, mall, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
+        mall.seats(service), now_epoch, now.isoformat(timespec="seconds"), mail,
         _arrival(mall, booking.booking_id, slot)),
         {"booking": _changed, "guard": AlreadyBooked, "seat": SlotFull})
     deliver_quietly([mail], now)

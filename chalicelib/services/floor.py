@@ -125,10 +125,10 @@ def _open_for_walkins(mall, service, now: datetime) -> None:
     """Walk-in tickets are issued from opening to closing time on an open day (during a
     break too: the queue forms and counters call it when they resume)."""
     local = now.astimezone(mall.tz)
-    reason = schedule.closed_text(mall, local.date())
+    reason = schedule.closed_text(mall, local.date(), service.service_id)
     if reason is not None:
         raise ServiceClosed("walkin.closed_today", reason=reason)
-    hours = mall.weekly_hours[local.weekday()]
+    hours = mall.hours_on(local.date())
     if not hours.open <= local.time() < hours.close:
         raise ServiceClosed("walkin.closed", service=service.name,
                             hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}")
@@ -172,7 +172,7 @@ def walkin_services(mall_id: str, now: datetime) -> dict:
     day = today(mall, now)
     counts = store.agency_counts(mall.mall_id, day)
     local = now.astimezone(mall.tz)
-    hours = mall.weekly_hours.get(local.weekday())
+    hours = mall.hours_on(local.date())
     open_now = (schedule.closed_reason(mall, local.date()) is None and hours is not None
                 and hours.open <= local.time() < hours.close)
     services = []

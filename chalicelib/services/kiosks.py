@@ -7,7 +7,7 @@ from datetime import datetime
 from ulid import ULID
 
 from chalicelib.errors import NotFound, Unauthorized
-from chalicelib.services.auth import Principal, require_role
+from chalicelib.services.auth import Principal
 from chalicelib.store import kiosks as store
 from chalicelib.store.kiosks import Kiosk
 from chalicelib.store.models import KioskEntry
@@ -28,11 +28,18 @@ def _view(entry: KioskEntry) -> dict:
             "revoked_at": entry.revoked_at, "active": entry.revoked_at is None}
 
 
-def register(principal: Principal, label: str, now: datetime, key: str | None = None) -> dict:
-    """A new kiosk of the admin's mall. The key is answered once; only its hash is kept."""
-    require_role(principal, "admin")
+def _managed(principal: Principal, mall_id: str) -> None:
+    from chalicelib.services.admin import managed
+
+    managed(principal, mall_id)
+
+
+def register(principal: Principal, mall_id: str, label: str, now: datetime,
+             key: str | None = None) -> dict:
+    """A new kiosk of the mall. The key is answered once; only its hash is kept."""
+    _managed(principal, mall_id)
     key = key or secrets.token_urlsafe(24)
-    entry = KioskEntry(pk=f"KIOSKS#{principal.mall_id}", sk=str(ULID()), mall_id=principal.mall_id,
+    entry = KioskEntry(pk=f"KIOSKS#{mall_id}", sk=str(ULID()), mall_id=mall_id,
                        label=label.strip(), key_hash=store.key_pk(key).removeprefix("KIOSK#"),
                        created_at=now.isoformat(timespec="seconds"),
                        created_by=principal.account_id)
@@ -41,17 +48,17 @@ def register(principal: Principal, label: str, now: datetime, key: str | None = 
     return {**_view(entry), "key": key}
 
 
-def listed(principal: Principal) -> list[dict]:
-    require_role(principal, "admin")
-    return [_view(e) for e in store.listed(principal.mall_id)]
+def listed(principal: Principal, mall_id: str) -> list[dict]:
+    _managed(principal, mall_id)
+    return [_view(e) for e in store.listed(mall_id)]
 
 
-def revoke(principal: Principal, kiosk_id: str, now: datetime) -> dict:
+def revoke(principal: Principal, mall_id: str, kiosk_id: str, now: datetime) -> dict:
     """The key stops working at once; revoking twice is harmless."""
-    require_role(principal, "admin")
-    entry = store.entry(principal.mall_id, kiosk_id) if kiosk_id.isalnum() else None
+    _managed(principal, mall_id)
+    entry = store.entry(mall_id, kiosk_id) if kiosk_id.isalnum() else None
     if entry is None:
         raise NotFound("kiosk.not_found")
     if entry.revoked_at is None:
         store.revoke(entry, now.isoformat(timespec="seconds"))
-    return _view(store.entry(principal.mall_id, kiosk_id))
+    return _view(store.entry(mall_id, kiosk_id))

@@ -6,7 +6,8 @@ from datetime import datetime
 from chalicelib.domain import identity
 from chalicelib.errors import NotFound
 from chalicelib.mail.sender import deliver_quietly
-from chalicelib.services.auth import Principal, require_role
+from chalicelib.services.admin import managed
+from chalicelib.services.auth import Principal
 from chalicelib.store import outbox
 
 
@@ -17,17 +18,17 @@ def _view(mail) -> dict:
             "created_at": mail.created_at}
 
 
-def failed_mail(principal: Principal) -> list[dict]:
-    """Mail about the admin's mall that SES refused every time it was tried."""
-    require_role(principal, "admin")
-    return [_view(m) for m in outbox.failed(principal.mall_id)]
+def failed_mail(principal: Principal, mall_id: str) -> list[dict]:
+    """Mail about the mall that SES refused every time it was tried."""
+    managed(principal, mall_id)
+    return [_view(m) for m in outbox.failed(mall_id)]
 
 
-def retry_mail(principal: Principal, mail_id: str, now: datetime) -> dict:
+def retry_mail(principal: Principal, mall_id: str, mail_id: str, now: datetime) -> dict:
     """Send a failed mail again (after fixing the cause, e.g. a mistyped sender identity)."""
-    require_role(principal, "admin")
+    managed(principal, mall_id)
     mail = outbox.get(mail_id) if identity.is_ulid(mail_id) else None
-    if mail is None or mail.mall_id != principal.mall_id:
+    if mail is None or mail.mall_id != mall_id:
         raise NotFound("mail.not_found")
     if outbox.requeue(mail, now):
         deliver_quietly([mail], now)

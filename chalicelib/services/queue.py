@@ -95,14 +95,15 @@ def _waiting(entries: list[WaitingEntry]) -> list[queue.Waiting]:
 def _mean_service_seconds(stats, service) -> float:
     """Today's mean service time once three citizens were served; before that, the time
     the service's booking capacity assumes (slot length / seats per slot)."""
-    if stats is not None and int(stats.served) >= 3:
-        return int(stats.service_seconds) / int(stats.served)
+    if stats is not None and int(stats.serve_count) >= 3:
+        return int(stats.serve_seconds) / int(stats.serve_count)
     return service.slot_minutes * 60 / max(service.capacity, 1)
 
 
 def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
     """A ticket with the people ahead and an estimated wait (public: the id is the secret).
-    A GetItem (unless the ticket is given) and, while it waits, one Query of its queue."""
+    A GetItem (unless the ticket is given) and, while it waits, one Query of its queue and
+    (with people ahead) a GetItem of the service's day figures."""
     if ticket is None:
         ticket = store.get_ticket(ticket_id) if is_ticket_id(ticket_id) else None
     if ticket is None:
@@ -110,11 +111,12 @@ def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
     catalog = catalog_of(ticket.mall_id)
     if ticket.status != "waiting":
         return ticket_view(ticket, catalog)
-    stats, entries = store.service_queue(ticket.mall_id, ticket.date, ticket.service_id)
+    entries = store.service_queue(ticket.mall_id, ticket.date, ticket.service_id)
     ahead = queue.people_ahead(ticket.ticket_id, _waiting(entries), int(now.timestamp()))
     service = catalog.services.get(ticket.service_id)
-    minutes = None
-    if service is not None:
+    minutes = 0 if service is not None else None
+    if service is not None and ahead:
+        stats = store.service_day(ticket.mall_id, ticket.date, ticket.service_id)
         counters = len(catalog.counters_serving(service.service_id))
         minutes = queue.estimated_wait_minutes(ahead, _mean_service_seconds(stats, service),
                                                counters)

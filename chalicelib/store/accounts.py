@@ -5,7 +5,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.errors import EmailTaken, InvalidCode, NikTaken
 from chalicelib.store.db import failed_steps, steps
-from chalicelib.store.models import Account, CitizenState, EmailClaim, Item, LoginThrottle
+from chalicelib.store.models import (
+    Account,
+    CitizenState,
+    EmailClaim,
+    Item,
+    LoginThrottle,
+    StaffEntry,
+)
 
 
 def account_pk(account_id: str) -> str:
@@ -16,7 +23,7 @@ def citizen_pk(nik_hash: str) -> str:
     return f"NIK#{nik_hash}"
 
 
-def create_once(account: Account, mail=None) -> None:
+def create_once(account: Account, mail=None, extra=None) -> None:
     """Create the account, claiming its email (and NIK, for citizens) in one transaction."""
     s = None
     try:
@@ -35,8 +42,15 @@ def create_once(account: Account, mail=None) -> None:
                          condition=Item.pk.does_not_exist()
                          | CitizenState.account_id.does_not_exist())
             s.save("account", account, condition=Item.pk.does_not_exist())
+            if account.mall_id:
+                s.save("staff", StaffEntry(
+                    pk=f"STAFF#{account.mall_id}", sk=account.account_id,
+                    account_id=account.account_id, email=account.email, name=account.name,
+                    role=account.role, created_at=account.created_at))
             if mail is not None:
                 s.save("mail", mail)
+            if extra is not None:
+                extra(s)
     except TransactWriteError as e:
         failed = failed_steps(e, s.names if s else [])
         if "email" in failed:
@@ -51,6 +65,21 @@ def get(account_id: str) -> Account | None:
         return Account.get(account_pk(account_id), "PROFILE", consistent_read=True)
     except Account.DoesNotExist:
         return None
+
+
+def staff_of(mall_id: str) -> list[StaffEntry]:
+    """The mall's staff and admin accounts: one Query."""
+    return list(StaffEntry.query(f"STAFF#{mall_id}"))
+
+
+def set_disabled(account: Account, disabled: bool, extra=None) -> None:
+    """Disable (or enable again) a staff account and its line in the mall's list."""
+    with steps() as s:
+        if extra is not None:
+            extra(s)
+        s.update("account", account, actions=[Account.disabled.set(disabled)])
+        s.update("staff", StaffEntry(pk=f"STAFF#{account.mall_id}", sk=account.account_id),
+                 actions=[StaffEntry.disabled.set(disabled)], condition=Item.pk.exists())
 
 
 def get_by_email(email: str) -> Account | None:

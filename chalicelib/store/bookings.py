@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.store.accounts import account_pk, citizen_pk
+from chalicelib.store import stats
+from chalicelib.store.catalog import catalog_unchanged
 from chalicelib.store.db import failed_steps, steps
 from chalicelib.store.models import (
     Booking,
@@ -112,6 +114,13 @@ def list_for(account_id: str, limit: int = 100) -> list[Booking]:
                               scan_index_forward=False, limit=limit))
 
 
+def expected_on(mall_id: str, day: str) -> list[Booking]:
+    """Every booking of that mall and day still expected (booked, not checked in): Queries
+    on the sparse `due` index, all pages."""
+    pk, _ = arrival_keys(mall_id, day, "", 0)
+    return list(Booking.due.query(pk))
+
+
 def late_arrivals(mall_id: str, day: str, now_epoch: int, limit: int = 100) -> list[Booking]:
     """Bookings of that mall and day still expected whose check-in deadline has passed:
     a Query on the sparse `due` index."""
@@ -128,6 +137,7 @@ def mark_no_show(booking: Booking, updated_at: str) -> bool:
             condition=(Booking.status == "booked") & (Booking.due_sk == booking.due_sk))
         s.update("code", _claim(booking), actions=[CodeClaim.status.set("no_show")],
                  condition=CodeClaim.status == "booked")
+        stats.step(s, booking.mall_id, booking.date, booking.service_id, no_shows=1)
 
     try:
         run(build)
@@ -153,20 +163,23 @@ def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
 # --- writes --------------------------------------------------------------------------------
 
 
-def book_if_free(booking: Booking, capacity: int, state: CitizenState | None, active: dict,
-                 mail: OutboxMail | None, idempotency: IdempotencyRecord | None = None,
+def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | None,
+                 active: dict, mail: OutboxMail | None,
+                 idempotency: IdempotencyRecord | None = None,
                  enforce_capacity: bool = True) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
     if the state is still at the version that was read. `state` None: the NIK has no state
     yet (a citizen without an account, booked for by staff), so it is created here, only if
-    it still does not exist. Step names in a failure: seat, guard, citizen, code, booking,
+    it still does not exist. `mall` is the catalog the decision used (its version is
+    checked). Step names in a failure: catalog, seat, guard, citizen, code, booking,
     idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
     def build(s):
+        catalog_unchanged(s, mall)
         _take_seat(s, "seat", seat, capacity, enforce_capacity)
         s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
                                      sk=guard_key(seat.mall_id, seat.service_id, seat.date),
@@ -188,6 +201,7 @@ def book_if_free(booking: Booking, capacity: int, state: CitizenState | None, ac
                                  start_at=booking.start_at, status="booked"),
                condition=Item.pk.does_not_exist())
         s.save("booking", booking, condition=Item.pk.does_not_exist())
+        stats.step(s, booking.mall_id, booking.date, booking.service_id, bookings=1)
         if mail is not None:
             s.save("mail", mail)
         if idempotency is not None:
@@ -197,8 +211,9 @@ def book_if_free(booking: Booking, capacity: int, state: CitizenState | None, ac
 
 
 def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
-                       mail: OutboxMail) -> None:
-    """Mark the booking cancelled and free its seat, if it is still booked and not started."""
+                       mail: OutboxMail | None, extra=None) -> None:
+    """Mark the booking cancelled and free its seat, if it is still booked and not started.
+    `extra(steps)` adds writes of the same change (a closure's counts)."""
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
     def build(s):
@@ -215,22 +230,30 @@ def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
         s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
                  actions=[CitizenState.active[booking.booking_id].remove(),
                           CitizenState.version.add(1)])
-        s.save("mail", mail)
+        stats.step(s, booking.mall_id, booking.date, booking.service_id, cancellations=1)
+        if mail is not None:
+            s.save("mail", mail)
+        if extra is not None:
+            extra(s)
 
     run(build)
 
 
-def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: int,
+def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_end_at: int,
                  new_end: str, capacity: int, now_epoch: int, updated_at: str,
-                 mail: OutboxMail, arrival: tuple[str, str]) -> None:
+                 mail: OutboxMail | None, arrival: tuple[str, str], extra=None,
+                 why: str = "rescheduled") -> None:
     """Move a booking to another slot: take the new seat and free the old one, or nothing.
 
-    Step names in a failure: booking (changed or started meanwhile), seat (new slot full),
-    guard (already booked that service on the new date).
+    Step names in a failure: catalog (changed since the decision), booking (changed or
+    started meanwhile), seat (new slot full), guard (already booked that service on the
+    new date). `extra(steps)` adds writes of the same move (a closure's counts); `why`
+    names the old day's statistic (rescheduled or moved_by_closure).
     """
     old = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
     def build(s):
+        catalog_unchanged(s, mall)
         s.update("booking", booking, actions=[
             Booking.date.set(new.date), Booking.start.set(new.start), Booking.end.set(new_end),
             Booking.start_at.set(new_start_at), Booking.end_at.set(new_end_at),
@@ -254,6 +277,14 @@ def move_if_free(booking: Booking, new: SeatRef, new_start_at: int, new_end_at: 
                    condition=Item.pk.does_not_exist())
         s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
                  actions=[CitizenState.active[booking.booking_id].set(new_end_at)])
-        s.save("mail", mail)
+        if new.date == old.date:
+            stats.step(s, old.mall_id, old.date, old.service_id, bookings=1, **{why: 1})
+        else:
+            stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1)
+            stats.step(s, old.mall_id, old.date, old.service_id, "stats_old", **{why: 1})
+        if mail is not None:
+            s.save("mail", mail)
+        if extra is not None:
+            extra(s)
 
     run(build)

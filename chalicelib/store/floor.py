@@ -14,6 +14,7 @@ from __future__ import annotations
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
+from chalicelib.store import stats
 from chalicelib.store.bookings import TransactionFailed, run
 from chalicelib.store.kiosks import Kiosk, still_registered
 from chalicelib.store.models import (
@@ -21,8 +22,8 @@ from chalicelib.store.models import (
     CodeClaim,
     FloorAgency,
     FloorCounter,
-    FloorService,
     Item,
+    StatsDay,
     Ticket,
     WaitingEntry,
 )
@@ -150,24 +151,23 @@ def counter_and_queue(mall_id: str, day: str, counter_id: str
     return state, waiting
 
 
-def service_queue(mall_id: str, day: str, service_id: str
-                  ) -> tuple[FloorService | None, list[WaitingEntry]]:
-    """A service's day figures and its waiting tickets: one Query (W#<service>#...)."""
-    stats, waiting = None, []
-    for item in Item.query(floor_pk(mall_id, day), Item.sk.startswith(f"W#{service_id}#"),
-                           consistent_read=True):
-        if isinstance(item, FloorService):
-            stats = item
-        elif isinstance(item, WaitingEntry):
-            waiting.append(item)
-    return stats, waiting
+def service_queue(mall_id: str, day: str, service_id: str) -> list[WaitingEntry]:
+    """A service's waiting tickets: one Query (W#<service>#...)."""
+    return [item for item in Item.query(floor_pk(mall_id, day),
+                                        Item.sk.startswith(f"W#{service_id}#"),
+                                        consistent_read=True)
+            if isinstance(item, WaitingEntry)]
+
+
+def service_day(mall_id: str, day: str, service_id: str) -> StatsDay | None:
+    """The service's statistics of the day (its served count and service time)."""
+    try:
+        return StatsDay.get(*stats.key(mall_id, day, service_id), consistent_read=True)
+    except StatsDay.DoesNotExist:
+        return None
 
 
 # --- writes ---------------------------------------------------------------------------------
-
-
-def _stats(mall_id: str, day: str, service_id: str) -> FloorService:
-    return FloorService(pk=floor_pk(mall_id, day), sk=f"W#{service_id}#")
 
 
 def _entry_for(ticket: Ticket) -> WaitingEntry:
@@ -206,8 +206,7 @@ def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: st
             condition=((Booking.status == "booked") & (Booking.date == claim.date)
                        & (Booking.start == claim.start)) if once else None)
         _new_ticket(s, ticket)
-        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id),
-                 actions=[FloorService.checkins.add(1), FloorService.type.set(FloorService)])
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, checkins=1)
 
     run(build)
 
@@ -218,6 +217,7 @@ def walk_in(ticket: Ticket, kiosk: Kiosk | None) -> None:
         if kiosk is not None:
             still_registered(s, kiosk)
         _new_ticket(s, ticket)
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, walkins=1)
 
     run(build)
 
@@ -264,9 +264,8 @@ def call(mall_id: str, day: str, counter_id: str, state: FloorCounter | None,
             condition=_at_version(state))
         s.update("agency", FloorAgency(pk=floor_pk(mall_id, day), sk=f"N#{agency_id}"),
                  actions=[_waiting(entry.service_id).add(-1)])
-        s.update("stats", _stats(mall_id, day, entry.service_id), actions=[
-            FloorService.type.set(FloorService), FloorService.called.add(1),
-            FloorService.wait_seconds.add(max(now - int(entry.arrived_at), 0))])
+        stats.step(s, mall_id, day, entry.service_id,
+                   timings={"wait": now - int(entry.arrived_at)})
 
     run(build)
 
@@ -322,9 +321,8 @@ def finish(ticket: Ticket, now: int, updated_at: str) -> None:
                                             Ticket.finished_at.set(now)],
                  condition=Ticket.status == "serving")
         _free_counter(s, ticket)
-        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id), actions=[
-            FloorService.served.add(1),
-            FloorService.service_seconds.add(max(now - int(ticket.started_at or now), 0))])
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, served=1,
+                   timings={"serve": now - int(ticket.started_at or now)})
         _booking_becomes(s, ticket, "served", updated_at)
 
     run(build)
@@ -336,8 +334,7 @@ def no_show(ticket: Ticket, now: int, min_recalls: int, updated_at: str) -> None
                                             Ticket.finished_at.set(now)],
                  condition=(Ticket.status == "called") & (Ticket.recalls >= min_recalls))
         _free_counter(s, ticket)
-        s.update("stats", _stats(ticket.mall_id, ticket.date, ticket.service_id),
-                 actions=[FloorService.no_shows.add(1)])
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, no_shows=1)
         _booking_becomes(s, ticket, "no_show", updated_at)
 
     run(build)

@@ -8,9 +8,13 @@ returns typed items. Key layout (all strings):
 | mall directory    | MALLS                             | MALL#<mall_id>              |
 | mall profile      | MALL#<mall_id>                    | PROFILE                     |
 | agency / service  | MALL#<mall_id>                    | AGENCY#<id> / SERVICE#<id>  |
-| closure           | MALL#<mall_id>                    | CLOSURE#<YYYY-MM-DD>        |
+| closed day        | MALL#<mall_id>                    | CLOSURE#<date>[#<service>]  |
+| closure job       | CLOSURES#<mall_id>                | <ulid of the closure>       |
+| audit entry       | AUDIT#<mall_id>                   | <ISO instant>#<ulid>        |
+| statistics        | STATS#<mall_id>                   | <date>#<service_id>         |
 | slot counter      | SLOTS#<mall>#<service>#<date>     | <HH:MM>                     |
 | account           | ACCOUNT#<account_id>              | PROFILE                     |
+| mall's staff      | STAFF#<mall_id>                   | <account_id>                |
 | booking           | ACCOUNT#<account_id>              | BOOKING#<booking_id (ULID)> |
 | email claim       | EMAIL#<email>                     | EMAIL                       |
 | citizen state     | NIK#<nik_hmac>                    | STATE                       |
@@ -25,12 +29,11 @@ returns typed items. Key layout (all strings):
 | ticket            | TICKET#<ticket_id>                | TICKET                      |
 | floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
 | floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
-| floor: service    | FLOOR#<mall>#<date>               | W#<service_id>#             |
 | floor: waiting    | FLOOR#<mall>#<date>               | W#<service_id>#T#<ticket_id>|
 
 The floor partition holds one mall's day on site: each counter's state (what the TV shows:
-one Query over `C#`), each agency's ticket numbers and walk-in counts, each service's
-timings, and one entry per waiting ticket (what call-next reads: one Query).
+one Query over `C#`), each agency's ticket numbers and walk-in counts, and one entry per
+waiting ticket (what call-next reads: one Query).
 
 The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE; mail
 that failed for good moves to `due_pk` = FAILED#<mall_id> so the mall's admins can list it.
@@ -118,6 +121,11 @@ class MallProfile(Item, discriminator="mall"):
     checkin_late_minutes = NumberAttribute(default=30)
     recalls_before_no_show = NumberAttribute(default=2)
     no_show_after_minutes = NumberAttribute(default=5)
+    capacity_percent = NumberAttribute(default=100)
+    rebook_horizon_days = NumberAttribute(default=14)
+    # {"2026-12-24": {"open": "09:00", "close": "12:00", "breaks": []}}
+    special_hours = JSONAttribute(default=dict)
+    version = NumberAttribute(default=0)  # every catalog change adds 1 (see store.catalog)
 
 
 class AgencyItem(Item, discriminator="agency"):
@@ -135,6 +143,8 @@ class ServiceItem(Item, discriminator="service"):
     capacity = NumberAttribute(default=4)
     online = BooleanAttribute(default=True)
     walkin_quota = NumberAttribute(default=0)
+    name_en = UnicodeAttribute(default="")
+    requirements_en = ListAttribute(of=UnicodeAttribute, default=list)
 
 
 class CounterItem(Item, discriminator="counter"):
@@ -144,8 +154,24 @@ class CounterItem(Item, discriminator="counter"):
 
 
 class ClosureItem(Item, discriminator="closure"):
+    """A closed date of the whole mall, or of one service (`service_id`)."""
+
     date = UnicodeAttribute()
     reason = UnicodeAttribute(default="")
+    service_id = UnicodeAttribute(null=True)
+    closure_id = UnicodeAttribute(null=True)  # the closure (and its rebooking job) it belongs to
+
+
+class AuditEntry(Item, discriminator="audit"):
+    """Who changed what in a mall, when, with the state before and after."""
+
+    mall_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()  # account id, or "cli:<name>"
+    action = UnicodeAttribute()  # e.g. service.update, closure.create
+    target = UnicodeAttribute(default="")
+    before = JSONAttribute(null=True)
+    after = JSONAttribute(null=True)
 
 
 class SlotCounter(Item, discriminator="slot"):
@@ -172,6 +198,18 @@ class Account(Item, discriminator="account"):
     verify_expires_at = NumberAttribute(null=True)
     verify_attempts = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
+    disabled = BooleanAttribute(default=False)
+
+
+class StaffEntry(Item, discriminator="staff_entry"):
+    """A staff or admin account in its mall's list (pk STAFF#<mall_id>, sk account id)."""
+
+    account_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    disabled = BooleanAttribute(default=False)
 
 
 class EmailClaim(Item, discriminator="email_claim"):
@@ -290,6 +328,30 @@ class KioskEntry(Item, discriminator="kiosk"):
     revoked_at = UnicodeAttribute(null=True)
 
 
+class ClosureJob(Item, discriminator="closure_job"):
+    """A closure's rebooking run (pk CLOSURES#<mall_id>). Its counts change in the
+    same transaction as each booking it moves or cancels, so they survive any crash. While
+    it runs it sits in the sparse `due` index under JOBS, where the sweep finds a stalled one.
+    """
+
+    closure_id = UnicodeAttribute()
+    mall_id = UnicodeAttribute()
+    service_id = UnicodeAttribute(null=True)  # None: the whole mall
+    date_from = UnicodeAttribute()
+    date_to = UnicodeAttribute()
+    reason = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="running")  # running | done
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(default=0)
+    runs = NumberAttribute(default=0)
+    affected = NumberAttribute(null=True)  # counted by the first run
+    moved = NumberAttribute(default=0)
+    cancelled = NumberAttribute(default=0)
+    failed = MapAttribute(default=dict)  # booking_id -> why it could not be placed
+
+
 # --- the mall floor -------------------------------------------------------------------------
 
 
@@ -346,15 +408,15 @@ class FloorAgency(Item, discriminator="floor_agency"):
     seq = NumberAttribute(default=0)
 
 
-class FloorService(Item, discriminator="floor_service"):
-    """A service's day on site, kept as counters when things happen (no Scan needed)."""
+class StatsDay(Item, discriminator="stats"):
+    """A service's day in numbers (see store.stats: its counters are named attributes)."""
 
-    checkins = NumberAttribute(default=0)
-    called = NumberAttribute(default=0)
-    wait_seconds = NumberAttribute(default=0)  # sum over called tickets: arrival to call
+    mall_id = UnicodeAttribute()
+    date = UnicodeAttribute()
+    service_id = UnicodeAttribute()
     served = NumberAttribute(default=0)
-    service_seconds = NumberAttribute(default=0)  # sum over served tickets: start to finish
-    no_shows = NumberAttribute(default=0)
+    serve_count = NumberAttribute(default=0)
+    serve_seconds = NumberAttribute(default=0)
 
 
 class WaitingEntry(Item, discriminator="waiting"):

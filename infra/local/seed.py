@@ -95,6 +95,7 @@ def seed_demo(env: dict, now: datetime) -> None:
             pass
     admin = Principal("seed", "admin", MALL_ID)
     try:
-        kiosks.register(admin, "Kiosk pintu masuk (demo)", now, key=env["DEMO_KIOSK_KEY"])
+        kiosks.register(admin, MALL_ID, "Kiosk pintu masuk (demo)", now,
+                        key=env["DEMO_KIOSK_KEY"])
     except TransactWriteError:
         pass  # seeded before: the key exists

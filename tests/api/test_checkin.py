@@ -19,6 +19,7 @@ from tests.api.helpers import (
 )
 
 TODAY_8AM = {"date": "2026-12-07", "start": "08:00"}
+KIOSKS = "/v1/admin/malls/kota-bogor/kiosks"
 
 
 def check_in(client, code, headers=KIOSK, lang=None):
@@ -91,7 +92,8 @@ def other_mall(fresh_table):
     catalog.put_agency(Agency("samsat", "kota-depok", "Samsat Depok", "S"))
     catalog.put_service(Service("pajak", "kota-depok", "samsat", "", "Pajak Kendaraan",
                                 (), 30, 2, walkin_quota=5))
-    made = kiosks.register(Principal("seed", "admin", "kota-depok"), "Depok", clock.now())
+    made = kiosks.register(Principal("seed", "admin", "kota-depok"), "kota-depok", "Depok",
+                           clock.now())
     return {"X-Kiosk-Key": made["key"]}
 
 
@@ -153,17 +155,17 @@ def test_a_booked_citizen_cannot_cancel_after_checking_in(client):
 
 def test_admin_registers_and_revokes_a_kiosk(client):
     admin = admin_token(client)
-    status, made = call(client, "POST", "/v1/admin/kiosks", {"label": "Pintu timur"},
+    status, made = call(client, "POST", KIOSKS, {"label": "Pintu timur"},
                         token=admin)
     assert status == 201 and len(made["key"]) >= 24
-    listed = call(client, "GET", "/v1/admin/kiosks", token=admin)[1]
+    listed = call(client, "GET", KIOSKS, token=admin)[1]
     assert {k["label"] for k in listed} == {"Kiosk pintu masuk (demo)", "Pintu timur"}
     assert all("key" not in k for k in listed)
     key = {"X-Kiosk-Key": made["key"]}
     me = call(client, "GET", "/v1/kiosk/me", headers=key)[1]
     assert (me["mall_id"], me["label"]) == ("kota-bogor", "Pintu timur")
     _, booking = booked(client, **TODAY_8AM)
-    revoked = call(client, "POST", f"/v1/admin/kiosks/{made['kiosk_id']}/revoke", token=admin)
+    revoked = call(client, "POST", f"{KIOSKS}/{made['kiosk_id']}/revoke", token=admin)
     assert revoked[1]["active"] is False
     status, body = check_in(client, booking["code"], headers=key)
     assert (status, body["code"]) == (401, "unauthorized")
@@ -173,11 +175,11 @@ def test_admin_registers_and_revokes_a_kiosk(client):
 def test_only_admins_manage_kiosks(client):
     _, token = citizen(client)
     for who in (token, staff_token(client)):
-        assert call(client, "GET", "/v1/admin/kiosks", token=who)[0] == 403
-        assert call(client, "POST", "/v1/admin/kiosks", {"label": "x"}, token=who)[0] == 403
-    assert call(client, "GET", "/v1/admin/kiosks")[0] == 401
+        assert call(client, "GET", KIOSKS, token=who)[0] == 403
+        assert call(client, "POST", KIOSKS, {"label": "x"}, token=who)[0] == 403
+    assert call(client, "GET", KIOSKS)[0] == 401
     admin = admin_token(client)
-    assert call(client, "POST", "/v1/admin/kiosks/01HZZZZZZZZZZZZZZZZZZZZZZZ/revoke",
+    assert call(client, "POST", f"{KIOSKS}/01HZZZZZZZZZZZZZZZZZZZZZZZ/revoke",
                 token=admin)[0] == 404
 
 
@@ -186,11 +188,11 @@ def test_another_malls_admin_cannot_see_or_revoke_our_kiosks(client, other_mall)
                       phone="0812 1111 2222", nik="", now=clock.now(),
                       role="admin", mall_id="kota-depok", verified=True)
     depok = login(client, "admin@depok.id", "admin-depok-123")
-    ours = call(client, "GET", "/v1/admin/kiosks", token=admin_token(client))[1]
-    theirs = call(client, "GET", "/v1/admin/kiosks", token=depok)[1]
+    ours = call(client, "GET", KIOSKS, token=admin_token(client))[1]
+    theirs = call(client, "GET", "/v1/admin/malls/kota-depok/kiosks", token=depok)[1]
     assert {k["kiosk_id"] for k in ours}.isdisjoint({k["kiosk_id"] for k in theirs})
-    status, _ = call(client, "POST", f"/v1/admin/kiosks/{ours[0]['kiosk_id']}/revoke",
-                     token=depok)
+    assert call(client, "GET", KIOSKS, token=depok)[0] == 404
+    status, _ = call(client, "POST", f"{KIOSKS}/{ours[0]['kiosk_id']}/revoke", token=depok)
     assert status == 404
 
 

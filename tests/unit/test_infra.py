@@ -155,9 +155,11 @@ def test_template_parameters_and_outputs(template):
 
 
 def chalice_function_names(stage: str) -> set[str]:
-    """Chalice's names: <app>-<stage> for the routes, <app>-<stage>-<handler> per schedule."""
+    """Chalice's names: <app>-<stage> for the routes, <app>-<stage>-<handler> per schedule
+    and per plain Lambda function."""
     base = f"{CHALICE_CONFIG['app_name']}-{stage}"
-    return {base} | {f"{base}-{source.name}" for source in app.event_sources}
+    return {base} | {f"{base}-{source.name}" for source in app.event_sources} | {
+        f"{base}-{function.name}" for function in app.pure_lambda_functions}
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)
@@ -170,7 +172,8 @@ def test_every_function_has_an_error_alarm(template, stage):
             (dim,) = props["Dimensions"]
             watched.add(sub(dim["Value"], Stage=stage))
     assert watched == chalice_function_names(stage)
-    assert len(chalice_function_names(stage)) == 3  # the API, retry_mail and sweep_floor
+    # the API, retry_mail, sweep_floor and closure_worker
+    assert len(chalice_function_names(stage)) == 4
 
 
 def test_dynamodb_alarms_watch_the_table(template):
@@ -336,6 +339,19 @@ def test_policy_reads_the_stage_secrets_and_sends_its_mail(stage):
                        policy)
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/antre-{stage}-retry_mail"
     assert allowed("logs:PutLogEvents", f"{group}:log-stream:2026/01/01/[$LATEST]abc", policy)
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_stage_may_start_its_own_closure_worker_and_no_other_function(stage):
+    policy = POLICIES[stage]
+    worker = stage_env(stage).get("ANTRE_CLOSURE_WORKER") or f"antre-{stage}-closure_worker"
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+    assert allowed("lambda:InvokeFunction", arn + worker, policy)
+    assert f"antre-{stage}-closure_worker" in chalice_function_names(stage)
+    for other in (f"antre-{stage}", "antre-other-closure_worker", "anything"):
+        assert not allowed("lambda:InvokeFunction", arn + other, policy)
+    timeout = CHALICE_CONFIG["stages"][stage]["lambda_functions"]["closure_worker"]
+    assert timeout["lambda_timeout"] == 900  # one run of the worker: up to 15 minutes
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)

@@ -1,0 +1,324 @@
+"""Closing a mall (or one service) for days, and moving every booking inside the closure.
+
+Starting a closure is one audited catalog change: the closed days (so new bookings inside
+answer `slot_unavailable` at once) and the job that rebooks. The job runs outside the
+admin's request (`jobs.dispatch`): it moves each affected booking, keeping its code, to the
+nearest free slot of the same service after the closure within the mall's horizon (the
+same time of day if it can), or cancels it with an apology; the citizen is emailed either
+way. Each move is one conditional transaction like a reschedule, with the job's count in
+it, so the job can stop anywhere (Lambda's time limit, a crash) and resume: what is done
+has left the closed days and is not found again.
+"""
+from __future__ import annotations
+
+import logging
+import time as _time
+from datetime import date, datetime, timedelta
+
+from chalicelib import clock, config
+from chalicelib.domain import schedule
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services import admin
+from chalicelib.services.auth import Principal
+from chalicelib.services.booking import mail_context, public_view
+from chalicelib.store import accounts as account_store
+from chalicelib.store import bookings as booking_store
+from chalicelib.store import catalog as catalog_store
+from chalicelib.store import closures as store
+from chalicelib.store import outbox
+from chalicelib.store.bookings import SeatRef, TransactionFailed, arrival_keys
+from chalicelib.store.models import Booking
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS = 90  # one closure's days go in one transaction (DynamoDB: 100 items)
+ATTEMPTS = 4
+
+
+class Crash(Exception):
+    """Raised by `work(stop_after=...)`: the tests' way to kill a run half way."""
+
+
+# --- starting and reading ---------------------------------------------------------------------
+
+
+def start(principal: Principal, mall_id: str, date_from: str, date_to: str, reason: str,
+          service_id: str | None, now: datetime) -> dict:
+    """Close the days and queue the job that rebooks; answers at once (202)."""
+    catalog = admin.managed(principal, mall_id)
+    first = schedule.parse_date(date_from, "from")
+    last = schedule.parse_date(date_to, "to")
+    today = schedule.local_today(catalog.mall, now)
+    if last < first:
+        raise ValidationFailed.field("to", "validation.date_order")
+    if first < today:
+        raise ValidationFailed.field("from", "validation.past_date")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValidationFailed.field("to", "validation.closure_too_long", days=MAX_DAYS)
+    if service_id is not None and service_id not in catalog.services:
+        raise NotFound("service.not_found")
+    return _close(principal, catalog, [first + timedelta(days=n)
+                                       for n in range((last - first).days + 1)],
+                  reason.strip(), service_id, now)
+
+
+def _close(principal: Principal, catalog, days: list[date], reason: str,
+           service_id: str | None, now: datetime) -> dict:
+    mall_id = catalog.mall.mall_id
+    closure_id = store.new_id(mall_id)
+    job = store.new_job(closure_id=closure_id, mall_id=mall_id, service_id=service_id,
+                        date_from=days[0].isoformat(), date_to=days[-1].isoformat(),
+                        reason=reason, created_at=now.isoformat(timespec="seconds"),
+                        created_by=principal.account_id)
+    closed = [catalog_store.closure_item(mall_id, day, reason, service_id, closure_id)
+              for day in days]
+    change = catalog_store.Change(principal.account_id, "closure.create", closure_id, None,
+                                  {"from": job.date_from, "to": job.date_to, "reason": reason,
+                                   "service_id": service_id, "days": len(days)})
+    catalog_store.apply(mall_id, change, saves=closed + [job])
+    from chalicelib.services import jobs
+
+    jobs.dispatch(closure_id)
+    return view(job)
+
+
+def close_cuti_bersama(principal: Principal, mall_id: str, year: int, now: datetime) -> list:
+    """Close the year's remaining *cuti bersama* (joint leave) days, as one closure each run
+    of consecutive days, all rebooked like any closure."""
+    catalog = admin.managed(principal, mall_id)
+    today = schedule.local_today(catalog.mall, now)
+    days = [d for d in schedule.joint_leave_days(year) if d >= today
+            and d not in catalog.mall.closures]
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [_close(principal, catalog, run, "Cuti bersama", None, now) for run in runs]
+
+
+def view(job) -> dict:
+    failed = dict(job.failed.as_dict() if hasattr(job.failed, "as_dict") else job.failed or {})
+    return {"closure_id": job.closure_id, "mall_id": job.mall_id, "service_id": job.service_id,
+            "from": job.date_from, "to": job.date_to, "reason": job.reason,
+            "status": job.status, "affected": int(job.affected or 0),
+            "moved": int(job.moved), "cancelled": int(job.cancelled), "failed": len(failed),
+            "failed_bookings": sorted(failed), "created_at": job.created_at,
+            "finished_at": job.finished_at}
+
+
+def status(principal: Principal, closure_id: str) -> dict:
+    job = store.get(closure_id)
+    if job is None:
+        raise NotFound("closure.not_found")
+    admin.managed(principal, job.mall_id)  # another mall's closure: 404
+    return view(job)
+
+
+def of_mall(principal: Principal, mall_id: str) -> list[dict]:
+    admin.managed(principal, mall_id)
+    return [view(j) for j in store.of_mall(mall_id)]
+
+
+# --- the job --------------------------------------------------------------------------------------
+
+
+def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
+         stop_after: int | None = None) -> str:
+    """Run the closure's job for up to `budget_seconds`: "done", "more" (time ran out: run
+    again) or "busy" (another run holds it, or it is finished). `stop_after` bookings, the
+    run dies (tests)."""
+    job = store.get(closure_id)
+    if job is None or job.status != "running":
+        return "busy"
+    if not store.claim(job, int(now_of().timestamp())):
+        return "busy"
+    deadline = _time.monotonic() + budget_seconds
+    run = _Run(job, now_of)
+    try:
+        if job.affected is None:
+            store.set_affected(job, sum(len(run.affected_on(day)) for day in run.days))
+        for day in run.days:
+            for booking in run.affected_on(day):
+                if _time.monotonic() > deadline:
+                    run.flush()
+                    store.release(job)
+                    return "more"
+                run.relocate(booking)
+                if stop_after is not None and run.handled >= stop_after:
+                    raise Crash(f"stopped after {run.handled} bookings")
+                if run.handled % 20 == 0:
+                    run.flush()
+                    store.renew(job, int(now_of().timestamp()))
+        run.flush()
+        store.finish(job, now_of().isoformat(timespec="seconds"))
+        return "done"
+    except Crash:
+        raise
+    except Exception:
+        log.exception("closure %s stopped; it resumes on its next run", closure_id)
+        store.release(job)
+        raise
+
+
+class _Run:
+    """One run of a closure's job: the catalog, the seats it has seen, the mail to send."""
+
+    def __init__(self, job, now_of):
+        self.job, self.now_of = job, now_of
+        self.catalog = catalog_store.fresh_catalog(job.mall_id)
+        first = date.fromisoformat(job.date_from)
+        last = date.fromisoformat(job.date_to)
+        self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        self.after = [last + timedelta(days=n)
+                      for n in range(1, self.catalog.mall.rebook_horizon_days + 1)]
+        self.taken: dict[tuple[str, str], dict[str, int]] = {}
+        self.failed = set((job.failed.as_dict() if hasattr(job.failed, "as_dict")
+                           else job.failed or {}))
+        self.mail: list = []
+        self.handled = 0
+
+    def affected_on(self, day: date) -> list[Booking]:
+        """The day's bookings this closure must move, in a fixed order (slot time, then the
+        citizen), so a resumed run decides as an uninterrupted one would."""
+        now_epoch = int(self.now_of().timestamp())
+        found = [b for b in booking_store.expected_on(self.job.mall_id, day.isoformat())
+                 if (self.job.service_id in (None, b.service_id)) and b.status == "booked"
+                 and int(b.start_at) > now_epoch and b.booking_id not in self.failed]
+        return sorted(found, key=lambda b: (int(b.start_at), b.nik_hash, b.booking_id))
+
+    def flush(self) -> None:
+        deliver_quietly(self.mail, self.now_of())
+        self.mail = []
+
+    def _seats(self, service_id: str, day: date) -> dict[str, int]:
+        key = (service_id, day.isoformat())
+        if key not in self.taken:
+            self.taken[key] = booking_store.seats_taken(self.job.mall_id, service_id,
+                                                        day.isoformat())
+        return self.taken[key]
+
+    def _candidates(self, service, original: str):
+        """Free slots after the closure, day by day; within a day the same time first, then
+        the nearest times."""
+        mall = self.catalog.mall
+        seats = mall.seats(service)
+        wanted = int(original[:2]) * 60 + int(original[3:])
+        for day in self.after:
+            slots = schedule.day_slots(mall, service, day)
+            if not slots:
+                continue
+            taken = self._seats(service.service_id, day)
+            by_distance = sorted(slots, key=lambda s: abs(
+                s.start.hour * 60 + s.start.minute - wanted))
+            for slot in by_distance:
+                if taken.get(slot.start_hhmm, 0) < seats:
+                    yield day, slot
+
+    def relocate(self, booking: Booking) -> None:
+        self.handled += 1
+        service = self.catalog.services.get(booking.service_id)
+        account = account_store.get(booking.account_id)
+        for _ in range(ATTEMPTS):
+            try:
+                if service is not None and self._move(booking, service, account):
+                    return
+                self._cancel(booking, service, account)
+                return
+            except _Gone:
+                return  # cancelled, checked in or moved meanwhile: nothing to do
+            except _Again:
+                self.catalog = catalog_store.fresh_catalog(self.job.mall_id)
+                self.taken.clear()
+                service = self.catalog.services.get(booking.service_id)
+        store.failed(self.job, booking.booking_id, "conflicts on every attempt")
+        self.failed.add(booking.booking_id)
+
+    def _move(self, booking: Booking, service, account) -> bool:
+        mall = self.catalog.mall
+        now = self.now_of()
+        skip_days = set()
+        for day, slot in self._candidates(service, booking.start):
+            if day in skip_days:
+                continue
+            new = SeatRef(mall.mall_id, service.service_id, day.isoformat(), slot.start_hhmm)
+            mail = self._mail(booking, service, account, "booking_moved_closure",
+                              date=new.date, start=new.start, end=slot.end_hhmm)
+            try:
+                booking_store.move_if_free(
+                    booking, mall, new, int(slot.start.timestamp()), int(slot.end.timestamp()),
+                    slot.end_hhmm, mall.seats(service), int(now.timestamp()),
+                    now.isoformat(timespec="seconds"), mail,
+                    arrival_keys(mall.mall_id, new.date, booking.booking_id,
+                                 int(slot.start.timestamp()) + 60 * mall.checkin_late_minutes),
+                    extra=store.counted(self.job.closure_id, "moved"), why="moved_by_closure")
+            except TransactionFailed as e:
+                _raise_for(e)
+                if "seat" in e.failed:
+                    self._seats(service.service_id, day)[slot.start_hhmm] = mall.seats(service)
+                elif "guard" in e.failed:
+                    skip_days.add(day)  # the citizen already has this service that day
+                continue
+            taken = self._seats(service.service_id, day)
+            taken[slot.start_hhmm] = taken.get(slot.start_hhmm, 0) + 1
+            if mail is not None:
+                self.mail.append(mail)
+            return True
+        return False
+
+    def _cancel(self, booking: Booking, service, account) -> None:
+        now = self.now_of()
+        mail = self._mail(booking, service, account, "booking_cancelled_closure")
+        try:
+            booking_store.cancel_and_release(booking, int(now.timestamp()),
+                                             now.isoformat(timespec="seconds"), mail,
+                                             extra=store.counted(self.job.closure_id,
+                                                                 "cancelled"))
+        except TransactionFailed as e:
+            _raise_for(e)
+            raise _Again() from e
+        if mail is not None:
+            self.mail.append(mail)
+
+    def _mail(self, booking: Booking, service, account, kind: str, **new):
+        """The citizen's email, or None for a booking staff made for someone without one."""
+        if account is None or service is None:
+            return None
+        base = config.get().public_base_url.rstrip("/")
+        fields = {**public_view(booking), **new, "sequence": int(booking.sequence) + 1}
+        ctx = {**mail_context(account, fields, self.catalog.mall, service),
+               "old_date": booking.date, "old_start": booking.start,
+               "reason": self.job.reason, "closed_from": self.job.date_from,
+               "closed_to": self.job.date_to,
+               "manage_url": f"{base}/#/b/{booking.booking_id}",
+               "reschedule_url": f"{base}/#/r/{booking.booking_id}"}
+        return outbox.new_mail(kind, account.email, ctx, ref=booking.booking_id,
+                               now=self.now_of(), mall_id=booking.mall_id)
+
+
+class _Gone(Exception):
+    pass
+
+
+class _Again(Exception):
+    pass
+
+
+def _raise_for(error: TransactionFailed) -> None:
+    if "booking" in error.failed:
+        raise _Gone() from error
+    if "catalog" in error.failed or any(":" in step for step in error.failed):
+        raise _Again() from error
+
+
+def resume_stalled(now: datetime) -> int:
+    """Dispatch again every running job whose lease ran out (a crashed or timed-out run):
+    the sweep's safety net. One Query on the `due` index."""
+    from chalicelib.services import jobs
+
+    stalled = [j for j in store.running() if int(j.lease_until) < now.timestamp()]
+    for job in stalled:
+        jobs.dispatch(job.closure_id)
+    return len(stalled)

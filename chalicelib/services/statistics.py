@@ -1,0 +1,65 @@
+"""A mall's statistics per agency, service and day, from the counters kept as things happen
+(`store.stats`): JSON for the admin page's charts, CSV for spreadsheets."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from chalicelib.domain import schedule
+from chalicelib.errors import ValidationFailed
+from chalicelib.services import admin
+from chalicelib.services.auth import Principal
+from chalicelib.store import stats as store
+
+MAX_DAYS = 366
+COLUMNS = ("date", "agency_id", "agency_name", "service_id", "service_name", "bookings",
+           "cancellations", "rescheduled", "moved_by_closure", "checkins", "walkins",
+           "served", "no_shows", "wait_mean_minutes", "wait_p90_minutes",
+           "service_mean_minutes", "service_p90_minutes")
+
+
+def rows(principal: Principal, mall_id: str, first: str | None, last: str | None) -> list[dict]:
+    catalog = admin.managed(principal, mall_id)
+    return rows_of(catalog, first, last)
+
+
+def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
+    """One row per service and day with any activity, ordered by day, agency, service."""
+    if not first or not last:
+        raise ValidationFailed.field("from" if not first else "to", "validation.date_required")
+    day_from = schedule.parse_date(first, "from")
+    day_to = schedule.parse_date(last, "to")
+    if day_to < day_from:
+        raise ValidationFailed.field("to", "validation.date_order")
+    if day_to - day_from > timedelta(days=MAX_DAYS):
+        raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_DAYS)
+    found = []
+    for raw in store.read(catalog.mall.mall_id, day_from.isoformat(), day_to.isoformat()):
+        service = catalog.services.get(raw.get("service_id"))
+        agency = catalog.agencies.get(service.agency_id) if service else None
+        found.append({
+            "date": raw["date"], "service_id": raw["service_id"],
+            "service_name": service.name if service else raw["service_id"],
+            "agency_id": agency.agency_id if agency else "",
+            "agency_name": agency.name if agency else "",
+            **{name: int(raw.get(name, 0)) for name in store.COUNTS},
+            "wait_mean_minutes": _mean(raw, "wait"),
+            "wait_p90_minutes": store.percentile(raw, "wait"),
+            "service_mean_minutes": _mean(raw, "serve"),
+            "service_p90_minutes": store.percentile(raw, "serve"),
+        })
+    return sorted(found, key=lambda r: (r["date"], r["agency_name"], r["service_name"]))
+
+
+def _mean(raw: dict, timing: str) -> float | None:
+    count = int(raw.get(f"{timing}_count", 0))
+    return round(int(raw.get(f"{timing}_seconds", 0)) / count / 60, 1) if count else None
+
+
+def as_csv(found: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(found)
+    return out.getvalue()

@@ -1,0 +1,106 @@
+"""Closure jobs: the run that moves or cancels every booking inside a closure.
+
+The job item is claimed with a lease (one worker at a time); each booking's move or
+cancellation and the job's count change in one transaction (`counted`), so a crash loses
+nothing and a resumed run neither moves anybody twice nor counts anybody twice.
+"""
+from __future__ import annotations
+
+from pynamodb.exceptions import UpdateError
+from ulid import ULID
+
+from chalicelib.domain.catalog import is_slug
+from chalicelib.domain.identity import is_ulid
+from chalicelib.store.models import ClosureJob, Item
+
+LEASE_SECONDS = 120
+RUNNING = "JOBS"
+
+
+def new_id(mall_id: str) -> str:
+    """A closure id names its mall, so the job is found by key from the id alone."""
+    return f"{mall_id}.{ULID()}"
+
+
+def _key(closure_id: str) -> tuple[str, str] | None:
+    mall_id, dot, ulid = closure_id.partition(".")
+    if not dot or not is_slug(mall_id) or not is_ulid(ulid):
+        return None
+    return f"CLOSURES#{mall_id}", ulid
+
+
+def new_job(**fields) -> ClosureJob:
+    pk, sk = _key(fields["closure_id"])
+    return ClosureJob(pk=pk, sk=sk, status="running", due_pk=RUNNING,
+                      due_sk=f"{fields['created_at']}#{fields['closure_id']}", **fields)
+
+
+def get(closure_id: str) -> ClosureJob | None:
+    key = _key(closure_id)
+    if key is None:
+        return None
+    try:
+        return ClosureJob.get(*key, consistent_read=True)
+    except ClosureJob.DoesNotExist:
+        return None
+
+
+def of_mall(mall_id: str, limit: int = 20) -> list[ClosureJob]:
+    """A mall's closures, newest first: one Query."""
+    return list(ClosureJob.query(f"CLOSURES#{mall_id}", scan_index_forward=False, limit=limit))
+
+
+def running() -> list[ClosureJob]:
+    """Jobs still running (a Query on the sparse `due` index)."""
+    return list(ClosureJob.due.query(RUNNING))
+
+
+def claim(job: ClosureJob, now_epoch: int) -> bool:
+    """Take the job's lease (one worker at a time); False if another holds it or it ended."""
+    try:
+        job.update(actions=[ClosureJob.lease_until.set(now_epoch + LEASE_SECONDS),
+                            ClosureJob.runs.add(1)],
+                   condition=(ClosureJob.status == "running")
+                   & (ClosureJob.lease_until < now_epoch))
+        return True
+    except UpdateError as e:
+        if e.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+
+
+def renew(job: ClosureJob, now_epoch: int) -> None:
+    job.update(actions=[ClosureJob.lease_until.set(now_epoch + LEASE_SECONDS)])
+
+
+def release(job: ClosureJob) -> None:
+    job.update(actions=[ClosureJob.lease_until.set(0)])
+
+
+def set_affected(job: ClosureJob, count: int) -> None:
+    job.update(actions=[ClosureJob.affected.set(count)],
+               condition=ClosureJob.affected.does_not_exist())
+
+
+def counted(closure_id: str, outcome: str):
+    """A transaction step adding 1 to the job's `moved` or `cancelled`."""
+    attribute = {"moved": ClosureJob.moved, "cancelled": ClosureJob.cancelled}[outcome]
+
+    pk, sk = _key(closure_id)
+
+    def step(s):
+        s.update("job", ClosureJob(pk=pk, sk=sk), actions=[attribute.add(1)],
+                 condition=Item.pk.exists())
+
+    return step
+
+
+def failed(job: ClosureJob, booking_id: str, why: str) -> None:
+    job.update(actions=[ClosureJob.failed[booking_id].set(why[:200])])
+
+
+def finish(job: ClosureJob, finished_at: str) -> None:
+    job.update(actions=[ClosureJob.status.set("done"), ClosureJob.finished_at.set(finished_at),
+                        ClosureJob.lease_until.set(0), ClosureJob.due_pk.remove(),
+                        ClosureJob.due_sk.remove()],
+               condition=ClosureJob.status == "running")

@@ -1,0 +1,208 @@
+"""Closures: every booking inside moves to the nearest free slot after it (same code, status
+booked) or is cancelled with an apology; each citizen is emailed once; the job survives a
+crash and resumes to the same end state.
+
+The clock stands at Monday 7 December 2026, 07:00 WIB (tests/conftest.py).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, time, timedelta
+
+import pytest
+
+from chalicelib import clock
+from chalicelib.domain.catalog import Agency, DayHours, Mall, Service
+from chalicelib.mail import sender
+from chalicelib.services import accounts, booking as booking_service, closures
+from chalicelib.services.auth import Principal
+from chalicelib.store import bookings as booking_store
+from chalicelib.store import catalog as catalog_store
+from chalicelib.domain import schedule
+from chalicelib.errors import SlotFull
+from chalicelib.store import accounts as account_store
+from tests.api.helpers import BOOK, admin_token, booked, call, citizen, nik
+from tests.conftest import MONDAY_7AM_WIB, emulator_mail, reset_table
+
+M = "/v1/admin/malls/kota-bogor"
+
+
+def close(client, token, first, last, reason="Renovasi", service_id=None):
+    body = {"from": first, "to": last, "reason": reason}
+    if service_id:
+        body["service_id"] = service_id
+    return call(client, "POST", f"{M}/closures", body, token=token)
+
+
+def test_a_closed_day_moves_its_bookings_and_refuses_new_ones(client):
+    token, booking = booked(client)  # Tuesday 8 December, 09:00, KTP-el
+    admin = admin_token(client)
+    status, started = close(client, admin, "2026-12-08", "2026-12-08")
+    assert status == 202 and started["status"] == "running"
+    status, body = call(client, "POST", "/v1/bookings", {**BOOK, "start": "10:00"},
+                        token=citizen(client)[1])
+    assert (status, body["code"]) == (422, "slot_unavailable")  # at once, before the job ran
+    assert closures.work(started["closure_id"]) == "done"
+    report = call(client, "GET", f"/v1/admin/closures/{started['closure_id']}", token=admin)[1]
+    assert {k: report[k] for k in ("status", "affected", "moved", "cancelled", "failed")} == {
+        "status": "done", "affected": 1, "moved": 1, "cancelled": 0, "failed": 0}
+    moved = call(client, "GET", f"/v1/bookings/{booking['booking_id']}", token=token)[1]
+    # the nearest free slot after the closure, at the same time of day; same code, still booked
+    assert (moved["date"], moved["start"], moved["code"], moved["status"]) == (
+        "2026-12-09", "09:00", booking["code"], "booked")
+    mail = [m for m in emulator_mail() if "dipindahkan" in m["subject"]]
+    assert len(mail) == 1 and booking["code"] in mail[0]["subject"]
+    assert "Rabu, 9 Desember 2026" in mail[0]["text"] and "Renovasi" in mail[0]["text"]
+    assert re.search(r"/#/r/" + booking["booking_id"], mail[0]["text"])
+    listed = call(client, "GET", f"{M}/closures", token=admin)[1]
+    assert [c["closure_id"] for c in listed] == [started["closure_id"]]
+
+
+def test_a_service_closure_moves_only_that_service(client):
+    ktp_token, ktp = booked(client)
+    skck_token, skck = booked(client, service_id="skck")
+    admin = admin_token(client)
+    started = close(client, admin, "2026-12-08", "2026-12-08", service_id="skck")[1]
+    closures.work(started["closure_id"])
+    mine = call(client, "GET", f"/v1/bookings/{ktp['booking_id']}", token=ktp_token)[1]
+    assert (mine["date"], mine["start"]) == ("2026-12-08", "09:00")
+    moved = call(client, "GET", f"/v1/bookings/{skck['booking_id']}", token=skck_token)[1]
+    assert (moved["date"], moved["start"]) == ("2026-12-09", "09:00")
+    assert call(client, "POST", "/v1/bookings", {**BOOK, "start": "10:00"},
+                token=citizen(client)[1])[0] == 201  # KTP-el still open that day
+    status, body = call(client, "POST", "/v1/bookings", {**BOOK, "service_id": "skck",
+                                                         "start": "10:00"},
+                        token=citizen(client)[1])
+    assert (status, body["code"]) == (422, "slot_unavailable")
+    report = closures.store.get(started["closure_id"])
+    assert (int(report.moved), int(report.cancelled)) == (1, 0)
+
+
+def test_closing_the_cuti_bersama_days_with_one_action(client):
+    admin = admin_token(client)
+    _, christmas_eve = booked(client, date="2026-12-24", start="09:00")
+    status, made = call(client, "POST", f"{M}/closures/cuti-bersama", {"year": 2026},
+                        token=admin)
+    assert status == 202 and [(c["from"], c["to"]) for c in made] == [
+        ("2026-12-24", "2026-12-24")]  # the year's only joint-leave day still ahead
+    closures.work(made[0]["closure_id"])
+    assert closures.store.get(made[0]["closure_id"]).moved == 1
+
+
+def test_closure_input_is_checked(client):
+    admin = admin_token(client)
+    for first, last in (("2026-12-09", "2026-12-08"), ("2026-12-01", "2026-12-02"),
+                        ("2026-12-08", "2027-06-01"), ("2026-12-32", "2026-12-33")):
+        status, body = close(client, admin, first, last)
+        assert (status, body["code"]) == (422, "validation_error"), (first, last)
+    assert close(client, admin, "2026-12-08", "2026-12-08", service_id="nope")[0] == 404
+    assert call(client, "GET", "/v1/admin/closures/kota-bogor.nope", token=admin)[0] == 404
+
+
+# --- two hundred bookings over three days, and a crash half way ---------------------------------
+
+DAYS = ["2026-12-08", "2026-12-09", "2026-12-10"]  # Tuesday to Thursday
+BOOKINGS = 200
+HORIZON = 4  # days after the closure: Fri 11 and Mon 14 (70 seats each; the weekend closed)
+
+
+def setup_closure_scenario() -> tuple[list, dict]:
+    """A mall with one service, 5 seats per 30-minute slot, 08:00-15:00 on weekdays (70
+    seats a day), and 200 bookings over the three days by 67 citizens with email. Returns
+    the citizens and, per booking id, (NIK hash, original date and time)."""
+    hours = DayHours(time(8), time(15))
+    catalog_store.put_mall(Mall("kota-tutup", "MPP Kota Tutup", "Tutup", "Asia/Jakarta",
+                                weekly_hours={d: hours for d in range(5)},
+                                rebook_horizon_days=HORIZON))
+    catalog_store.put_agency(Agency("dukcapil", "kota-tutup", "Dukcapil", "A"))
+    catalog_store.put_service(Service("ktp", "kota-tutup", "dukcapil", "", "KTP-el", (), 30, 5))
+    now = clock.now()
+    citizens = [Principal(accounts.register(
+        email=f"tutup{n}@example.id", password="rahasia-123", name=f"Warga {n}",
+        phone="081234567890", nik=nik(3000 + n), now=now, verified=True), "citizen")
+        for n in range((BOOKINGS + 2) // 3)]
+    starts = [f"{h:02d}:{m:02d}" for h in range(8, 15) for m in (0, 30)]
+    catalog = catalog_store.fresh_catalog("kota-tutup")
+    service = catalog.services["ktp"]
+    hashes = [account_store.get(who.account_id).nik_hash for who in citizens]
+    original = {}
+    for n in range(BOOKINGS):
+        day = DAYS[n % 3]
+        for attempt in range(len(starts)):  # the next slot when one is full
+            start = starts[(n * 7 + attempt) % len(starts)]
+            slot = schedule.find_bookable_slot(catalog.mall, service, date.fromisoformat(day),
+                                               start, now)
+            try:  # the booking transaction itself, without sending 200 confirmations
+                made, _ = booking_service._place(citizens[n // 3].account_id,
+                                                 hashes[n // 3], catalog.mall, service, slot,
+                                                 now)
+            except SlotFull:
+                continue
+            original[made.booking_id] = (made.nik_hash, day, start)
+            break
+    assert len(original) == BOOKINGS
+    return citizens, original
+
+
+def end_state(citizens, original) -> dict:
+    """Where each booking (by citizen and original time) is now, and every slot's seats."""
+    where = {}
+    for who in citizens:
+        for b in booking_store.list_for(who.account_id):
+            where[original[b.booking_id]] = (b.status, b.date, b.start)
+    after = ["2026-12-11", "2026-12-14", "2026-12-15", "2026-12-16"]
+    seats = {(day, start): taken for day in after + DAYS
+             for start, taken in booking_store.seats_taken("kota-tutup", "ktp", day).items()}
+    return {"bookings": where, "seats": seats}
+
+
+def run_closure(crash_after: int | None) -> tuple[dict, dict, list]:
+    citizens, original = setup_closure_scenario()
+    job = closures._close(Principal("admin", "super"),
+                          catalog_store.fresh_catalog("kota-tutup"),
+                          [date.fromisoformat(d) for d in DAYS], "Banjir", None, clock.now())
+    if crash_after is not None:
+        with pytest.raises(closures.Crash):
+            closures.work(job["closure_id"], stop_after=crash_after)
+        half = closures.store.get(job["closure_id"])
+        assert half.status == "running" and int(half.moved) + int(half.cancelled) == crash_after
+        assert closures.work(job["closure_id"]) == "busy"  # the dead run's lease still holds
+        clock.clock.advance(timedelta(minutes=3))  # ...until it runs out
+    assert closures.work(job["closure_id"]) == "done"
+    sender.deliver_due(clock.now())  # what a dead run had queued, the mail retry sends
+    report = closures.view(closures.store.get(job["closure_id"]))
+    return report, end_state(citizens, original), emulator_mail()
+
+
+def test_two_hundred_bookings_each_moved_or_cancelled_once_even_after_a_crash(client):
+    report, state, mail = run_closure(None)
+    assert report["affected"] == BOOKINGS and report["failed"] == 0
+    # two weekdays of 70 seats within the horizon: at most 140 moved; fewer when a
+    # citizen's bookings of other days already hold that day (one per service and day)
+    assert report["moved"] + report["cancelled"] == BOOKINGS and 120 <= report["moved"] <= 140
+    statuses = Counter(status for status, _, _ in state["bookings"].values())
+    assert statuses == {"booked": report["moved"], "cancelled": report["cancelled"]}
+    assert not any(day in DAYS for status, day, _ in state["bookings"].values()
+                   if status == "booked")
+    assert max(state["seats"].values()) <= 5  # no slot over its capacity
+    assert sum(taken for (day, _), taken in state["seats"].items() if day in DAYS) == 0
+    assert sum(state["seats"].values()) == report["moved"]
+    moved_mail = [m for m in mail if "dipindahkan" in m["subject"]]
+    sorry_mail = [m for m in mail if "dibatalkan" in m["subject"]]
+    assert (len(moved_mail), len(sorry_mail)) == (report["moved"], report["cancelled"])
+    codes = Counter(m["subject"].rsplit(" ", 1)[1] for m in moved_mail + sorry_mail)
+    assert len(codes) == BOOKINGS and set(codes.values()) == {1}  # each citizen, once
+
+    reset_table()  # the same scenario again, killed half way and resumed
+    clock.use(clock.FixedClock(MONDAY_7AM_WIB))
+    crashed_report, crashed_state, crashed_mail = run_closure(BOOKINGS // 2)
+    assert {k: crashed_report[k] for k in ("affected", "moved", "cancelled", "failed")} == {
+        k: report[k] for k in ("affected", "moved", "cancelled", "failed")}
+    assert crashed_state == state
+
+    def kinds(mail):
+        return Counter(m["subject"].rsplit(" ", 1)[0] for m in mail)
+
+    assert kinds(crashed_mail) == kinds(mail)
+    assert len({m["subject"] for m in crashed_mail}) == BOOKINGS  # once each, not twice

@@ -1,0 +1,119 @@
+"""Statistics are counters kept as things happen; after a scripted day they equal a recount
+of the underlying records (bookings and tickets), and the CSV says the same."""
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from chalicelib.services import queue
+from chalicelib.store import floor as floor_store
+from chalicelib.store import stats as stats_store
+from tests.api.helpers import admin_token, booked, call, staff_token
+from tests.api.test_checkin import check_in, walk_in
+from tests.api.test_queue import act, call_next
+
+TODAY = "2026-12-07"
+M = "/v1/admin/malls/kota-bogor"
+
+
+def minutes(seconds: int) -> int:
+    return min(seconds // 60, stats_store.LAST_BUCKET)
+
+
+def p90(values: list[int]) -> int | None:
+    """The recount's own 90th percentile by whole minutes (the smallest minute m such that
+    at least 90% of the times are in minutes <= m)."""
+    if not values:
+        return None
+    buckets = sorted(minutes(v) for v in values)
+    return buckets[max(int(-(-0.9 * len(buckets) // 1)) - 1, 0)]
+
+
+def test_statistics_equal_a_recount_after_a_scripted_day(client, fixed_clock):
+    made = {}
+    for name, start in (("a", "08:00"), ("b", "08:00"), ("c", "08:00"), ("d", "08:00"),
+                        ("e", "08:30"), ("f", "08:30")):
+        made[name] = booked(client, date=TODAY, start=start)
+    booked(client, date="2026-12-08", start="09:00")  # another day: its own row
+    token_b, booking_b = made["b"]
+    call(client, "POST", f"/v1/bookings/{booking_b['booking_id']}/cancel", token=token_b)
+    fixed_clock.advance(timedelta(hours=1, minutes=5))  # 08:05
+    tickets = {name: check_in(client, made[name][1]["code"])[1] for name in ("a", "c", "e")}
+    tickets["w1"] = walk_in(client)[1]
+    fixed_clock.advance(timedelta(minutes=2))
+    tickets["w2"] = walk_in(client, priority=True)[1]
+    tickets["w3"] = walk_in(client, "skck")[1]
+    staff = staff_token(client)
+
+    def serve(counter, took_minutes, wait_first=3):
+        fixed_clock.advance(timedelta(minutes=wait_first))
+        ticket = call_next(client, staff, counter)
+        act(client, staff, ticket, "start")
+        fixed_clock.advance(timedelta(minutes=took_minutes))
+        act(client, staff, ticket, "finish")
+        return ticket["ticket_number"]
+
+    serve("loket-2", 7)  # w2 (priority)
+    serve("loket-2", 12)  # a (booked, slot started)
+    fixed_clock.advance(timedelta(minutes=1))
+    c = call_next(client, staff, "loket-2")  # c
+    act(client, staff, c, "recall"), act(client, staff, c, "recall")
+    assert act(client, staff, c, "no-show")[1]["status"] == "no_show"
+    serve("loket-2", 5)  # w1: a walk-in at least every third call
+    serve("loket-6", 3, wait_first=0)  # w3
+    fixed_clock.at = fixed_clock.at.replace(hour=2, minute=0)  # 09:00 WIB: d and f never came
+    queue.sweep(fixed_clock.now())
+
+    # --- the recount, from the records themselves ---
+    expected: dict = defaultdict(Counter)
+    waits, serves = defaultdict(list), defaultdict(list)
+    for name, (token, b) in made.items():
+        record = call(client, "GET", f"/v1/bookings/{b['booking_id']}", token=token)[1]
+        row = expected[(record["date"], record["service_id"])]
+        row["bookings"] += 1
+        row["cancellations"] += record["status"] == "cancelled"
+        row["no_shows"] += record["status"] == "no_show"
+    for name, t in tickets.items():
+        ticket = floor_store.get_ticket(t["ticket_id"])
+        row = expected[(ticket.date, ticket.service_id)]
+        row["checkins"] += ticket.kind == "booking"
+        row["walkins"] += ticket.kind == "walkin"
+        row["served"] += ticket.status == "done"
+        row["no_shows"] += ticket.status == "no_show" and ticket.kind == "walkin"
+        if ticket.called_at:
+            waits[(ticket.date, ticket.service_id)].append(ticket.called_at - ticket.arrived_at)
+        if ticket.finished_at and ticket.started_at:
+            serves[(ticket.date, ticket.service_id)].append(
+                ticket.finished_at - ticket.started_at)
+    expected[("2026-12-08", "ktp-el")]["bookings"] += 1
+
+    status, rows = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31",
+                        token=admin_token(client))
+    assert status == 200
+    by_key = {(r["date"], r["service_id"]): r for r in rows}
+    assert set(by_key) == set(expected)
+    for key, counts in expected.items():
+        row = by_key[key]
+        for counter in stats_store.COUNTS:
+            assert row[counter] == counts[counter], (key, counter)
+        w, s = waits[key], serves[key]
+        assert row["wait_mean_minutes"] == (round(sum(w) / len(w) / 60, 1) if w else None)
+        assert row["wait_p90_minutes"] == p90(w), key
+        assert row["service_mean_minutes"] == (round(sum(s) / len(s) / 60, 1) if s else None)
+        assert row["service_p90_minutes"] == p90(s), key
+    ktp = by_key[(TODAY, "ktp-el")]
+    assert (ktp["bookings"], ktp["cancellations"], ktp["checkins"], ktp["walkins"],
+            ktp["served"], ktp["no_shows"]) == (6, 1, 3, 2, 3, 3)  # no-shows: c, d, f
+
+    answer = client.http.get(f"{M}/stats?from={TODAY}&to={TODAY}&format=csv",
+                             headers={"Authorization": f"Bearer {admin_token(client)}"})
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+    lines = answer.body.decode().splitlines()
+    assert lines[0].startswith("date,agency_id,agency_name,service_id")
+    assert len(lines) == 1 + sum(1 for (d, _) in expected if d == TODAY)
+
+
+def test_statistics_need_a_valid_range(client):
+    token = admin_token(client)
+    for query in ("", "?from=2026-12-01", "?from=2026-12-10&to=2026-12-01",
+                  "?from=2026-01-01&to=2027-06-01", "?from=x&to=y"):
+        status, body = call(client, "GET", f"{M}/stats{query}", token=token)
+        assert (status, body["code"]) == (422, "validation_error"), query
