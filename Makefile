@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench browser clean
+.PHONY: run test bench cli browser clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ browser:
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.requests
+
+# City IT's command line, e.g. make cli ARGS="--stage prod import-mall infra/malls/x.yaml"
+cli: $(STAMP)
+	$(PY) -m chalicelib.cli $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,291 @@
+"""The command line of city IT: the same operations as the admin page, against any stage.
+
+    python -m chalicelib.cli [--stage local|dev|prod] COMMAND ...   (or: make cli ARGS="...")
+
+It reads the stage's own settings from `.chalice/config.json` (table, secrets in SSM), so
+one command seeds the local emulator (started by `make run`) or a deployed table with the
+AWS credentials of the shell. Commands:
+
+    create-super-admin EMAIL NAME        the city's admin of every mall (password prompted)
+    create-admin MALL EMAIL NAME         a mall admin (a temporary password is printed)
+    import-mall FILE.yaml [--dry-run]    create or update a mall's whole catalog
+    export-stats MALL FROM TO [-o FILE]  statistics per agency, service and day as CSV
+    close MALL FROM TO REASON [--service ID]   close days and move their bookings
+    closure status CLOSURE_ID [--follow] a closure's progress and report
+    closure resume CLOSURE_ID            run a closure's job here until it is done
+    closures MALL                        a mall's closures
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ACCESS_KEY_ID": "local",
+         "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "ap-southeast-3"}
+ACTOR = "cli:" + (os.environ.get("USER") or "city-it")
+
+
+def use_stage(stage: str) -> None:
+    """Set the stage's environment from .chalice/config.json before chalicelib reads it."""
+    path = ROOT / ".chalice" / "config.json"
+    settings = json.loads(path.read_text()) if path.exists() else {}
+    if stage not in settings.get("stages", {}):
+        raise SystemExit(f"no stage {stage!r} in {path}")
+    env = {**settings.get("environment_variables", {}),
+           **settings["stages"][stage].get("environment_variables", {})}
+    if stage == "local":
+        env = {**LOCAL, **env}
+    for name, value in env.items():
+        os.environ.setdefault(name, value)
+    os.environ["ANTRE_JOBS"] = "none"  # a closure's job runs here, with its progress shown
+
+
+class Progress:
+    """A bar on a terminal; a plain line each tenth of the way when not a terminal."""
+
+    def __init__(self, total: int, label: str, out=sys.stderr):
+        self.total, self.label, self.out = max(total, 1), label, out
+        self.tty = out.isatty()
+        self.shown = -1
+
+    def __call__(self, done: int) -> None:
+        if self.tty:
+            filled = int(30 * done / self.total)
+            self.out.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
+                           f"{done}/{self.total}")
+            if done >= self.total:
+                self.out.write("\n")
+            self.out.flush()
+        else:
+            tenth = 10 * done // self.total
+            if tenth != self.shown:
+                self.shown = tenth
+                print(f"{self.label}: {done}/{self.total}", file=self.out, flush=True)
+
+
+def _now():
+    from chalicelib import clock
+
+    return clock.now()
+
+
+def cmd_create_super_admin(args) -> int:
+    from chalicelib.services import admin
+
+    password = args.password or getpass.getpass("Password for the super admin: ")
+    if len(password) < 8:
+        print("The password needs at least 8 characters.", file=sys.stderr)
+        return 2
+    account_id = admin.create_super_admin(args.email, args.name, password, _now())
+    print(f"Super admin {args.email} created ({account_id}).")
+    return 0
+
+
+def cmd_create_admin(args) -> int:
+    from chalicelib.services import admin
+    from chalicelib.services.auth import Principal
+
+    made = admin.create_staff(Principal(ACTOR, "super"), args.mall, args.email, args.name,
+                              "admin", _now())
+    print(f"Admin {made['email']} of {args.mall} created.")
+    print(f"Temporary password (hand it over in person): {made['temporary_password']}")
+    return 0
+
+
+def cmd_import_mall(args) -> int:
+    from chalicelib.services import mall_import
+
+    path = Path(args.file)
+    try:
+        parsed = mall_import.parse(path.read_text(encoding="utf-8"), str(path))
+    except mall_import.ImportProblem as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {path}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(f"{path}: mall {parsed.mall.mall_id} with {len(parsed.agencies)} agencies, "
+          f"{len(parsed.services)} services and {len(parsed.counters)} counters is valid.")
+    if args.dry_run:
+        return 0
+    report = mall_import.import_mall(parsed, ACTOR, _now())
+    for label, items in (("created", report.created), ("changed", report.changed),
+                         ("kept (not in the file; delete them on the admin page if meant)",
+                          report.kept)):
+        if items:
+            print(f"{label}: {', '.join(items)}")
+    print(f"unchanged: {report.unchanged}")
+    for c in report.conflicts:
+        print(f"over capacity (nobody cancelled; no new bookings): {c['service_id']} "
+              f"{c['date']} {c['start']}: {c['booked']} booked, {c['seats']} seats")
+    return 0
+
+
+def cmd_export_stats(args) -> int:
+    from chalicelib.errors import AntreError
+    from chalicelib.services import statistics
+    from chalicelib.store import catalog
+
+    mall = catalog.fresh_catalog(args.mall)
+    if mall is None:
+        print(f"error: no mall {args.mall}", file=sys.stderr)
+        return 1
+    try:
+        text = statistics.as_csv(statistics.rows_of(mall, args.first, args.last))
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {text.count(chr(10)) - 1} rows")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_close(args) -> int:
+    from chalicelib.errors import AntreError
+    from chalicelib.services import closures
+    from chalicelib.services.auth import Principal
+
+    try:
+        started = closures.start(Principal(ACTOR, "super"), args.mall, args.first, args.last,
+                                 args.reason, args.service, _now())
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    print(f"Closure {started['closure_id']} started: {started['from']} to {started['to']}.")
+    args.closure_id = started["closure_id"]
+    return cmd_resume(args)
+
+
+def _report(view: dict) -> None:
+    print(f"{view['closure_id']}: {view['status']}; affected {view['affected']}, moved "
+          f"{view['moved']}, cancelled {view['cancelled']}, failed {view['failed']}")
+    for booking_id in view["failed_bookings"]:
+        print(f"  not placed: booking {booking_id}")
+
+
+def cmd_status(args) -> int:
+    from chalicelib.services import closures
+
+    job = closures.store.get(args.closure_id)
+    if job is None:
+        print(f"error: no closure {args.closure_id}", file=sys.stderr)
+        return 1
+    view = closures.view(job)
+    if args.follow:
+        progress = Progress(view["affected"] or 1, "moved or cancelled")
+        while view["status"] == "running":
+            progress(view["moved"] + view["cancelled"] + view["failed"])
+            time.sleep(2)
+            view = closures.view(closures.store.get(args.closure_id))
+        progress(progress.total)
+    _report(view)
+    return 0
+
+
+def cmd_resume(args) -> int:
+    """Run the job here (a stalled one resumes where it stopped), showing its progress."""
+    import threading
+
+    from chalicelib.services import closures
+
+    outcome = {}
+
+    def run():
+        try:
+            while (result := closures.work(args.closure_id, budget_seconds=300)) == "more":
+                pass
+            outcome["result"] = result
+        except Exception as e:  # reported below; the job can be resumed again
+            outcome["error"] = e
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    view = closures.view(closures.store.get(args.closure_id))
+    progress = Progress(view["affected"] or 1, "moved or cancelled")
+    while worker.is_alive():
+        worker.join(1)
+        view = closures.view(closures.store.get(args.closure_id))
+        if view["affected"]:
+            progress.total = view["affected"]
+        progress(view["moved"] + view["cancelled"] + view["failed"])
+    if "error" in outcome:
+        print(f"error: the run stopped: {outcome['error']!r}; resume it with "
+              f"`closure resume {args.closure_id}`", file=sys.stderr)
+        return 1
+    if outcome.get("result") == "busy" and view["status"] == "running":
+        print("Another run holds this closure now (or held it less than two minutes ago);"
+              " follow it with `closure status --follow`.")
+    _report(closures.view(closures.store.get(args.closure_id)))
+    return 0
+
+
+def cmd_closures(args) -> int:
+    from chalicelib.services import closures
+
+    for job in closures.store.of_mall(args.mall):
+        _report(closures.view(job))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m chalicelib.cli",
+                                description="Antre for city IT: malls, admins, closures, "
+                                            "statistics.")
+    p.add_argument("--stage", default=os.environ.get("ANTRE_STAGE", "local"),
+                   help="the stage whose table and settings to use (default: local)")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("create-super-admin", help="the city's admin of every mall")
+    c.add_argument("email")
+    c.add_argument("name")
+    c.add_argument("--password", help="(prompted when left out)")
+    c.set_defaults(run=cmd_create_super_admin)
+    c = sub.add_parser("create-admin", help="a mall's admin; prints a temporary password")
+    c.add_argument("mall")
+    c.add_argument("email")
+    c.add_argument("name")
+    c.set_defaults(run=cmd_create_admin)
+    c = sub.add_parser("import-mall", help="create or update a mall from a YAML file")
+    c.add_argument("file")
+    c.add_argument("--dry-run", action="store_true", help="only check the file")
+    c.set_defaults(run=cmd_import_mall)
+    c = sub.add_parser("export-stats", help="statistics as CSV")
+    c.add_argument("mall")
+    c.add_argument("first", metavar="FROM")
+    c.add_argument("last", metavar="TO")
+    c.add_argument("-o", "--output")
+    c.set_defaults(run=cmd_export_stats)
+    c = sub.add_parser("close", help="close days and move their bookings (runs here)")
+    c.add_argument("mall")
+    c.add_argument("first", metavar="FROM")
+    c.add_argument("last", metavar="TO")
+    c.add_argument("reason")
+    c.add_argument("--service")
+    c.set_defaults(run=cmd_close)
+    c = sub.add_parser("closure", help="follow or resume a closure")
+    c.add_argument("action", choices=["status", "resume"])
+    c.add_argument("closure_id")
+    c.add_argument("--follow", action="store_true")
+    c.set_defaults(run=lambda a: cmd_status(a) if a.action == "status" else cmd_resume(a))
+    c = sub.add_parser("closures", help="a mall's closures")
+    c.add_argument("mall")
+    c.set_defaults(run=cmd_closures)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    use_stage(args.stage)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The command line against the emulator: importing a mall from YAML (round trip, in-place
+re-import, precise errors), admins, closures and the statistics export."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chalicelib import cli
+from chalicelib.services import mall_import
+from chalicelib.store import catalog as catalog_store
+from infra.local.seed import FILE
+from tests.api.helpers import admin_token, booked, call, login
+
+M = "/v1/admin/malls/kota-bogor"
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def edited(tmp_path, change) -> Path:
+    data = yaml.safe_load(FILE.read_text())
+    change(data)
+    path = tmp_path / "mall.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def test_the_demo_file_round_trips_through_the_admin_view(client):
+    parsed = mall_import.parse(FILE.read_text(), FILE.name)
+    view = call(client, "GET", M, token=admin_token(client))[1]
+    assert view["name"] == parsed.mall.name and view["timezone"] == "Asia/Jakarta"
+    assert view["weekly_hours"]["4"]["breaks"] == [["11:30", "13:00"]]
+    assert {(a["agency_id"], a["letter"]) for a in view["agencies"]} == {
+        (a.agency_id, a.letter) for a in parsed.agencies}
+    by_id = {s["service_id"]: s for s in view["services"]}
+    for service in parsed.services:
+        shown = by_id[service.service_id]
+        assert (shown["name"], shown["name_en"], shown["capacity"], shown["walkin_quota"],
+                shown["online"], tuple(shown["requirements_en"])) == (
+            service.name, service.name_en, service.capacity, service.walkin_quota,
+            service.online, service.requirements_en)
+    assert {c["counter_id"]: c["service_ids"] for c in view["counters"]} == {
+        c.counter_id: list(c.service_ids) for c in parsed.counters}
+
+
+def test_a_reimport_updates_in_place_and_never_touches_bookings(client, capsys, tmp_path):
+    tokens = [booked(client) for _ in range(3)]  # KTP-el Tuesday 09:00: 3 of 4 seats
+
+    def change(data):
+        services = data["agencies"][0]["services"]
+        services[0]["capacity"] = 2  # KTP-el: fewer seats than booked
+        services.append({"id": "ktp-anak", "name": {"id": "KIA", "en": "Child ID card"},
+                         "slot_minutes": 30, "capacity": 2})
+        data["counters"][0]["services"].append("ktp-anak")
+        data["agencies"][1]["services"].pop(0)  # PBG left out of the file
+        data["counters"][2]["services"].remove("pbg")
+
+    code, out = run(capsys, "import-mall", str(edited(tmp_path, change)))
+    assert code == 0, out
+    assert "created: service ktp-anak" in out and "changed: service ktp-el" in out
+    assert "kept (not in the file" in out and "service pbg" in out
+    assert "over capacity (nobody cancelled; no new bookings): ktp-el 2026-12-08 09:00: " \
+           "3 booked, 2 seats" in out
+    for token, booking in tokens:
+        assert call(client, "GET", f"/v1/bookings/{booking['booking_id']}",
+                    token=token)[1]["status"] == "booked"
+    catalog = catalog_store.fresh_catalog("kota-bogor")
+    assert catalog.services["ktp-el"].capacity == 2 and "pbg" in catalog.services
+    code, out = run(capsys, "import-mall", str(edited(tmp_path, change)))
+    lines = out.splitlines()  # the same file again: nothing to write
+    assert not any(line.startswith(("created:", "changed:")) for line in lines), out
+    audit = call(client, "GET", f"{M}/audit", token=admin_token(client))[1]
+    assert audit[0]["action"] == "mall.import" and audit[0]["actor"].startswith("cli:")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["mall"].update(timezone="Asia/Tokyo"), r":\d+: mall\.timezone: must be one of"),
+    (lambda d: d["agencies"][0]["services"][0].update(capacity="four"),
+     r":\d+: agencies\.0\.services\.0\.capacity: Input should be a valid integer"),
+    (lambda d: d["agencies"][1].update(letter="A"), r":\d+: agencies\.1\.letter: letter A is also"),
+    (lambda d: d["counters"][0]["services"].append("nope"),
+     r":\d+: counters\.0\.services: no such service: nope"),
+    (lambda d: d["mall"].update(colour="blue"), r":\d+: mall\.colour: Extra inputs"),
+    (lambda d: d["mall"]["hours"].update(fri={"open": "15:00", "close": "08:00"}),
+     r":\d+: mall\.hours\.fri: hours must be HH:MM"),
+])
+def test_invalid_files_name_the_line_the_key_and_the_problem(capsys, tmp_path, change, expected,
+                                                              fresh_table):
+    path = edited(tmp_path, change)
+    code, out = run(capsys, "import-mall", str(path))
+    assert code == 1 and re.search(re.escape(str(path)) + expected, out), out
+
+
+def test_a_yaml_syntax_error_names_its_line(capsys, tmp_path, fresh_table):
+    path = tmp_path / "broken.yaml"
+    path.write_text("mall:\n  id: x\n  name: [unclosed\n")
+    code, out = run(capsys, "import-mall", str(path))
+    assert code == 1 and f"{path}:4: not valid YAML" in out
+
+
+def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tmp_path):
+    code, out = run(capsys, "create-super-admin", "kota@antre.local", "Admin Kota",
+                    "--password", "kota-rahasia-1")
+    assert code == 0 and login(client, "kota@antre.local", "kota-rahasia-1")
+    code, out = run(capsys, "create-admin", "kota-bogor", "kedua@bogor.id", "Admin Kedua")
+    password = re.search(r"in person\): (\S+)", out).group(1)
+    assert login(client, "kedua@bogor.id", password)
+    booked(client)
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam")
+    assert code == 0, out
+    closure_id = re.search(r"Closure (\S+) started", out).group(1)
+    assert "done; affected 1, moved 1, cancelled 0, failed 0" in out
+    code, out = run(capsys, "closure", "status", closure_id)
+    assert "done; affected 1, moved 1" in out
+    assert closure_id in run(capsys, "closures", "kota-bogor")[1]
+    target = tmp_path / "stats.csv"
+    code, out = run(capsys, "export-stats", "kota-bogor", "2026-12-01", "2026-12-31",
+                    "-o", str(target))
+    lines = target.read_text().splitlines()
+    assert code == 0 and lines[0].startswith("date,agency_id") and len(lines) == 3
+    assert run(capsys, "export-stats", "nowhere", "2026-12-01", "2026-12-31")[0] == 1
