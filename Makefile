@@ -33,6 +33,7 @@ browser:
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.requests
+	$(PY) -m tests.bench.closure
 
 # City IT's command line, e.g. make cli ARGS="--stage prod import-mall infra/malls/x.yaml"
 cli: $(STAMP)
