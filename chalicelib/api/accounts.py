@@ -1,8 +1,10 @@
 """Accounts and sessions: register, verify the email, log in, who am I."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from chalice import Blueprint, Response
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
@@ -13,9 +15,14 @@ from chalicelib.services import accounts
 bp = Blueprint(__name__)
 
 
+# A password is taken exactly as typed: no stripping of spaces.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8,
+                                            max_length=128)]
+
+
 class Registration(Body):
     email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=8, max_length=128)
+    password: Password
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(min_length=6, max_length=24)
     nik: str = Field(min_length=16, max_length=20)
@@ -32,7 +39,13 @@ class EmailOnly(Body):
 
 class Credentials(Body):
     email: str = Field(max_length=254)
-    password: str = Field(max_length=128)
+    password: Annotated[str, StringConstraints(strip_whitespace=False, max_length=128)]
+
+
+class ResetConfirmation(Body):
+    email: str = Field(max_length=254)
+    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$")
+    password: Password
 
 
 @route(bp, "/v1/accounts", methods=["POST"], doc=Op(
@@ -71,6 +84,35 @@ def login():
     body = parse(bp.current_request, Credentials)
     token, expires = accounts.login(email=body.email, password=body.password, now=now())
     return {"token": token, "expires_at": expires.isoformat(timespec="seconds")}
+
+
+@route(bp, "/v1/accounts/password-reset", methods=["POST"], doc=Op(
+    "password_reset", "Email a 6-digit code to reset the password", "accounts",
+    (Answer(202, "Accepted, whether or not the address has an account", S.CodeSent),),
+    body=EmailOnly))
+def password_reset():
+    body = parse(bp.current_request, EmailOnly)
+    accounts.request_reset(email=body.email, now=now())
+    return Response({"sent": True}, status_code=202)
+
+
+@route(bp, "/v1/accounts/password-reset/confirm", methods=["POST"], doc=Op(
+    "password_reset_confirm", "Set a new password with the emailed code", "accounts",
+    (Answer(200, "Changed; every earlier session has ended", S.ResetDone),),
+    (E.InvalidCode,), body=ResetConfirmation))
+def password_reset_confirm():
+    body = parse(bp.current_request, ResetConfirmation)
+    accounts.confirm_reset(email=body.email, code=body.code, password=body.password, now=now())
+    return {"reset": True}
+
+
+@route(bp, "/v1/sessions/logout-everywhere", methods=["POST"], doc=Op(
+    "logout_everywhere", "End every session of the account, this one included", "accounts",
+    (Answer(200, "Every token issued so far now answers 401", S.LoggedOut),),
+    auth="bearer"))
+def logout_everywhere():
+    accounts.logout_everywhere(principal(bp.current_request))
+    return {"logged_out": True}
 
 
 @route(bp, "/v1/me", doc=Op(

@@ -106,7 +106,12 @@ def _described(error: ValidationError) -> ValidationFailed:
 
 
 def principal(request) -> Principal:
-    return read_token(request.headers.get("authorization"), clock.now())
+    """The caller of an `Authorization: Bearer` request, with its account: a token of a
+    missing or disabled account, or one issued before a password reset or a logout from
+    everywhere, is 401 (one GetItem, which the use case then reuses)."""
+    from chalicelib.services.accounts import authenticated
+
+    return authenticated(read_token(request.headers.get("authorization"), clock.now()))
 
 
 def query_param(request, name: str) -> str | None:

@@ -23,7 +23,7 @@ def malls():
     "mall", "One mall with its opening hours and booking window", "catalog",
     (Answer(200, "The mall", S.MallDetail),), (E.NotFound,)))
 def mall(mall_id):
-    return catalog.mall_detail(mall_id)
+    return catalog.mall_detail(mall_id, now())
 
 
 @route(bp, "/v1/malls/{mall_id}/services", doc=Op(

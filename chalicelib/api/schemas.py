@@ -25,6 +25,14 @@ class CodeSent(BaseModel):
     sent: Literal[True]
 
 
+class ResetDone(BaseModel):
+    reset: Literal[True]
+
+
+class LoggedOut(BaseModel):
+    logged_out: Literal[True]
+
+
 class Token(BaseModel):
     token: str = Field(description="Send as `Authorization: Bearer <token>`.")
     expires_at: dt.datetime
@@ -55,6 +63,7 @@ class DayHours(BaseModel):
 
 
 class MallDetail(Mall):
+    today: dt.date = Field(description="The mall's date now (its own time zone).")
     address: str
     min_lead_minutes: int = Field(description="A slot must start at least this long from now.")
     max_days_ahead: int = Field(description="The last bookable date is today plus this many.")
@@ -135,6 +144,7 @@ class Ticket(BaseModel):
                     "service times; null once the ticket is called.")
     counter_id: str | None
     counter_name: str | None
+    recalls: int = Field(description="How often a called ticket was announced again.")
     booking_id: str | None
     kind: Literal["booking", "walkin"]
     priority: bool = Field(description="Elderly, disabled or pregnant: called first.")
@@ -187,6 +197,7 @@ class Call(BaseModel):
 class Display(BaseModel):
     mall_id: str
     mall_name: str
+    timezone: str
     date: dt.date
     now_serving: list[NowServing]
     recent: list[Call] = Field(description="The last calls, newest first.")

@@ -93,7 +93,7 @@ def _assisted_view(b, catalog=None) -> dict:
     catalog = catalog or catalog_of(b.mall_id)
     service = catalog.services.get(b.service_id)
     return {**booking.public_view(b), "holder_name": b.holder_name or "",
-            "nik_last4": "", "mall_name": catalog.mall.name,
+            "nik_last4": b.holder_nik_last4 or "", "mall_name": catalog.mall.name,
             "service_name": service.name if service else "", "qr_svg": qr_svg(b.code)}
 
 
@@ -110,7 +110,7 @@ def assisted_booking():
     who = principal(request)
     body = parse(request, NewAssistedBooking)
     made = booking.book_for_citizen(who, **body.model_dump(), now=now())
-    return created({**_assisted_view(made), "nik_last4": body.nik.strip()[-4:]})
+    return created(_assisted_view(made))
 
 
 @route(bp, "/v1/staff/bookings", doc=Op(

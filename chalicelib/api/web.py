@@ -1,4 +1,6 @@
-"""The citizen page: static files shipped inside the Lambda package, served by the app."""
+"""The pages: static files shipped inside the Lambda package, served by the app. The citizen
+page at `/`; the mall floor's pages (kiosk, counter, display, ticket, walkin) at one path
+segment each, so their relative URLs work at the root and under a stage prefix."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,3 +45,25 @@ def index():
 @route(bp, "/static/{name}")
 def static(name):
     return _file(name, "public, max-age=300")
+
+
+# Every other page, each at one path segment so its relative URLs work under a prefix.
+PAGES = {
+    "kiosk": "the kiosk's touch screen at the entrance: check-in, walk-ins, the hall QR",
+    "counter": "the counter staff's page: call, serve, transfer; book for a citizen",
+    "display": "the hall's TV: now serving, the last calls, spoken announcements",
+    "ticket": "a queue ticket followed on a phone (ticket#<ticket_id>)",
+    "walkin": "a walk-in ticket taken on a phone (walkin#m=<mall_id>&t=<token>)",
+}
+
+
+def _page(name: str):
+    def page():
+        return _file(f"{name}.html", "no-cache")
+
+    page.__name__ = f"page_{name}"
+    return route(bp, f"/{name}")(page)
+
+
+for _name in PAGES:
+    _page(_name)

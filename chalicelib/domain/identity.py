@@ -102,6 +102,15 @@ def normalize_email(raw: str) -> str:
     return email
 
 
+def check_password_strength(password: str, user_inputs: list[str]) -> None:
+    """Refuse common or trivially guessable passwords (zxcvbn's estimate, score 2 of 4 at
+    least), whatever their length; the person's own name and email count as guessable."""
+    from zxcvbn import zxcvbn
+
+    if zxcvbn(password[:128], user_inputs=[u for u in user_inputs if u])["score"] < 2:
+        raise ValidationFailed.field("password", "validation.password_weak")
+
+
 def new_booking_code(randbits=secrets) -> str:
     """A fresh 8-character booking code; `randbits` is anything with `.choice` (tests pass a seeded Random)."""
     return "".join(randbits.choice(BOOKING_CODE_ALPHABET) for _ in range(BOOKING_CODE_LENGTH))

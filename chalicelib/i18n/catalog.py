@@ -127,6 +127,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "Too many failed logins; try again in {seconds} seconds."},
     "token.invalid": {"id": "Sesi Anda tidak sah; silakan masuk lagi.",
                       "en": "The session token is not valid."},
+    "token.revoked": {"id": "Sesi Anda sudah diakhiri; silakan masuk lagi.",
+                      "en": "This session was ended; log in again."},
+    "validation.password_weak": {
+        "id": "kata sandi ini terlalu mudah ditebak (kata umum, urutan angka, atau nama/email Anda); gabungkan beberapa kata yang tidak berhubungan",
+        "en": "this password is too easy to guess (a common word, a sequence, or your name or email); combine a few unrelated words"},
     "token.expired": {"id": "Sesi Anda sudah berakhir; silakan masuk lagi.",
                       "en": "Your session has expired; log in again."},
     "role.staff_only": {"id": "Hanya petugas MPP yang dapat melakukan ini.",

@@ -72,6 +72,8 @@ class _Kind:
 
 _KINDS = {
     "verify": _Kind("Kode verifikasi Antre: {code}", _VERIFY_KEYS),
+    "password_reset": _Kind("Kode atur ulang kata sandi Antre / Password reset code: {code}",
+                            _VERIFY_KEYS),
     "booking_confirmed": _Kind(
         "Booking Antre terkonfirmasi / Booking confirmed: {code}", _BOOKING_KEYS,
         qr=True, ics_method="PUBLISH"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from datetime import datetime
 
 from ulid import ULID
@@ -11,6 +12,7 @@ from chalicelib import config
 from chalicelib.domain import identity
 from chalicelib.errors import (
     EmailNotVerified,
+    Unauthorized,
     InvalidCode,
     InvalidCredentials,
     NotFound,
@@ -44,6 +46,7 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
     """Create an unverified account and email it a 6-digit code. Returns the account id."""
     cfg = config.get()
     email = identity.normalize_email(email)
+    identity.check_password_strength(password, [email, name])
     phone = identity.normalize_phone(phone)
     nik = identity.validate_nik(nik) if nik else None
     account_id = str(ULID())
@@ -105,6 +108,15 @@ def resend_code(*, email: str, now: datetime) -> None:
     deliver_quietly([mail], now)
 
 
+def authenticated(principal: Principal) -> Principal:
+    """The principal with its account, if the account still stands behind the token."""
+    account = store.get(principal.account_id)
+    if account is None or account.disabled \
+            or int(account.token_version) != principal.version:
+        raise Unauthorized("token.revoked")
+    return replace(principal, role=account.role, mall_id=account.mall_id, account=account)
+
+
 def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
     cfg = config.get()
     try:
@@ -127,11 +139,69 @@ def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
         raise InvalidCredentials()
     if throttle.failures:
         store.clear_login_failures(email)
-    return issue_token(Principal(account.account_id, account.role, account.mall_id), now)
+    return issue_token(Principal(account.account_id, account.role, account.mall_id,
+                                 int(account.token_version)), now)
+
+
+def logout_everywhere(principal: Principal) -> None:
+    """End every session of the account (every token issued so far)."""
+    store.bump_token_version(principal.account)
+
+
+# --- a forgotten password ---------------------------------------------------------------------
+
+
+def _reset_mail(account: Account, code: str, now: datetime):
+    minutes = config.get().verify_code_minutes
+    return outbox.new_mail("password_reset", account.email,
+                           {"name": account.name, "code": code, "expires_minutes": minutes},
+                           ref=account.account_id, now=now)
+
+
+def request_reset(*, email: str, now: datetime) -> None:
+    """Email a 6-digit code to reset the password. Says nothing about whether the address
+    has an account; one code a minute at most."""
+    cfg = config.get()
+    try:
+        account = store.get_by_email(identity.normalize_email(email))
+    except ValidationFailed:
+        return
+    if account is None or account.disabled:
+        return
+    issued = (account.reset_expires_at or 0) - 60 * cfg.verify_code_minutes
+    if now.timestamp() - issued < RESEND_INTERVAL_SECONDS:
+        return
+    code = identity.new_verification_code()
+    mail = _reset_mail(account, code, now)
+    store.replace_reset_code(account, _code_hash(account.account_id, f"reset:{code}"),
+                             int(now.timestamp()) + 60 * cfg.verify_code_minutes, mail)
+    deliver_quietly([mail], now)
+
+
+def confirm_reset(*, email: str, code: str, password: str, now: datetime) -> None:
+    """Set a new password with the emailed code; every earlier session ends. An attempt is
+    spent (one conditional write) before the code is compared, so parallel guesses cannot
+    outnumber the allowed attempts. The account counts as verified: the code proves the
+    mailbox."""
+    cfg = config.get()
+    try:
+        account = store.get_by_email(identity.normalize_email(email))
+    except ValidationFailed:
+        account = None
+    if account is None or account.disabled or not account.reset_code_hash:
+        raise InvalidCode()
+    identity.check_password_strength(password, [account.email, account.name])
+    if not account.reset_expires_at or account.reset_expires_at < now.timestamp():
+        raise InvalidCode("code.expired")
+    store.spend_reset_attempt(account, cfg.verify_max_attempts)
+    given = _code_hash(account.account_id, f"reset:{code.strip()}")
+    if not hmac.compare_digest(given, account.reset_code_hash or ""):
+        raise InvalidCode()
+    store.complete_reset(account, given, hash_password(password))
 
 
 def me(principal: Principal) -> dict:
-    account = store.get(principal.account_id)
+    account = principal.account or store.get(principal.account_id)
     if account is None:
         raise NotFound()
     return {"account_id": account.account_id, "email": account.email, "name": account.name,

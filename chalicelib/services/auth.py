@@ -1,7 +1,7 @@
 """Who is calling: password hashing (argon2id) and signed session tokens (PyJWT, HS256)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -20,6 +20,8 @@ class Principal:
     account_id: str
     role: str
     mall_id: str | None = None
+    version: int = 0  # the account's token version when the token was issued
+    account: object = field(default=None, compare=False, repr=False)  # once checked
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +51,7 @@ def issue_token(principal: Principal, now: datetime) -> tuple[str, datetime]:
     cfg = config.get()
     expires = now + timedelta(hours=cfg.token_hours)
     claims = {"sub": principal.account_id, "role": principal.role, "iat": int(now.timestamp()),
-              "exp": int(expires.timestamp())}
+              "exp": int(expires.timestamp()), "ver": principal.version}
     if principal.mall_id:
         claims["mall_id"] = principal.mall_id
     return jwt.encode(claims, cfg.jwt_secret, algorithm="HS256"), expires
@@ -72,7 +74,10 @@ def read_token(authorization: str | None, now: datetime) -> Principal:
         raise Unauthorized("token.invalid")
     if claims["exp"] <= now.timestamp():
         raise Unauthorized("token.expired")
-    return Principal(claims["sub"], claims["role"], claims.get("mall_id"))
+    version = claims.get("ver", 0)
+    if not isinstance(version, int):
+        raise Unauthorized("token.invalid")
+    return Principal(claims["sub"], claims["role"], claims.get("mall_id"), version)
 
 
 def require_role(principal: Principal, *roles: str) -> Principal:

@@ -128,7 +128,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
     mall, service = mall_and_service(mall_id, service_id)
     slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
                                        schedule.parse_hhmm(start), now)
-    account = account_store.get(principal.account_id)
+    account = _account(principal)
     if account is None or not account.verified:
         raise Unauthorized()
     if principal.role != "citizen" or not account.nik_hash:
@@ -214,6 +214,7 @@ def book_for_citizen(principal: Principal, *, service_id: str, date: str, start:
     booking, _ = _place(assisted_owner(mall.mall_id),
                         identity.nik_hash(nik, config.get().nik_hmac_key), mall, service, slot,
                         now, new_citizen=True, holder_name=name.strip(), holder_phone=phone,
+                        holder_nik_last4=identity.nik_last4(nik),
                         booked_by=principal.account_id)
     return booking
 
@@ -269,6 +270,11 @@ def _new_booking(owner_id, nik_hash, booking_id, mall, service, slot: Slot, now,
     )
 
 
+def _account(principal: Principal):
+    """The caller's account: read with the token's check already, else read now."""
+    return principal.account or account_store.get(principal.account_id)
+
+
 def get_booking(principal: Principal, booking_id: str) -> Booking:
     """The caller's own booking; anyone else's (or none) is NotFound."""
     booking = store.get(principal.account_id, booking_id) if identity.is_ulid(booking_id) else None
@@ -297,7 +303,7 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     now_epoch = int(now.timestamp())
     _changeable(booking, now_epoch)
     mall, service = mall_and_service(booking.mall_id, booking.service_id)
-    account = account_store.get(principal.account_id)
+    account = _account(principal)
     ctx = mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
                         mall, service)
     mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now,
@@ -322,7 +328,7 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
     new = SeatRef(booking.mall_id, booking.service_id, slot.date.isoformat(), slot.start_hhmm)
     if (new.date, new.start) == (booking.date, booking.start):
         return public_view(booking)
-    account = account_store.get(principal.account_id)
+    account = _account(principal)
     moved = {**public_view(booking), "date": new.date, "start": new.start,
              "end": slot.end_hhmm, "sequence": booking.sequence + 1}
     ctx = {**mail_context(account, moved, mall, service),

@@ -1,6 +1,7 @@
 """Reading the catalog for citizens: malls, their services and open days."""
 from __future__ import annotations
 
+from chalicelib.domain import schedule
 from chalicelib.domain.catalog import is_slug
 from chalicelib.errors import NotFound
 from chalicelib.store import catalog as store
@@ -28,9 +29,10 @@ def mall_and_service(mall_id: str, service_id: str):
     return catalog.mall, service
 
 
-def mall_detail(mall_id: str) -> dict:
+def mall_detail(mall_id: str, now) -> dict:
     mall = catalog_of(mall_id).mall
     return {"mall_id": mall.mall_id, "name": mall.name, "city": mall.city,
+            "today": schedule.local_today(mall, now).isoformat(),
             "timezone": mall.timezone, "address": mall.address,
             "min_lead_minutes": mall.min_lead_minutes, "max_days_ahead": mall.max_days_ahead,
             "weekly_hours": store.hours_to_json(mall.weekly_hours)}

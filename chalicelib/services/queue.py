@@ -66,6 +66,7 @@ def ticket_view(ticket: Ticket, catalog, people_ahead: int = 0,
         "people_ahead": people_ahead if waiting else 0,
         "estimated_wait_minutes": estimated_wait_minutes if waiting else None,
         "counter_id": ticket.counter_id, "counter_name": counter.name if counter else None,
+        "recalls": int(ticket.recalls or 0),
         "booking_id": ticket.booking_id, "kind": ticket.kind, "priority": bool(ticket.priority),
         "mall_id": ticket.mall_id, "mall_name": mall.name, "date": ticket.date,
         "issued_at": iso(ticket.issued_at, mall), "called_at": iso(ticket.called_at, mall),
@@ -203,9 +204,19 @@ def call_next(principal: Principal, counter_id: str, now: datetime,
                     break  # this counter changed (or a conflict): read again
                 waiting = [w for w in waiting if w.ticket_id != chosen.ticket_id]
                 continue  # another counter took it: try the next one
-            ticket = store.get_ticket(entry.ticket_id)
-            return ticket_view(ticket, catalog)
+            return ticket_view(_called(entry, mall_id, day, counter_id, epoch), catalog)
     raise Busy()
+
+
+def _called(entry: WaitingEntry, mall_id: str, day: str, counter_id: str, now: int) -> Ticket:
+    """The ticket as the call left it, from its waiting entry (no read needed)."""
+    return Ticket(ticket_id=entry.ticket_id, mall_id=mall_id, date=day,
+                  agency_id=entry.agency_id, service_id=entry.service_id,
+                  number=int(entry.number), ticket_number=entry.ticket_number,
+                  kind=entry.kind, priority=bool(entry.priority), status="called",
+                  booking_id=entry.booking_id, counter_id=counter_id, recalls=0,
+                  arrived_at=int(entry.arrived_at), slot_start_at=entry.slot_start_at,
+                  issued_at=int(entry.issued_at or entry.arrived_at), called_at=now)
 
 
 def _staff_ticket(principal: Principal, ticket_id: str):
@@ -340,8 +351,8 @@ def display(mall_id: str, now: datetime) -> dict:
     recent = [{"id": a["id"], "counter_id": counter_id, "counter": counter_name(counter_id),
                "ticket_number": a["number"], "called_at": iso(a["at"], mall), "kind": a["kind"]}
               for a, counter_id in calls]
-    return {"mall_id": mall.mall_id, "mall_name": mall.name, "date": day,
-            "now_serving": now_serving, "recent": recent}
+    return {"mall_id": mall.mall_id, "mall_name": mall.name, "timezone": mall.timezone,
+            "date": day, "now_serving": now_serving, "recent": recent}
 
 
 # --- the no-show sweep (scheduled) ------------------------------------------------------------

@@ -99,6 +99,42 @@ def replace_code(account: Account, code_hash: str, expires_at: int, mail) -> Non
         s.save("mail", mail)
 
 
+def bump_token_version(account: Account) -> None:
+    """End every token issued so far (they carry the old version)."""
+    account.update(actions=[Account.token_version.add(1)])
+
+
+def replace_reset_code(account: Account, code_hash: str, expires_at: int, mail) -> None:
+    """A fresh password-reset code (attempts reset) and its email, together."""
+    with steps() as s:
+        s.update("account", account, actions=[
+            Account.reset_code_hash.set(code_hash), Account.reset_expires_at.set(expires_at),
+            Account.reset_attempts.set(0)])
+        s.save("mail", mail)
+
+
+def spend_reset_attempt(account: Account, max_attempts: int) -> None:
+    """Spend one attempt at the reset code before it is compared (a conditional write)."""
+    try:
+        account.update(actions=[Account.reset_attempts.add(1)],
+                       condition=(Account.reset_attempts < max_attempts)
+                       & Account.reset_code_hash.exists())
+    except UpdateError as e:
+        raise InvalidCode("code.too_many_wrong") from e
+
+
+def complete_reset(account: Account, code_hash: str, password_hash: str) -> None:
+    """The new password, every old token ended, the code used up: only for this code."""
+    try:
+        account.update(actions=[
+            Account.password_hash.set(password_hash), Account.token_version.add(1),
+            Account.verified.set(True), Account.reset_code_hash.remove(),
+            Account.reset_expires_at.remove()],
+            condition=Account.reset_code_hash == code_hash)
+    except UpdateError as e:
+        raise InvalidCode() from e
+
+
 def spend_attempt(account: Account, max_attempts: int) -> None:
     """Count one wrong code; only while attempts are left (a single conditional update)."""
     try:

@@ -174,8 +174,10 @@ def _entry_for(ticket: Ticket) -> WaitingEntry:
     return WaitingEntry(
         pk=floor_pk(ticket.mall_id, ticket.date), sk=entry_sk(ticket.service_id, ticket.ticket_id),
         ticket_id=ticket.ticket_id, ticket_number=ticket.ticket_number,
-        number=ticket.number, service_id=ticket.service_id, kind=ticket.kind, priority=ticket.priority,
-        arrived_at=ticket.arrived_at, slot_start_at=ticket.slot_start_at)
+        number=ticket.number, service_id=ticket.service_id, agency_id=ticket.agency_id,
+        kind=ticket.kind, priority=ticket.priority, arrived_at=ticket.arrived_at,
+        slot_start_at=ticket.slot_start_at, issued_at=ticket.issued_at,
+        booking_id=ticket.booking_id)
 
 
 def _new_ticket(s, ticket: Ticket) -> None:

@@ -199,6 +199,11 @@ class Account(Item, discriminator="account"):
     verify_attempts = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     disabled = BooleanAttribute(default=False)
+    # tokens carry this; a password reset or "log out everywhere" adds 1, ending them all
+    token_version = NumberAttribute(default=0)
+    reset_code_hash = UnicodeAttribute(null=True)
+    reset_expires_at = NumberAttribute(null=True)
+    reset_attempts = NumberAttribute(default=0)
 
 
 class StaffEntry(Item, discriminator="staff_entry"):
@@ -256,6 +261,7 @@ class Booking(Item, discriminator="booking"):
     # a booking made by staff for a citizen without an account (assisted booking)
     holder_name = UnicodeAttribute(null=True)
     holder_phone = UnicodeAttribute(null=True)
+    holder_nik_last4 = UnicodeAttribute(null=True)
     booked_by = UnicodeAttribute(null=True)  # the staff account
 
 
@@ -426,10 +432,13 @@ class WaitingEntry(Item, discriminator="waiting"):
     ticket_number = UnicodeAttribute()
     number = NumberAttribute(default=0)
     service_id = UnicodeAttribute()
+    agency_id = UnicodeAttribute(default="")
     kind = UnicodeAttribute()
     priority = BooleanAttribute(default=False)
     arrived_at = NumberAttribute()
     slot_start_at = NumberAttribute(null=True)
+    issued_at = NumberAttribute(default=0)
+    booking_id = UnicodeAttribute(null=True)
 
 
 def create_table(wait: bool = True) -> None:

@@ -38,8 +38,17 @@ export function errText(err) {
   return t('err.unknown') + (err.message ? ' (' + err.message + ')' : '');
 }
 
+// The server's own message when it has one for the person reading (the floor's errors, such as
+// "Anda datang terlalu awal...", are written for the citizen at the kiosk), else errText's words.
+export function serverText(err) {
+  if (err instanceof ApiError && err.message && err.status >= 400 && err.status < 500 &&
+      err.code !== 'unauthorized' && err.code !== 'bad_request') return err.message;
+  return errText(err);
+}
+
 function msgText(msg) {
   if (!msg) return '';
+  if (msg.raw !== undefined) return msg.raw;
   if (msg instanceof ApiError) return errText(msg);
   if (Array.isArray(msg)) return t(msg[0], msg[1]);
   return t(msg);
@@ -65,6 +74,14 @@ export function sayError(err, extra) {
   if (err && err.handled) return;
   if (!(err instanceof ApiError) && window.console) console.error(err);
   say(err instanceof ApiError ? err : new ApiError('unknown'), 'err', extra);
+}
+
+// Says an error in the server's own words when it has them (see serverText).
+export function sayServer(err) {
+  if (err && err.handled) return;
+  if (!(err instanceof ApiError)) { sayError(err); return; }
+  const text = serverText(err);
+  say(text === errText(err) ? err : { raw: text }, 'err');
 }
 
 // "Loading…" while on; turning it off clears the line only if it still says "Loading…".

@@ -1,4 +1,5 @@
 """Accounts: registration, email verification, login, throttling, tokens."""
+import re
 from datetime import timedelta
 
 from chalicelib.store.models import Item
@@ -137,3 +138,85 @@ def test_admin_token_carries_role_and_mall(client):
     token = login(client, "admin@antre.local", "admin-demo-123")
     status, me = call(client, "GET", "/v1/me", token=token)
     assert me["role"] == "admin" and me["mall_id"] == "kota-bogor"
+
+
+# --- a forgotten password, and sessions that end --------------------------------------------
+
+
+def reset_code(email: str) -> str:
+    from tests.conftest import emulator_mail
+
+    mail = [m for m in emulator_mail(email) if "atur ulang" in m["subject"].lower()]
+    return re.search(r"\b(\d{6})\b", mail[0]["text"]).group(1)
+
+
+def test_password_reset_by_emailed_code_ends_every_earlier_session(client, fixed_clock):
+    email, password = register(client)
+    old = login(client, email, password)
+    assert call(client, "POST", "/v1/accounts/password-reset", {"email": email}) == (
+        202, {"sent": True})
+    assert call(client, "POST", "/v1/accounts/password-reset",
+                {"email": "nobody@example.id"}) == (202, {"sent": True})  # reveals nothing
+    code = reset_code(email)
+    new_password = " Sembilan kuda berlari  "  # taken as typed: spaces included
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": "000000" if code != "000000" else "111111",
+                         "password": new_password})
+    assert (status, body["code"]) == (400, "invalid_code")
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": code, "password": new_password})
+    assert (status, body) == (200, {"reset": True})
+    status, body = call(client, "GET", "/v1/me", token=old)
+    assert (status, body["code"]) == (401, "unauthorized")  # the earlier session has ended
+    assert call(client, "POST", "/v1/sessions", {"email": email, "password": password})[0] == 401
+    assert call(client, "POST", "/v1/sessions",
+                {"email": email, "password": new_password.strip()})[0] == 401
+    fresh = login(client, email, new_password)
+    assert call(client, "GET", "/v1/me", token=fresh)[0] == 200
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": code, "password": "another long phrase 9"})
+    assert (status, body["code"]) == (400, "invalid_code")  # a code works once
+
+
+def test_reset_codes_allow_five_attempts_and_expire(client, fixed_clock):
+    email, _ = register(client)
+    call(client, "POST", "/v1/accounts/password-reset", {"email": email})
+    code = reset_code(email)
+    wrong = "999999" if code != "999999" else "888888"
+    for _ in range(5):
+        call(client, "POST", "/v1/accounts/password-reset/confirm",
+             {"email": email, "code": wrong, "password": "kuda merah lompat"})
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": code, "password": "kuda merah lompat"})
+    assert (status, body["code"]) == (400, "invalid_code")  # the right code, too late
+    fixed_clock.advance(timedelta(minutes=2))
+    call(client, "POST", "/v1/accounts/password-reset", {"email": email})
+    code = reset_code(email)
+    fixed_clock.advance(timedelta(minutes=16))
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": code, "password": "kuda merah lompat"})
+    assert status == 400 and "kedaluwarsa" in body["message"]
+
+
+def test_weak_passwords_are_refused_with_a_helpful_message(client):
+    for weak in ("password1", "jakarta123", "12345678", "qwertyuiop"):
+        status, body = call(client, "POST", "/v1/accounts", {**PERSON, "password": weak},
+                            headers={"Accept-Language": "en"})
+        assert (status, body["code"]) == (422, "validation_error"), weak
+        assert body["message"].startswith("password: this password is too easy to guess")
+
+
+def test_logout_everywhere_and_a_disabled_or_deleted_account_answer_401(client):
+    email, password = register(client)
+    first, second = login(client, email, password), login(client, email, password)
+    assert call(client, "POST", "/v1/sessions/logout-everywhere", token=first)[0] == 200
+    for token in (first, second):
+        assert call(client, "GET", "/v1/bookings", token=token)[0] == 401
+    third = login(client, email, password)
+    from chalicelib.store import accounts as store
+
+    account = store.get_by_email(email)
+    account.delete()  # an account gone: its token opens nothing, and nothing answers 500
+    for method, path in (("GET", "/v1/me"), ("GET", "/v1/bookings"),
+                         ("POST", "/v1/bookings/01JAAAAAAAAAAAAAAAAAAAAAAA/cancel")):
+        assert call(client, method, path, token=third)[0] == 401, path

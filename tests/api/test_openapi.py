@@ -5,7 +5,9 @@ from app import app
 from chalicelib.errors import SlotFull
 from tests.api.helpers import BOOK, call, citizen
 
-UNDOCUMENTED = {"/", "/static/{name}"}  # the citizen page's files, not API
+from chalicelib.api.web import PAGES  # noqa: E402
+
+UNDOCUMENTED = {"/", "/static/{name}"} | {f"/{page}" for page in PAGES}  # pages, not API
 
 
 def served_routes() -> set[tuple[str, str]]:

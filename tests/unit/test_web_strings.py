@@ -16,7 +16,9 @@ IMPORT = re.compile(r"""^import\b[^;]*?from\s+['"]\./([^'"]+)['"]""", re.M)
 KEY_USE = re.compile(r"""(?:\bt\(|\bsay\(|msg: \[?)'([a-z][\w.]*)'\s*[,)\]]""")
 ABSOLUTE = re.compile(r"""["'`(=]\s*/(?:static|v1)/""")
 
-PAGES = {"index.html": "citizen-strings.js"}  # page -> its strings module
+PAGES = {"index.html": "citizen-strings.js", "kiosk.html": "kiosk-strings.js",
+         "counter.html": "counter-strings.js", "display.html": "display-strings.js",
+         "ticket.html": "ticket-strings.js", "walkin.html": "walkin-strings.js"}  # page -> strings
 
 
 def dictionaries(name: str) -> dict:

@@ -1,0 +1,140 @@
+/* Antre call display: the TV in the hall (display#kota-bogor or display?mall=kota-bogor).
+   Polls the display route every 2 s with If-None-Match (304 while nothing changed); shows
+   who is being served where, the last calls and a clock; each new call flashes and is
+   announced (display-voice.js). With #kota-bogor&key=<kiosk key> it shows the hall QR too. */
+import { register, t, lang, applyLang, langToggle, onLangChange } from './i18n.js';
+import { configure, get, post, getIfChanged } from './api.js';
+import { $, el, clear, say } from './view.js';
+import { load, save, hashParams, dropFromHash, hhmm, hallQr } from './floor.js';
+import { STRINGS } from './display-strings.js';
+import { announce, announcementText, enableSound } from './display-voice.js';
+
+const POLL_MS = 2000;
+const FLASH_MS = 8000;
+const MAX_BURST = 6;   // after an outage, announce the latest few calls, not a backlog
+const OFFLINE_AFTER = 3;
+const KEY = 'antre.display.key';
+
+const params = hashParams();
+const D = {
+  mall: params._ || params.m || params.mall || new URLSearchParams(location.search).get('mall') || '',
+  key: params.key || load(KEY), tz: 'Asia/Jakarta',
+  etag: null, data: null, seen: null, hero: null, flashing: null, failures: 0
+};
+
+// ---- painting ----------------------------------------------------------------------------------
+function paintHero() {
+  const c = D.hero;
+  $('hero-number').textContent = c ? c.ticket_number : '—';
+  $('hero-counter').textContent = c ? c.counter : '';
+  const serving = c && D.data && D.data.now_serving.find((s) => s.counter_id === c.counter_id && s.ticket_number === c.ticket_number);
+  $('hero-service').textContent = serving ? serving.service_name : '';
+  $('hero').classList.toggle('flash', !!c && D.flashing === c.id);
+}
+
+function paint() {
+  const d = D.data;
+  if (!d) return;
+  $('mall-name').textContent = d.mall_name;
+  document.title = t('title') + ' · ' + d.mall_name;
+  const rows = $('serving');
+  clear(rows);
+  d.now_serving.forEach((s) => {
+    const now = D.flashing && D.hero && D.hero.counter_id === s.counter_id && D.hero.ticket_number === s.ticket_number;
+    rows.appendChild(el('li', { class: 'tv-row st-' + s.status + (now ? ' now' : ''), 'data-testid': 'serving-row', 'data-counter': s.counter_id }, [
+      el('span', { class: 'tv-row-num', text: s.ticket_number }),
+      el('span', { class: 'tv-row-ctr', text: s.counter }),
+      el('span', { class: 'tv-row-svc', text: s.service_name })
+    ]));
+  });
+  $('serving-none').hidden = d.now_serving.length > 0;
+  const calls = $('recent');
+  clear(calls);
+  d.recent.slice(0, 8).forEach((c) => {
+    calls.appendChild(el('li', { 'data-testid': 'recent-call' }, [
+      el('span', { class: 'tv-call-num', text: c.ticket_number }),
+      el('span', { class: 'tv-call-ctr', text: c.counter + (c.kind === 'recall' ? ' (' + t('tv.again') + ')' : '') }),
+      el('span', { class: 'tv-call-time', text: hhmm(c.called_at) })
+    ]));
+  });
+  paintHero();
+}
+
+// ---- what is new since the last poll ---------------------------------------------------------------
+function take(d) {
+  D.data = d;
+  const oldestFirst = d.recent.slice().reverse();
+  if (!D.seen) {  // the first load: show the last call, announce nothing
+    D.seen = new Set(oldestFirst.map((c) => c.id));
+    D.hero = d.recent[0] || null;
+    paint();
+    return;
+  }
+  const fresh = oldestFirst.filter((c) => !D.seen.has(c.id));
+  D.seen = new Set(oldestFirst.map((c) => c.id));
+  paint();
+  fresh.slice(-MAX_BURST).forEach((c) => announce({
+    text: announcementText(c),
+    onStart: () => { D.hero = c; D.flashing = c.id; paint(); },
+    onEnd: () => setTimeout(() => { if (D.flashing === c.id) { D.flashing = null; paint(); } }, FLASH_MS)
+  }));
+}
+
+async function poll() {
+  try {
+    const r = await getIfChanged('v1/malls/' + encodeURIComponent(D.mall) + '/display', D.etag, { retries: 0 });
+    if (D.failures >= OFFLINE_AFTER) say('');
+    D.failures = 0;
+    if (!r.notModified) { D.etag = r.etag; take(r.data); }
+  } catch (err) {
+    D.failures += 1;
+    if (err.code === 'not_found') say('tv.nomall', 'err');
+    else if (D.failures >= OFFLINE_AFTER) say('tv.offline', 'err');
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+// ---- the clock, in the mall's own zone ------------------------------------------------------------
+function tick() {
+  const now = new Date(), locale = lang() === 'en' ? 'en-GB' : 'id-ID';
+  try {
+    $('clock').textContent = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: D.tz }).format(now);
+    $('today').textContent = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: D.tz }).format(now);
+  } catch (e) { $('clock').textContent = now.toTimeString().slice(0, 5); }
+}
+
+// ---- sound needs one gesture --------------------------------------------------------------------------
+function unlock() {
+  enableSound();
+  $('sound').hidden = true;
+  document.removeEventListener('click', unlock, true);
+  document.removeEventListener('keydown', unlock, true);
+}
+
+register(STRINGS);
+configure({ auth: () => null });
+applyLang();
+langToggle($('lang-toggle'));
+onLangChange(() => { paint(); tick(); hall.relabel(); });
+document.addEventListener('click', unlock, true);
+document.addEventListener('keydown', unlock, true);
+
+if (params.key) { save(KEY, params.key); dropFromHash(['key']); }
+const hall = hallQr({
+  fetch: () => post('v1/kiosk/walkin-token', undefined, { headers: { 'X-Kiosk-Key': D.key }, retries: 1 }),
+  box: $('hall'), holder: $('hall-qr'), label: () => t('tv.hall.scan'),
+  onRefused: () => { D.key = null; save(KEY, null); }
+});
+
+if (!D.mall) say('tv.nomall', 'err');
+else {
+  get('v1/malls/' + encodeURIComponent(D.mall)).then((m) => {
+    D.tz = m.timezone || D.tz;
+    if (!D.data) $('mall-name').textContent = m.name;
+    tick();
+  }).catch(() => {});
+  poll();
+  if (D.key) hall.start();
+}
+tick();
+setInterval(tick, 1000);

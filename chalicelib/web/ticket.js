@@ -1,0 +1,94 @@
+/* Antre ticket page: a queue number followed on a cheap phone (ticket#<ticket_id>, from the
+   QR printed on the ticket). Polls every 10 s until the ticket is done; follows a transfer to
+   the new ticket by itself. Tiny on purpose: one small request per poll, nothing else. */
+import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
+import { configure, get } from './api.js';
+import { $, el, clear, say } from './view.js';
+import { ticketPath, statusText, waitText } from './floor.js';
+import { STRINGS } from './ticket-strings.js';
+
+const POLL_MS = 10000;
+const HIDDEN_POLL_MS = 30000;   // a phone in a pocket asks less often
+const FINAL = ['done', 'no_show'];
+const P = { id: null, tk: null, timer: null, moved: false, errored: false, gen: 0, at: null };
+
+const idFromHash = () => decodeURIComponent((location.hash || '').replace(/^#\/?/, '').split('&')[0] || '');
+
+function paint() {
+  const tk = P.tk;
+  if (!tk) return;
+  $('view-ticket').hidden = false;
+  $('mall-name').textContent = tk.mall_name;
+  $('number').textContent = tk.ticket_number;
+  $('service').textContent = tk.service_name;
+  const st = $('state');
+  st.textContent = statusText(tk.status);
+  st.className = 'badge tst-' + tk.status;
+  st.setAttribute('data-status', tk.status);
+  const goto = $('goto'), at = tk.counter_name;
+  const showGoto = (tk.status === 'called' || tk.status === 'serving') && at;
+  goto.hidden = !showGoto;
+  goto.textContent = !showGoto ? '' : tk.status === 'called' ? t('tp.called') + ' ' + t('tk.goto', { counter: at }) : t('tp.serving', { counter: at });
+  const facts = $('facts');
+  clear(facts);
+  if (tk.status === 'waiting') {
+    [[t('tk.ahead'), String(tk.people_ahead)], [t('tk.wait'), waitText(tk)]].forEach((r) => {
+      if (r[1]) facts.appendChild(el('div', null, [el('dt', { text: r[0] }), el('dd', { text: r[1] })]));
+    });
+  }
+  const note = { waiting: 'tp.waiting', done: 'tp.done', no_show: 'tp.no_show' }[tk.status];
+  $('note').textContent = note ? t(note) : '';
+  $('updated').textContent = P.at ? t('tp.updated', { time: P.at }) : '';
+  $('refresh').hidden = FINAL.indexOf(tk.status) >= 0;
+  document.title = tk.ticket_number + ' · ' + statusText(tk.status);
+}
+
+function stamp() {
+  const d = new Date(), two = (n) => String(n).padStart(2, '0');
+  return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
+}
+
+async function poll() {
+  clearTimeout(P.timer);
+  const gen = ++P.gen;
+  if (!P.id) { say('tp.noid', 'err'); return; }
+  try {
+    const tk = await get(ticketPath(P.id));
+    if (gen !== P.gen) return;
+    if (tk.status === 'transferred' && tk.transferred_to) {  // follow the citizen to the new queue
+      P.id = tk.transferred_to;
+      P.moved = true;
+      try { history.replaceState(null, '', '#' + encodeURIComponent(P.id)); } catch (e) { /* ignore */ }
+      poll();
+      return;
+    }
+    const was = P.tk && P.tk.status;
+    P.tk = tk;
+    P.at = stamp();
+    if (P.errored) { P.errored = false; say(''); }
+    if (P.moved) { P.moved = false; say(['tp.moved', { service: tk.service_name, number: tk.ticket_number }], 'info'); }
+    else if (tk.status === 'called' && was && was !== 'called' && navigator.vibrate) navigator.vibrate([400, 150, 400]);
+    paint();
+    if (FINAL.indexOf(tk.status) >= 0) return;
+  } catch (err) {
+    if (gen !== P.gen) return;
+    if (err.code === 'not_found') { say('tp.notfound', 'err'); return; }
+    P.errored = true;
+    say(err, 'err');  // the network dropped: keep trying
+  }
+  P.timer = setTimeout(poll, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+}
+
+register(STRINGS);
+configure({ auth: () => null });
+applyLang();
+langToggle($('lang-toggle'));
+onLangChange(paint);
+$('refresh').addEventListener('click', poll);
+document.addEventListener('visibilitychange', () => { if (!document.hidden && P.tk && FINAL.indexOf(P.tk.status) < 0) poll(); });
+window.addEventListener('hashchange', () => {
+  const id = idFromHash();
+  if (id && id !== P.id) { P.id = id; P.tk = null; say(''); poll(); }
+});
+P.id = idFromHash();
+poll();
