@@ -6,7 +6,7 @@ from chalice import Blueprint
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import DATE_QUERY, Answer, Op
-from chalicelib.api.http import now, query_param, route
+from chalicelib.api.http import language, now, query_param, route
 from chalicelib.errors import ValidationFailed
 from chalicelib.services import booking, catalog
 
@@ -23,14 +23,31 @@ def malls():
     "mall", "One mall with its opening hours and booking window", "catalog",
     (Answer(200, "The mall", S.MallDetail),), (E.NotFound,)))
 def mall(mall_id):
-    return catalog.mall_detail(mall_id, now())
+    return catalog.mall_detail(mall_id, now(), language(bp.current_request))
 
 
 @route(bp, "/v1/malls/{mall_id}/services", doc=Op(
     "services", "The services offered at a mall", "catalog",
     (Answer(200, "The services", [S.Service]),), (E.NotFound,)))
 def services(mall_id):
-    return catalog.list_services(mall_id)
+    return catalog.list_services(mall_id, language(bp.current_request))
+
+
+@route(bp, "/v1/malls/{mall_id}/services/{service_id}/days", doc=Op(
+    "days", "Free seats per day for a date range (up to 62 days)", "catalog",
+    (Answer(200, "Each day: open, full, closed (with why), past, or not_yet (with the date "
+                 "it opens: the window moves each midnight, mall time)", S.DaySummary),),
+    (E.NotFound, E.ValidationFailed),
+    parameters=({"name": "from", "in": "query", "required": True,
+                 "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "required": True,
+                 "schema": {"type": "string", "format": "date"}})))
+def days(mall_id, service_id):
+    request = bp.current_request
+    first, last = query_param(request, "from"), query_param(request, "to")
+    if not first or not last:
+        raise ValidationFailed.field("from" if not first else "to", "validation.date_required")
+    return booking.day_summary(mall_id, service_id, first, last, now(), language(request))
 
 
 @route(bp, "/v1/malls/{mall_id}/services/{service_id}/slots", doc=Op(

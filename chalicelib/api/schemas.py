@@ -62,8 +62,18 @@ class DayHours(BaseModel):
     breaks: list[tuple[str, str]] = Field(description="[start, end] pairs, HH:MM.")
 
 
+class ClosedDay(BaseModel):
+    date: dt.date
+    reason: str = Field(description="In the request's language.")
+
+
 class MallDetail(Mall):
     today: dt.date = Field(description="The mall's date now (its own time zone).")
+    map_url: str = Field(description="The address on OpenStreetMap.")
+    closed_days: list[ClosedDay] = Field(
+        description="Days of the booking window it would open but is closed (holidays, "
+                    "closures); weekly closed days are in `weekly_hours`.")
+    special_hours: dict[str, DayHours] = Field(description="Dates with their own hours.")
     address: str
     min_lead_minutes: int = Field(description="A slot must start at least this long from now.")
     max_days_ahead: int = Field(description="The last bookable date is today plus this many.")
@@ -89,6 +99,22 @@ class Slot(BaseModel):
     end: str = Field(pattern=HHMM)
     capacity: int
     remaining: int
+
+
+class DayStatus(BaseModel):
+    date: dt.date
+    status: Literal["open", "full", "closed", "past", "not_yet"]
+    seats: int | None = None
+    remaining: int | None = None
+    reason: str | None = Field(None, description="Why it is closed, in the request's language.")
+    opens_on: dt.date | None = Field(None, description="not_yet: the day it becomes bookable.")
+
+
+class DaySummary(BaseModel):
+    service_id: str
+    today: dt.date
+    window_end: dt.date = Field(description="The last bookable date today.")
+    days: list[DayStatus]
 
 
 class Booking(BaseModel):

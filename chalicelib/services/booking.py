@@ -7,7 +7,7 @@ import json
 import logging
 import random
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ulid import ULID
 
@@ -33,6 +33,7 @@ from chalicelib.services.catalog import mall_and_service
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as store
 from chalicelib.store import catalog as catalog_store
+from chalicelib.store import stats as stats_store
 from chalicelib.store import outbox
 from chalicelib.store.bookings import SeatRef, TransactionFailed
 from chalicelib.store.models import Booking, IdempotencyRecord
@@ -65,6 +66,54 @@ def list_slots(mall_id: str, service_id: str, day_text: str, now: datetime) -> l
             for s in slots]
 
 
+MAX_SUMMARY_DAYS = 62
+
+
+def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datetime,
+                lang: str = "id") -> dict:
+    """Free seats per day for a date range, to find a day with seats at a glance: one Query
+    over the mall's statistics partition (its counters hold every day's taken seats), plus
+    one for today's slots, whose earlier seats are gone."""
+    mall, service = mall_and_service(mall_id, service_id)
+    day_from, day_to = schedule.parse_date(first, "from"), schedule.parse_date(last, "to")
+    if day_to < day_from:
+        raise ValidationFailed.field("to", "validation.date_order")
+    if (day_to - day_from).days >= MAX_SUMMARY_DAYS:
+        raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_SUMMARY_DAYS)
+    today = schedule.local_today(mall, now)
+    window_end = today + timedelta(days=mall.max_days_ahead)
+    taken = stats_store.taken_seats(mall_id, service_id, day_from.isoformat(),
+                                    day_to.isoformat())
+    seats = mall.seats(service)
+    days = []
+    day = day_from
+    while day <= day_to:
+        entry = {"date": day.isoformat()}
+        reason = schedule.closed_text(mall, day, service.service_id)
+        if day < today:
+            entry["status"] = "past"
+        elif not service.online:
+            entry["status"] = "closed"
+        elif reason is not None:
+            entry.update(status="closed", reason=reason.render(lang))
+        elif day > window_end:
+            opens = day - timedelta(days=mall.max_days_ahead)
+            entry.update(status="not_yet", opens_on=opens.isoformat())
+        else:
+            slots = schedule.bookable_slots(mall, service, day, now)
+            if day == today:
+                counts = store.seats_taken(mall_id, service_id, day.isoformat())
+                free = sum(max(seats - counts.get(s.start_hhmm, 0), 0) for s in slots)
+            else:
+                free = max(len(slots) * seats - taken.get(day.isoformat(), 0), 0)
+            entry.update(status="open" if free else "full", seats=len(slots) * seats,
+                         remaining=free)
+        days.append(entry)
+        day += timedelta(days=1)
+    return {"service_id": service_id, "today": today.isoformat(),
+            "window_end": window_end.isoformat(), "days": days}
+
+
 # --- booking --------------------------------------------------------------------------------
 
 
@@ -72,7 +121,9 @@ def mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
     return {"name": account.name, "booking_id": booking_fields["booking_id"],
             "code": booking_fields["code"], "mall_name": mall.name, "mall_address": mall.address,
             "timezone": mall.timezone, "service_name": service.name,
+            "english_service_name": service.name_en or service.name,
             "agency_name": service.agency_name, "requirements": list(service.requirements),
+            "english_requirements": list(service.requirements_en or service.requirements),
             "date": booking_fields["date"], "start": booking_fields["start"],
             "end": booking_fields["end"], "sequence": booking_fields.get("sequence", 0)}
 

@@ -1,6 +1,9 @@
 """Reading the catalog for citizens: malls, their services and open days."""
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import quote_plus
+
 from chalicelib.domain import schedule
 from chalicelib.domain.catalog import is_slug
 from chalicelib.errors import NotFound
@@ -29,18 +32,39 @@ def mall_and_service(mall_id: str, service_id: str):
     return catalog.mall, service
 
 
-def mall_detail(mall_id: str, now) -> dict:
+def mall_detail(mall_id: str, now, lang: str = "id") -> dict:
+    """The mall's page: where it is (with an OpenStreetMap link, no third-party script),
+    its hours, its special days and the closed days of the booking window."""
     mall = catalog_of(mall_id).mall
+    today = schedule.local_today(mall, now)
+    window = [today + timedelta(days=n) for n in range(mall.max_days_ahead + 1)]
+    closed = []
+    for day in window:
+        reason = schedule.closed_text(mall, day)
+        if reason is not None and mall.hours_on(day) is not None:  # closed on an open weekday
+            closed.append({"date": day.isoformat(), "reason": reason.render(lang)})
     return {"mall_id": mall.mall_id, "name": mall.name, "city": mall.city,
-            "today": schedule.local_today(mall, now).isoformat(),
+            "today": today.isoformat(),
+            "map_url": "https://www.openstreetmap.org/search?query="
+                       + quote_plus(f"{mall.address or mall.name}, {mall.city}"),
+            "closed_days": closed,
+            "special_hours": {d.isoformat(): store.day_hours_to_json(h)
+                              for d, h in sorted(mall.special_hours.items())
+                              if today <= d <= window[-1]},
             "timezone": mall.timezone, "address": mall.address,
             "min_lead_minutes": mall.min_lead_minutes, "max_days_ahead": mall.max_days_ahead,
             "weekly_hours": store.hours_to_json(mall.weekly_hours)}
 
 
-def list_services(mall_id: str) -> list[dict]:
-    return [{"service_id": s.service_id, "name": s.name, "agency_id": s.agency_id,
-             "agency_name": s.agency_name, "requirements": list(s.requirements),
+def list_services(mall_id: str, lang: str = "id") -> list[dict]:
+    """The services, each named and with its requirements in the reader's language
+    (English where the catalog has it, else Bahasa Indonesia), never mixed."""
+    english = lang == "en"
+    return [{"service_id": s.service_id,
+             "name": s.name_en if english and s.name_en else s.name,
+             "agency_id": s.agency_id, "agency_name": s.agency_name,
+             "requirements": list(s.requirements_en if english and s.requirements_en
+                                  else s.requirements),
              "online": s.online, "slot_minutes": s.slot_minutes, "capacity": s.capacity,
              "walkin_quota": s.walkin_quota}
             for s in catalog_of(mall_id).services.values()]

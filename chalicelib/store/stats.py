@@ -57,6 +57,18 @@ def read(mall_id: str, first: str, last: str) -> list[dict]:
             return rows
 
 
+def taken_seats(mall_id: str, service_id: str, first: str, last: str) -> dict[str, int]:
+    """Seats a service holds per day (booked in, less cancelled, rescheduled or moved out),
+    from the counters of a date range: what its slot counters add up to, in one Query."""
+    taken = {}
+    for row in read(mall_id, first, last):
+        if row.get("service_id") == service_id:
+            taken[row["date"]] = (int(row.get("bookings", 0)) - int(row.get("cancellations", 0))
+                                  - int(row.get("rescheduled", 0))
+                                  - int(row.get("moved_by_closure", 0)))
+    return taken
+
+
 def percentile(row: dict, timing: str, share: float = 0.9) -> int | None:
     """The whole minute below which `share` of the timings fall (from the histogram)."""
     total = int(row.get(f"{timing}_count", 0))

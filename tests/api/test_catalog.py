@@ -79,3 +79,59 @@ def test_errors_chalice_answers_itself_have_the_api_shape(client):
     status, body = call(client, "POST", "/v1/accounts", {},
                         headers={"Content-Type": "application/xml"})
     assert (status, body["code"]) == (415, "unsupported_media_type")
+
+
+def test_the_mall_page_has_its_place_hours_and_closed_days_in_the_readers_language(client):
+    status, mall = call(client, "GET", "/v1/malls/kota-bogor")
+    assert status == 200 and mall["today"] == "2026-12-07"
+    assert mall["map_url"].startswith("https://www.openstreetmap.org/search?query=Jl.")
+    assert {"date": "2026-12-25", "reason": "hari libur nasional: Hari Raya Natal"} in \
+        mall["closed_days"]
+    english = call(client, "GET", "/v1/malls/kota-bogor", headers={"Accept-Language": "en"})[1]
+    assert {"date": "2026-12-25", "reason": "national holiday: Christmas Day"} in \
+        english["closed_days"]
+    assert "2026-12-12" not in {d["date"] for d in mall["closed_days"]}  # a Saturday: weekly
+
+
+def test_service_names_and_requirements_come_in_one_language(client):
+    indonesian = call(client, "GET", "/v1/malls/kota-bogor/services")[1]
+    english = call(client, "GET", "/v1/malls/kota-bogor/services",
+                   headers={"Accept-Language": "en"})[1]
+    ktp_id = next(s for s in indonesian if s["service_id"] == "ktp-el")
+    ktp_en = next(s for s in english if s["service_id"] == "ktp-el")
+    assert (ktp_id["name"], ktp_id["requirements"][0]) == (
+        "Perekaman & cetak KTP-el", "Kartu Keluarga asli")
+    assert (ktp_en["name"], ktp_en["requirements"][0]) == (
+        "e-KTP recording and printing", "Original family card")
+
+
+def test_a_whole_window_of_free_days_in_one_request(client):
+    path = "/v1/malls/kota-bogor/services/akta-kelahiran/days?from=2026-12-06&to=2027-01-10"
+    status, summary = call(client, "GET", path)
+    assert status == 200 and summary["window_end"] == "2027-01-06"
+    by_day = {d["date"]: d for d in summary["days"]}
+    assert by_day["2026-12-06"]["status"] == "past"
+    assert by_day["2026-12-12"]["status"] == "closed"  # Saturday
+    assert by_day["2026-12-25"]["status"] == "closed" and by_day["2026-12-25"]["reason"]
+    assert (by_day["2026-12-08"]["status"], by_day["2026-12-08"]["seats"]) == ("open", 14 * 3)
+    assert (by_day["2027-01-08"]["status"], by_day["2027-01-08"]["opens_on"]) == (
+        "not_yet", "2026-12-09")  # the window moves each midnight
+    today = by_day["2026-12-07"]  # 07:00 now: only slots from 08:00 are left
+    assert today["status"] == "open" and today["seats"] == 14 * 3
+
+
+def test_the_day_summary_counts_bookings_cancellations_and_moves(client):
+    from tests.api.helpers import booked
+
+    path = "/v1/malls/kota-bogor/services/pbg/days?from=2026-12-08&to=2026-12-09"
+    seats = call(client, "GET", path)[1]["days"][0]["remaining"]
+    tokens = [booked(client, service_id="pbg", start=start) for start in ("08:00", "09:00")]
+    token, first = tokens[0]
+    call(client, "POST", f"/v1/bookings/{first['booking_id']}/reschedule",
+         {"date": "2026-12-09", "start": "08:00"}, token=token)
+    token, second = tokens[1]
+    call(client, "POST", f"/v1/bookings/{second['booking_id']}/cancel", token=token)
+    days = call(client, "GET", path)[1]["days"]
+    assert (days[0]["remaining"], days[1]["remaining"]) == (seats, seats - 1)
+    status, body = call(client, "GET", path.replace("2026-12-09", "2027-03-01"))
+    assert (status, body["code"]) == (422, "validation_error")
