@@ -7,7 +7,7 @@ from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public,
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
-from chalicelib.services import closures, jobs, queue
+from chalicelib.services import closures, jobs, queue, reminders
 
 app = Antre(app_name="antre")
 app.register_middleware(http.normalise_errors, "http")
@@ -34,10 +34,11 @@ def retry_mail(event):
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_floor(event):
-    """Mark no-shows (bookings never checked in, tickets called and never started) and
-    restart closure jobs whose run died."""
+    """Mark no-shows (bookings never checked in, tickets called and never started), restart
+    closure jobs whose run died, and send the day-before reminders that are due."""
     now = clock.now()
-    return {**queue.sweep(now), "closures_resumed": closures.resume_stalled(now)}
+    return {**queue.sweep(now), "closures_resumed": closures.resume_stalled(now),
+            "reminders": reminders.send_due(now)}
 
 
 @app.lambda_function(name="closure_worker")

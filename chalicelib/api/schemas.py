@@ -132,7 +132,8 @@ class Booking(BaseModel):
 class FailedMail(BaseModel):
     mail_id: str
     kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled",
-                  "booking_moved_closure", "booking_cancelled_closure"]
+                  "booking_moved_closure", "booking_cancelled_closure", "booking_reminder",
+                  "password_reset"]
     to: str
     status: Literal["pending", "sent", "failed"]
     attempts: int

@@ -84,6 +84,9 @@ _KINDS = {
         "Jadwal booking Antre diubah / Booking rescheduled: {code}",
         _BOOKING_KEYS | {"old_date", "old_start"},
         qr=True, ics_method="PUBLISH", default_sequence=1),
+    "booking_reminder": _Kind(
+        "Pengingat: besok ke {mall_name} / Reminder: tomorrow at {mall_name}: {code}",
+        _BOOKING_KEYS | {"manage_url"}, qr=True, ics_method="PUBLISH"),
     "booking_moved_closure": _Kind(
         "MPP tutup: booking Antre dipindahkan / Mall closed: booking moved: {code}",
         _BOOKING_KEYS | _CLOSURE_KEYS | {"old_date", "old_start", "reschedule_url"},

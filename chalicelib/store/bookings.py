@@ -128,6 +128,21 @@ def late_arrivals(mall_id: str, day: str, now_epoch: int, limit: int = 100) -> l
     return list(Booking.due.query(pk, Booking.due_sk <= f"{now_epoch:010d}#~", limit=limit))
 
 
+def remind_once(booking: Booking, mail: OutboxMail, reminded_at: str) -> bool:
+    """Queue the booking's reminder, once: False if it was reminded, or changed, already."""
+    def build(s):
+        s.update("booking", booking, actions=[Booking.reminded_at.set(reminded_at)],
+                 condition=Booking.reminded_at.does_not_exist() & (Booking.status == "booked")
+                 & (Booking.date == booking.date) & (Booking.start == booking.start))
+        s.save("mail", mail)
+
+    try:
+        run(build)
+        return True
+    except TransactionFailed:
+        return False
+
+
 def mark_no_show(booking: Booking, updated_at: str) -> bool:
     """A booking nobody checked in for becomes a no-show; False if it changed meanwhile."""
     def build(s):

@@ -262,6 +262,7 @@ class Booking(Item, discriminator="booking"):
     holder_name = UnicodeAttribute(null=True)
     holder_phone = UnicodeAttribute(null=True)
     holder_nik_last4 = UnicodeAttribute(null=True)
+    reminded_at = UnicodeAttribute(null=True)  # the day-before reminder went out
     booked_by = UnicodeAttribute(null=True)  # the staff account
 
 
