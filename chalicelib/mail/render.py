@@ -51,6 +51,7 @@ class Attachment:
     filename: str
     content_type: str  # may carry parameters: "text/calendar; method=PUBLISH"
     data: bytes
+    cid: str | None = None  # also shown inside the HTML body (<img src="cid:...">)
 
 
 @dataclass
@@ -153,6 +154,8 @@ def render(kind: str, ctx: dict) -> EmailContent:
     # Collapse whitespace: a line break in a header value would be rejected (or inject headers).
     subject = " ".join(spec.subject.format(**ctx).split())
     view = {**ctx, "subject": subject}
+    if spec.qr:  # the QR inside the message too: the citizen shows the email at the kiosk
+        view["qr_cid"] = f"qr-{ctx['code']}@antre"
     if spec.required >= _BOOKING_KEYS:
         view |= _slot_view(ctx)
     text = _env.get_template(f"{kind}.txt.j2").render(view)
@@ -161,7 +164,8 @@ def render(kind: str, ctx: dict) -> EmailContent:
     code = ctx["code"]
     attachments = []
     if spec.qr:
-        attachments.append(Attachment(f"kode-booking-{code}.png", "image/png", qr_png(code)))
+        attachments.append(Attachment(f"kode-booking-{code}.png", "image/png", qr_png(code),
+                                      cid=view["qr_cid"]))
     if spec.ics_method:
         ics_ctx = {**ctx, "sequence": ctx.get("sequence", spec.default_sequence)}
         attachments.append(Attachment(
@@ -181,6 +185,11 @@ def build_mime(sender: str, to: str, content: EmailContent) -> bytes:
     msg["Subject"] = content.subject
     msg.set_content(content.text)
     msg.add_alternative(content.html, subtype="html")
+    html_part = msg.get_payload()[1]
+    for att in content.attachments:
+        if att.cid:  # the same image, inline in the HTML (multipart/related)
+            html_part.add_related(att.data, maintype="image", subtype="png",
+                                  cid=f"<{att.cid}>", filename=att.filename)
     for att in content.attachments:
         mime_type, *param_parts = (p.strip() for p in att.content_type.split(";"))
         maintype, subtype = mime_type.split("/")

@@ -118,7 +118,9 @@ def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datet
 
 
 def mail_context(account, booking_fields: dict, mall, service: Service) -> dict:
+    base = config.get().public_base_url.rstrip("/")
     return {"name": account.name, "booking_id": booking_fields["booking_id"],
+            "manage_url": f"{base}/#/b/{booking_fields['booking_id']}",
             "code": booking_fields["code"], "mall_name": mall.name, "mall_address": mall.address,
             "timezone": mall.timezone, "service_name": service.name,
             "english_service_name": service.name_en or service.name,

@@ -269,3 +269,18 @@ def test_build_mime_keeps_attachment_parameters():
     msg = message_from_bytes(build_mime("a@b.example", "c@d.example", content), policy=policy.default)
     [part] = msg.iter_attachments()
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == "CANCEL"
+
+
+def test_the_qr_is_inside_the_message_body_and_the_booking_has_a_link():
+    ctx = {**booking_ctx(), "manage_url": "https://antre.example/#/b/01ABC"}
+    content = render("booking_confirmed", ctx)
+    msg = message_from_bytes(build_mime("a@x.id", "b@x.id", content), policy=policy.default)
+    html = msg.get_body(preferencelist=("html",))
+    related = [p for p in msg.walk() if p.get_content_type() == "image/png"
+               and p.get("Content-ID")]
+    assert len(related) == 1
+    cid = related[0]["Content-ID"].strip("<>")
+    assert f'src="cid:{cid}"' in html.get_content()
+    assert attachment(content, f"kode-booking-{ctx['code']}.png")  # still attached (API.md)
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "https://antre.example/#/b/01ABC" in text and "01ABC" in html.get_content()
