@@ -113,6 +113,12 @@ class IdempotencyKeyReused(AntreError):
     code, status = "idempotency_key_reused", 422
 
 
+class BookingPaused(AntreError):
+    """The mall's no-show policy pauses this citizen's online booking for a while."""
+
+    code, status = "booking_paused", 403
+
+
 class Busy(AntreError):
     code, status = "busy", 503
 

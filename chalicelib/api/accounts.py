@@ -119,4 +119,4 @@ def logout_everywhere():
     "me", "The logged-in account", "accounts", (Answer(200, "The account", S.Me),),
     (E.NotFound,), auth="bearer"))
 def me():
-    return accounts.me(principal(bp.current_request))
+    return accounts.me(principal(bp.current_request), now())

@@ -44,6 +44,10 @@ class MallSettings(Body):
     checkin_late_minutes: int | None = Field(None, ge=0, le=240)
     recalls_before_no_show: int | None = Field(None, ge=0, le=10)
     no_show_after_minutes: int | None = Field(None, ge=1, le=120)
+    no_show_limit: int | None = Field(None, ge=0, le=20,
+                                      description="No-shows that pause online booking; 0: off.")
+    no_show_window_days: int | None = Field(None, ge=1, le=365)
+    no_show_pause_days: int | None = Field(None, ge=1, le=365)
     capacity_percent: int | None = Field(None, ge=0, le=100,
                                          description="Distancing: seats per slot, in percent.")
     rebook_horizon_days: int | None = Field(None, ge=1, le=60)

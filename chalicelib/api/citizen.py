@@ -40,8 +40,8 @@ def _idempotency_key(request) -> str | None:
     "book", "Book a slot", "bookings",
     (Answer(201, "Booked; the confirmation is emailed", S.Booking),
      Answer(200, "The booking made earlier with the same Idempotency-Key", S.Booking)),
-    (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
-     E.SlotUnavailable, E.IdempotencyKeyReused, E.Busy),
+    (E.Forbidden, E.BookingPaused, E.NotFound, E.SlotFull, E.AlreadyBooked,
+     E.BookingLimitReached, E.SlotUnavailable, E.IdempotencyKeyReused, E.Busy),
     body=NewBooking, auth="bearer", parameters=(IDEMPOTENCY_KEY,)))
 def book():
     request = bp.current_request

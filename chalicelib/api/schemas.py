@@ -46,6 +46,8 @@ class Me(BaseModel):
     nik_last4: str | None
     role: Literal["citizen", "staff", "admin"]
     mall_id: str | None = Field(description="The mall a staff account belongs to.")
+    booking_paused_until: dt.date | None = Field(
+        description="Online booking is paused until this day by a no-show policy.")
 
 
 class Mall(BaseModel):
@@ -311,6 +313,9 @@ class AdminMall(BaseModel):
     checkin_late_minutes: int
     recalls_before_no_show: int
     no_show_after_minutes: int
+    no_show_limit: int
+    no_show_window_days: int
+    no_show_pause_days: int
     capacity_percent: int
     rebook_horizon_days: int
     version: int = Field(description="Every change to the catalog adds 1.")

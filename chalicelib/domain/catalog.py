@@ -52,6 +52,10 @@ class Mall:
     checkin_late_minutes: int = 30  # ...until this long after the slot's start
     recalls_before_no_show: int = 2  # a called ticket is recalled this often before no-show
     no_show_after_minutes: int = 5  # after the last recall, the sweep marks it a no-show
+    # the no-show policy: this many no-shows within the window pause online booking
+    no_show_limit: int = 3
+    no_show_window_days: int = 90
+    no_show_pause_days: int = 30
 
     @property
     def tz(self) -> ZoneInfo:

@@ -73,6 +73,20 @@ def people_ahead(ticket_id: str, waiting: list[Waiting], now: int) -> int:
     return same.index(me)
 
 
+def paused_until(no_shows: list[int], now: int, limit: int, window_days: int,
+                 pause_days: int) -> int | None:
+    """When online booking opens again for a citizen with these no-shows (epoch seconds),
+    or None: `limit` no-shows within `window_days` pause it for `pause_days` from the last
+    of them. A limit of 0 turns the policy off."""
+    if limit <= 0:
+        return None
+    recent = sorted(t for t in no_shows if t > now - window_days * 86400)
+    if len(recent) < limit:
+        return None
+    until = recent[-1] + pause_days * 86400
+    return until if until > now else None
+
+
 def estimated_wait_minutes(ahead: int, mean_service_seconds: float, counters: int) -> int:
     """Minutes until this ticket is likely called: the people ahead, shared by the counters
     that serve the service, each taking the service's mean time."""

@@ -162,6 +162,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Anda sudah punya {count} booking aktif; batasnya {limit}. Batalkan salah satu atau tunggu sampai jadwalnya lewat.",
         "en": "You already have {count} active bookings; the limit is {limit}. Cancel one or wait until it has passed."},
     "booking.status": {"id": "Booking ini berstatus {status}.", "en": "This booking is {status}."},
+    "error.booking_paused": {"id": "Booking online Anda sedang dihentikan sementara.",
+                             "en": "Your online booking is paused for a while."},
+    "booking.paused": {
+        "id": "Anda tidak datang {count} kali dalam {days} hari terakhir, jadi booking online di MPP ini dihentikan sampai {until}. Anda tetap bisa datang langsung dan mengambil nomor antrean di kiosk.",
+        "en": "You did not come {count} times in the last {days} days, so online booking at this mall is paused until {until}. You can still come and take a ticket at the kiosk."},
     "booking.passed": {"id": "Jadwal booking ini sudah lewat.", "en": "This booking's time has passed."},
     "booking.changed": {"id": "Booking ini baru saja berubah; muat ulang.",
                         "en": "This booking changed meanwhile; reload it."},

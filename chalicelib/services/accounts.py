@@ -200,11 +200,29 @@ def confirm_reset(*, email: str, code: str, password: str, now: datetime) -> Non
     store.complete_reset(account, given, hash_password(password))
 
 
-def me(principal: Principal) -> dict:
+def me(principal: Principal, now: datetime) -> dict:
     account = principal.account or store.get(principal.account_id)
     if account is None:
         raise NotFound()
     return {"account_id": account.account_id, "email": account.email, "name": account.name,
             "phone": account.phone, "nik_last4": account.nik_last4, "role": account.role,
-            "mall_id": account.mall_id}
+            "mall_id": account.mall_id, "booking_paused_until": _paused_until(account, now)}
+
+
+def _paused_until(account: Account, now: datetime) -> str | None:
+    """The last day a citizen's online booking is paused by a no-show policy, if it is.
+    Malls may differ in policy; the one of the mall the no-shows were at is not kept, so
+    the strictest reading (the default 3 in 90 days, 30 days) answers here."""
+    if not account.nik_hash:
+        return None
+    from chalicelib.domain.catalog import Mall
+    from chalicelib.domain.queue import paused_until
+    from chalicelib.store import bookings as booking_store
+
+    state = booking_store.citizen_state(account.nik_hash)
+    policy = Mall("", "", "", "Asia/Jakarta")
+    until = paused_until(list(state.no_shows or []) if state else [], int(now.timestamp()),
+                         policy.no_show_limit, policy.no_show_window_days,
+                         policy.no_show_pause_days)
+    return datetime.fromtimestamp(until, policy.tz).date().isoformat() if until else None
 

@@ -98,6 +98,8 @@ def mall_settings(m: Mall) -> dict:
             "checkin_late_minutes": m.checkin_late_minutes,
             "recalls_before_no_show": m.recalls_before_no_show,
             "no_show_after_minutes": m.no_show_after_minutes,
+            "no_show_limit": m.no_show_limit, "no_show_window_days": m.no_show_window_days,
+            "no_show_pause_days": m.no_show_pause_days,
             "capacity_percent": m.capacity_percent,
             "rebook_horizon_days": m.rebook_horizon_days}
 

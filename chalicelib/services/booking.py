@@ -13,12 +13,13 @@ from ulid import ULID
 
 from chalicelib import config
 from chalicelib.i18n import Text
-from chalicelib.domain import identity, schedule
+from chalicelib.domain import identity, queue, schedule
 from chalicelib.domain.catalog import Service, Slot
 from chalicelib.errors import (
     AlreadyBooked,
     BookingLimitReached,
     BookingNotChangeable,
+    BookingPaused,
     Busy,
     Forbidden,
     IdempotencyKeyReused,
@@ -230,6 +231,8 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         state = store.citizen_state(nik_hash)
         if state is None and not new_citizen:  # written with the account; cannot be missing
             raise Busy()
+        if not new_citizen and state is not None:
+            _not_paused(state, mall, now_epoch)
         active = {bid: int(end) for bid, end in
                   ((state.active.as_dict() or {}) if state else {}).items() if int(end) > now_epoch}
         if len(active) >= limit:
@@ -244,6 +247,16 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
                                    "seat": SlotFull})
+
+
+def _not_paused(state, mall, now_epoch: int) -> None:
+    """The mall's no-show policy, for online bookings (staff at the mall may still book)."""
+    until = queue.paused_until(list(state.no_shows or []), now_epoch, mall.no_show_limit,
+                               mall.no_show_window_days, mall.no_show_pause_days)
+    if until is not None:
+        raise BookingPaused("booking.paused", count=mall.no_show_limit,
+                            days=mall.no_show_window_days,
+                            until=datetime.fromtimestamp(until, mall.tz).date())
 
 
 def assisted_owner(mall_id: str) -> str:

@@ -99,7 +99,8 @@ def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
                                           service.service_id, atomic=atomic_numbers)
         ticket = _ticket(mall.mall_id, day, agency, service, number, "booking", now,
                          booking_id=claim.booking_id, account_id=claim.account_id,
-                         slot_start_at=int(claim.start_at), source="kiosk")
+                         nik_hash=claim.nik_hash, slot_start_at=int(claim.start_at),
+                         source="kiosk")
         try:
             store.check_in_once(ticket, claim, kiosk, now.isoformat(timespec="seconds"), once)
         except TransactionFailed as e:

@@ -78,6 +78,9 @@ class MallSpec(_Strict):
     checkin_late_minutes: int = Field(30, ge=0, le=240)
     recalls_before_no_show: int = Field(2, ge=0, le=10)
     no_show_after_minutes: int = Field(5, ge=1, le=120)
+    no_show_limit: int = Field(3, ge=0, le=20)
+    no_show_window_days: int = Field(90, ge=1, le=365)
+    no_show_pause_days: int = Field(30, ge=1, le=365)
     capacity_percent: int = Field(100, ge=0, le=100)
     rebook_horizon_days: int = Field(14, ge=1, le=60)
 
@@ -181,6 +184,8 @@ def _values(spec: FileSpec, root, name: str) -> Parsed:
                 checkin_late_minutes=m.checkin_late_minutes,
                 recalls_before_no_show=m.recalls_before_no_show,
                 no_show_after_minutes=m.no_show_after_minutes,
+                no_show_limit=m.no_show_limit, no_show_window_days=m.no_show_window_days,
+                no_show_pause_days=m.no_show_pause_days,
                 capacity_percent=m.capacity_percent, rebook_horizon_days=m.rebook_horizon_days)
     agencies, services, letters, ids = [], [], {}, set()
     for a, agency in enumerate(spec.agencies):

@@ -296,7 +296,8 @@ def transfer(principal: Principal, ticket_id: str, service_id: str, now: datetim
                      number=ticket.number, ticket_number=ticket.ticket_number, kind=ticket.kind,
                      priority=ticket.priority, source="transfer", status="waiting",
                      booking_id=ticket.booking_id, account_id=ticket.account_id,
-                     arrived_at=ticket.arrived_at, slot_start_at=ticket.slot_start_at,
+                     nik_hash=ticket.nik_hash, arrived_at=ticket.arrived_at,
+                     slot_start_at=ticket.slot_start_at,
                      issued_at=int(now.timestamp()), transferred_from=ticket.ticket_id)
         new.pk = f"TICKET#{new.ticket_id}"
         counted = target.agency_id != ticket.agency_id

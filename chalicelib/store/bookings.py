@@ -121,6 +121,13 @@ def expected_on(mall_id: str, day: str) -> list[Booking]:
     return list(Booking.due.query(pk))
 
 
+def count_no_show(s, nik_hash: str | None, at: int) -> None:
+    """Add to a transaction: the citizen's no-show, for the mall's no-show policy."""
+    if nik_hash:
+        s.update("no_shows", CitizenState(pk=citizen_pk(nik_hash), sk="STATE"), actions=[
+            CitizenState.no_shows.set((CitizenState.no_shows | []).append([at]))])
+
+
 def late_arrivals(mall_id: str, day: str, now_epoch: int, limit: int = 100) -> list[Booking]:
     """Bookings of that mall and day still expected whose check-in deadline has passed:
     a Query on the sparse `due` index."""
@@ -153,6 +160,7 @@ def mark_no_show(booking: Booking, updated_at: str) -> bool:
         s.update("code", _claim(booking), actions=[CodeClaim.status.set("no_show")],
                  condition=CodeClaim.status == "booked")
         stats.step(s, booking.mall_id, booking.date, booking.service_id, no_shows=1)
+        count_no_show(s, booking.nik_hash, int(booking.start_at))
 
     try:
         run(build)
@@ -213,7 +221,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                                  booking_id=booking.booking_id, account_id=booking.account_id,
                                  mall_id=booking.mall_id, service_id=booking.service_id,
                                  date=booking.date, start=booking.start,
-                                 start_at=booking.start_at, status="booked"),
+                                 start_at=booking.start_at, status="booked",
+                                 nik_hash=booking.nik_hash),
                condition=Item.pk.does_not_exist())
         s.save("booking", booking, condition=Item.pk.does_not_exist())
         stats.step(s, booking.mall_id, booking.date, booking.service_id, bookings=1)

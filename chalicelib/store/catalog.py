@@ -120,6 +120,9 @@ def _mall(profile: MallProfile, closures: set, service_closures: set) -> Mall:
         checkin_late_minutes=int(profile.checkin_late_minutes),
         recalls_before_no_show=int(profile.recalls_before_no_show),
         no_show_after_minutes=int(profile.no_show_after_minutes),
+        no_show_limit=int(profile.no_show_limit),
+        no_show_window_days=int(profile.no_show_window_days),
+        no_show_pause_days=int(profile.no_show_pause_days),
         capacity_percent=int(profile.capacity_percent),
         rebook_horizon_days=int(profile.rebook_horizon_days),
         version=int(profile.version))
@@ -189,6 +192,8 @@ def profile_item(mall: Mall) -> MallProfile:
         checkin_late_minutes=mall.checkin_late_minutes,
         recalls_before_no_show=mall.recalls_before_no_show,
         no_show_after_minutes=mall.no_show_after_minutes,
+        no_show_limit=mall.no_show_limit, no_show_window_days=mall.no_show_window_days,
+        no_show_pause_days=mall.no_show_pause_days,
         capacity_percent=mall.capacity_percent, rebook_horizon_days=mall.rebook_horizon_days,
         special_hours={d.isoformat(): day_hours_to_json(h)
                        for d, h in sorted(mall.special_hours.items())},

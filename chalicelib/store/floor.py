@@ -15,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from chalicelib.store import stats
-from chalicelib.store.bookings import TransactionFailed, run
+from chalicelib.store.bookings import TransactionFailed, count_no_show, run
 from chalicelib.store.kiosks import Kiosk, still_registered
 from chalicelib.store.models import (
     Booking,
@@ -315,6 +315,8 @@ def _booking_becomes(s, ticket: Ticket, status: str, updated_at: str) -> None:
                                     sk=f"BOOKING#{ticket.booking_id}"),
                  actions=[Booking.status.set(status), Booking.updated_at.set(updated_at)],
                  condition=Booking.status == "checked_in")
+        if status == "no_show":
+            count_no_show(s, ticket.nik_hash, int(ticket.called_at or ticket.issued_at))
 
 
 def finish(ticket: Ticket, now: int, updated_at: str) -> None:

@@ -121,6 +121,9 @@ class MallProfile(Item, discriminator="mall"):
     checkin_late_minutes = NumberAttribute(default=30)
     recalls_before_no_show = NumberAttribute(default=2)
     no_show_after_minutes = NumberAttribute(default=5)
+    no_show_limit = NumberAttribute(default=3)
+    no_show_window_days = NumberAttribute(default=90)
+    no_show_pause_days = NumberAttribute(default=30)
     capacity_percent = NumberAttribute(default=100)
     rebook_horizon_days = NumberAttribute(default=14)
     # {"2026-12-24": {"open": "09:00", "close": "12:00", "breaks": []}}
@@ -233,6 +236,7 @@ class CitizenState(Item, discriminator="citizen"):
     account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
+    no_shows = ListAttribute(of=NumberAttribute, default=list)  # when (epoch) they happened
 
 
 class BookingGuard(Item, discriminator="guard"):
@@ -283,6 +287,7 @@ class CodeClaim(Item, discriminator="code"):
     start_at = NumberAttribute(null=True)
     status = UnicodeAttribute(null=True)
     ticket_id = UnicodeAttribute(null=True)
+    nik_hash = UnicodeAttribute(null=True)
 
 
 class IdempotencyRecord(Item, discriminator="idempotency"):
@@ -378,6 +383,7 @@ class Ticket(Item, discriminator="ticket"):
     status = UnicodeAttribute()  # waiting | called | serving | done | no_show | transferred
     booking_id = UnicodeAttribute(null=True)
     account_id = UnicodeAttribute(null=True)  # the booking's owner (its key)
+    nik_hash = UnicodeAttribute(null=True)  # a booked citizen's, for the no-show policy
     counter_id = UnicodeAttribute(null=True)
     recalls = NumberAttribute(default=0)
     arrived_at = NumberAttribute()  # when the citizen joined the queue (kept on transfer)

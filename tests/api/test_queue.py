@@ -249,3 +249,27 @@ def test_kiosk_errors_speak_to_the_citizen_in_their_language(client, fixed_clock
 def test_staff_errors_follow_accept_language(client, lang, text):
     status, body = call(client, "GET", "/v1/staff/counters", headers={"Accept-Language": lang})
     assert status == 401 and body["message"].startswith(text)
+
+
+def test_three_no_shows_pause_online_booking_for_thirty_days(client, fixed_clock):
+    from chalicelib.services import queue as queue_service
+    from tests.api.helpers import login
+
+    email, token = citizen(client)
+    for day in ("2026-12-07", "2026-12-08", "2026-12-09"):
+        booked(client, token, date=day, start="09:00")
+    for _ in range(3):  # each day, the 09:00 booking is never checked in
+        fixed_clock.advance(timedelta(hours=3))  # 10:00: past its 09:30 deadline
+        queue_service.sweep(fixed_clock.now())
+        fixed_clock.advance(timedelta(hours=21))
+    token = login(client, email)
+    skck = {"mall_id": "kota-bogor", "service_id": "skck", "date": "2026-12-14",
+            "start": "09:00"}
+    status, body = call(client, "POST", "/v1/bookings", skck, token=token)
+    assert (status, body["code"]) == (403, "booking_paused")
+    assert "Jumat, 8 Januari 2027" in body["message"]  # 30 days after the third
+    me = call(client, "GET", "/v1/me", token=token)[1]
+    assert me["booking_paused_until"] == "2027-01-08"
+    fixed_clock.advance(timedelta(days=31))
+    token = login(client, email)
+    assert booked(client, token, service_id="skck", date="2027-01-12", start="09:00")[1]
