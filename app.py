@@ -7,7 +7,7 @@ from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public,
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
-from chalicelib.services import closures, jobs, queue, reminders
+from chalicelib.services import closures, jobs, queue, reminders, waitlist
 
 app = Antre(app_name="antre")
 app.register_middleware(http.normalise_errors, "http")
@@ -35,10 +35,11 @@ def retry_mail(event):
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_floor(event):
     """Mark no-shows (bookings never checked in, tickets called and never started), restart
-    closure jobs whose run died, and send the day-before reminders that are due."""
+    closure jobs whose run died, send the day-before reminders that are due, and pass the
+    waitlist's lapsed offers to the next in line."""
     now = clock.now()
     return {**queue.sweep(now), "closures_resumed": closures.resume_stalled(now),
-            "reminders": reminders.send_due(now)}
+            "reminders": reminders.send_due(now), "offers_lapsed": waitlist.expire_offers(now)}
 
 
 @app.lambda_function(name="closure_worker")

@@ -168,6 +168,21 @@ class QrExpired(AntreError):
     code, status = "qr_expired", 403
 
 
+# --- the waitlist -------------------------------------------------------------------------------
+
+
+class SeatsAvailable(AntreError):
+    code, status = "seats_available", 409
+
+
+class AlreadyWaiting(AntreError):
+    code, status = "already_waiting", 409
+
+
+class OfferExpired(AntreError):
+    code, status = "offer_expired", 409
+
+
 # --- running a mall ---------------------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ class MallSettings(Body):
                                       description="No-shows that pause online booking; 0: off.")
     no_show_window_days: int | None = Field(None, ge=1, le=365)
     no_show_pause_days: int | None = Field(None, ge=1, le=365)
+    waitlist_hold_minutes: int | None = Field(None, ge=5, le=240)
     capacity_percent: int | None = Field(None, ge=0, le=100,
                                          description="Distancing: seats per slot, in percent.")
     rebook_horizon_days: int | None = Field(None, ge=1, le=60)

@@ -10,7 +10,7 @@ from chalicelib.api.docs import IDEMPOTENCY_KEY, Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
 from chalicelib.errors import ValidationFailed
 from chalicelib.mail.qr import qr_svg
-from chalicelib.services import booking
+from chalicelib.services import booking, waitlist
 
 bp = Blueprint(__name__)
 
@@ -94,3 +94,51 @@ def reschedule(booking_id):
     who = principal(request)
     body = parse(request, NewSlot)
     return booking.reschedule(who, booking_id, **body.model_dump(), now=now())
+
+
+# --- the waitlist of a full day ----------------------------------------------------------------
+
+
+class NewWaitlist(Body):
+    mall_id: str = ID
+    service_id: str = ID
+    date: str = Field(max_length=10)
+
+
+@route(bp, "/v1/waitlist", methods=["POST"], doc=Op(
+    "join_waitlist", "Wait for a seat of a full day", "bookings",
+    (Answer(201, "Waiting; `position` 1 is offered the next free seat", S.WaitlistEntry),),
+    (E.Forbidden, E.NotFound, E.SeatsAvailable, E.AlreadyWaiting, E.AlreadyBooked,
+     E.SlotUnavailable), body=NewWaitlist, auth="bearer",
+    description="When a seat of that service and date frees up, the first waiting entry "
+                "becomes `offered`: the seat is held for it (nobody else can book it) until "
+                "`offer.expires_at` (the mall's hold time, 15 minutes by default), and the "
+                "citizen is emailed. A lapsed offer goes to the next one."))
+def join_waitlist():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, NewWaitlist)
+    return created(waitlist.join(who, body.mall_id, body.service_id, body.date, now()))
+
+
+@route(bp, "/v1/waitlist", doc=Op(
+    "my_waitlist", "The caller's waitlist entries, newest first", "bookings",
+    (Answer(200, "The entries", [S.WaitlistEntry]),), auth="bearer"))
+def my_waitlist():
+    return waitlist.mine(principal(bp.current_request), now())
+
+
+@route(bp, "/v1/waitlist/{waitlist_id}/accept", methods=["POST"], doc=Op(
+    "accept_offer", "Book the seat held for this entry", "bookings",
+    (Answer(201, "The booking", S.Booking),),
+    (E.NotFound, E.OfferExpired, E.AlreadyBooked, E.BookingLimitReached, E.BookingPaused,
+     E.Busy), auth="bearer"))
+def accept_offer(waitlist_id):
+    return created(waitlist.accept(principal(bp.current_request), waitlist_id, now()))
+
+
+@route(bp, "/v1/waitlist/{waitlist_id}/leave", methods=["POST"], doc=Op(
+    "leave_waitlist", "Stop waiting (an offer held goes to the next one)", "bookings",
+    (Answer(200, "The entry, `left`", S.WaitlistEntry),), (E.NotFound,), auth="bearer"))
+def leave_waitlist(waitlist_id):
+    return waitlist.leave(principal(bp.current_request), waitlist_id, now())

@@ -131,11 +131,27 @@ class Booking(BaseModel):
     created_at: dt.datetime
 
 
+class Offer(BaseModel):
+    start: str = Field(pattern=HHMM)
+    expires_at: dt.datetime
+
+
+class WaitlistEntry(BaseModel):
+    waitlist_id: str
+    mall_id: str
+    service_id: str
+    date: dt.date
+    status: Literal["waiting", "offered", "accepted", "left", "expired"]
+    position: int | None = Field(description="1: the next seat is offered to this entry.")
+    booking_id: str | None = Field(description="The booking an accepted offer became.")
+    offer: Offer | None = None
+
+
 class FailedMail(BaseModel):
     mail_id: str
     kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled",
                   "booking_moved_closure", "booking_cancelled_closure", "booking_reminder",
-                  "password_reset"]
+                  "password_reset", "waitlist_offer"]
     to: str
     status: Literal["pending", "sent", "failed"]
     attempts: int
@@ -316,6 +332,7 @@ class AdminMall(BaseModel):
     no_show_limit: int
     no_show_window_days: int
     no_show_pause_days: int
+    waitlist_hold_minutes: int
     capacity_percent: int
     rebook_horizon_days: int
     version: int = Field(description="Every change to the catalog adds 1.")

@@ -56,6 +56,7 @@ class Mall:
     no_show_limit: int = 3
     no_show_window_days: int = 90
     no_show_pause_days: int = 30
+    waitlist_hold_minutes: int = 15  # a freed seat is held this long for the first waiting
 
     @property
     def tz(self) -> ZoneInfo:

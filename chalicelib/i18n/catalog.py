@@ -224,6 +224,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "qr.invalid": {"id": "Kode QR ini tidak dikenal. Pindai kode QR di layar MPP.",
                    "en": "This QR code is not recognised. Scan the QR code on the mall's screen."},
 
+    # --- the waitlist -------------------------------------------------------------------------
+    "error.seats_available": {"id": "Tanggal ini masih ada kursi; silakan langsung pesan.",
+                              "en": "This date still has seats; book one directly."},
+    "error.already_waiting": {"id": "Anda sudah ada di daftar tunggu layanan ini untuk tanggal tersebut.",
+                              "en": "You are already on this service's waitlist for that date."},
+    "error.offer_expired": {"id": "Tawaran kursi ini sudah tidak berlaku.",
+                            "en": "This seat offer is no longer valid."},
+    "waitlist.no_slots": {"id": "Tidak ada jadwal yang bisa dipesan pada {date}.",
+                          "en": "No time can be booked on {date}."},
+    "waitlist.seats_available": {"id": "{date} masih ada kursi kosong; silakan langsung pesan jamnya.",
+                                 "en": "{date} still has free seats; book a time directly."},
+    "waitlist.not_found": {"id": "Daftar tunggu tidak ditemukan.", "en": "No such waitlist entry."},
+    "waitlist.offer_expired": {
+        "id": "Waktu untuk mengambil kursi ini sudah habis, dan kursinya sudah ditawarkan ke orang berikutnya.",
+        "en": "The time to take this seat has run out, and it went to the next person."},
+
     # --- running a mall ---------------------------------------------------------------------
     "error.in_use": {"id": "Perubahan ini tidak bisa dilakukan karena masih dipakai.",
                      "en": "This change is not possible: the object is still in use."},

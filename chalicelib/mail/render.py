@@ -85,6 +85,10 @@ _KINDS = {
         "Jadwal booking Antre diubah / Booking rescheduled: {code}",
         _BOOKING_KEYS | {"old_date", "old_start"},
         qr=True, ics_method="PUBLISH", default_sequence=1),
+    "waitlist_offer": _Kind(
+        "Kursi tersedia untuk Anda di {mall_name} / A seat is yours to take",
+        frozenset({"name", "mall_name", "service_name", "timezone", "date", "start", "end",
+                   "expires", "accept_url"})),
     "booking_reminder": _Kind(
         "Pengingat: besok ke {mall_name} / Reminder: tomorrow at {mall_name}: {code}",
         _BOOKING_KEYS | {"manage_url"}, qr=True, ics_method="PUBLISH"),
@@ -161,7 +165,7 @@ def render(kind: str, ctx: dict) -> EmailContent:
     text = _env.get_template(f"{kind}.txt.j2").render(view)
     html = _env.get_template(f"{kind}.html.j2").render(view)
 
-    code = ctx["code"]
+    code = ctx.get("code")
     attachments = []
     if spec.qr:
         attachments.append(Attachment(f"kode-booking-{code}.png", "image/png", qr_png(code),

@@ -100,6 +100,7 @@ def mall_settings(m: Mall) -> dict:
             "no_show_after_minutes": m.no_show_after_minutes,
             "no_show_limit": m.no_show_limit, "no_show_window_days": m.no_show_window_days,
             "no_show_pause_days": m.no_show_pause_days,
+            "waitlist_hold_minutes": m.waitlist_hold_minutes,
             "capacity_percent": m.capacity_percent,
             "rebook_horizon_days": m.rebook_horizon_days}
 
@@ -174,7 +175,15 @@ def update_settings(principal: Principal, mall_id: str, fields: dict, now: datet
     conflicts = []
     if after.capacity_percent < before.capacity_percent:
         conflicts = over_capacity(catalog.services.values(), after, now)
+    elif after.capacity_percent > before.capacity_percent:
+        _offer_new_seats(mall_id, list(catalog.services), now)
     return {**mall_view(principal, mall_id, now), "conflicts": conflicts}
+
+
+def _offer_new_seats(mall_id: str, service_ids: list[str], now: datetime) -> None:
+    from chalicelib.services import waitlist
+
+    waitlist.offer_after_capacity_change(mall_id, service_ids, now)
 
 
 def put_special_hours(principal: Principal, mall_id: str, day_text: str, raw: dict | None,
@@ -255,6 +264,8 @@ def put_service(principal: Principal, mall_id: str, service_id: str, fields: dic
     conflicts = []
     if before is not None and service.capacity < before.capacity:
         conflicts = over_capacity([service], catalog.mall, now)
+    elif before is not None and service.capacity > before.capacity:
+        _offer_new_seats(mall_id, [service_id], now)
     return {**mall_view(principal, mall_id, now), "conflicts": conflicts}
 
 

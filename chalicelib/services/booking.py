@@ -216,7 +216,8 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
 
 def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now: datetime, *,
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
-           enforce_capacity: bool = True, **holder) -> tuple[Booking, object]:
+           enforce_capacity: bool = True, held: bool = False, extra_for=None,
+           **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
@@ -242,7 +243,8 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         mail = mail_for(booking) if mail_for else None
         idem = idempotency_for(booking) if idempotency_for else None
         store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
-                           enforce_capacity=enforce_capacity)
+                           enforce_capacity=enforce_capacity, held=held,
+                           extra=extra_for(booking) if extra_for else None)
         return booking, mail
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
@@ -378,8 +380,20 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
         booking, now_epoch, now.isoformat(timespec="seconds"), mail),
         {"booking": BookingNotChangeable})
     deliver_quietly([mail], now)
+    _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     booking.status = "cancelled"
     return {**public_view(booking), "status": "cancelled"}
+
+
+def _seat_freed(mall_id: str, service_id: str, day: str, now: datetime) -> None:
+    """Offer a freed seat to the waitlist; a failure there never fails the citizen's change
+    (the sweep offers again when an offer lapses, and the next cancel retries)."""
+    from chalicelib.services import waitlist
+
+    try:
+        waitlist.offer_freed(mall_id, service_id, day, now)
+    except Exception:
+        log.exception("could not offer the freed seat of %s %s %s", mall_id, service_id, day)
 
 
 @fresh_catalog
@@ -407,5 +421,6 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
         _arrival(mall, booking.booking_id, slot)),
         {"booking": _changed, "guard": AlreadyBooked, "seat": SlotFull})
     deliver_quietly([mail], now)
+    _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     moved.pop("sequence")
     return moved

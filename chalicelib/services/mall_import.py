@@ -81,6 +81,7 @@ class MallSpec(_Strict):
     no_show_limit: int = Field(3, ge=0, le=20)
     no_show_window_days: int = Field(90, ge=1, le=365)
     no_show_pause_days: int = Field(30, ge=1, le=365)
+    waitlist_hold_minutes: int = Field(15, ge=5, le=240)
     capacity_percent: int = Field(100, ge=0, le=100)
     rebook_horizon_days: int = Field(14, ge=1, le=60)
 
@@ -186,6 +187,7 @@ def _values(spec: FileSpec, root, name: str) -> Parsed:
                 no_show_after_minutes=m.no_show_after_minutes,
                 no_show_limit=m.no_show_limit, no_show_window_days=m.no_show_window_days,
                 no_show_pause_days=m.no_show_pause_days,
+                waitlist_hold_minutes=m.waitlist_hold_minutes,
                 capacity_percent=m.capacity_percent, rebook_horizon_days=m.rebook_horizon_days)
     agencies, services, letters, ids = [], [], {}, set()
     for a, agency in enumerate(spec.agencies):

@@ -189,21 +189,23 @@ def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
 def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | None,
                  active: dict, mail: OutboxMail | None,
                  idempotency: IdempotencyRecord | None = None,
-                 enforce_capacity: bool = True) -> None:
+                 enforce_capacity: bool = True, held: bool = False, extra=None) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
     if the state is still at the version that was read. `state` None: the NIK has no state
     yet (a citizen without an account, booked for by staff), so it is created here, only if
     it still does not exist. `mall` is the catalog the decision used (its version is
-    checked). Step names in a failure: catalog, seat, guard, citizen, code, booking,
-    idempotency.
+    checked). `held`: the seat is already counted (a waitlist offer holds it), so none is
+    taken; `extra(steps)` adds writes of the same booking. Step names in a failure:
+    catalog, seat, guard, citizen, code, booking, idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
     def build(s):
         catalog_unchanged(s, mall)
-        _take_seat(s, "seat", seat, capacity, enforce_capacity)
+        if not held:
+            _take_seat(s, "seat", seat, capacity, enforce_capacity)
         s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
                                      sk=guard_key(seat.mall_id, seat.service_id, seat.date),
                                      booking_id=booking.booking_id),
@@ -230,6 +232,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
             s.save("mail", mail)
         if idempotency is not None:
             s.save("idempotency", idempotency, condition=Item.pk.does_not_exist())
+        if extra is not None:
+            extra(s)
 
     run(build)
 

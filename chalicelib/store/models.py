@@ -19,6 +19,8 @@ returns typed items. Key layout (all strings):
 | email claim       | EMAIL#<email>                     | EMAIL                       |
 | citizen state     | NIK#<nik_hmac>                    | STATE                       |
 | one-per-day guard | NIK#<nik_hmac>                    | GUARD#<mall>#<service>#<date> |
+| one waitlist each | NIK#<nik_hmac>                    | WAIT#<mall>#<service>#<date> |
+| waitlist entry    | ACCOUNT#<account_id>              | WAITLIST#<ulid>             |
 | booking code      | CODE#<code>                       | CODE                        |
 | idempotency key   | IDEMP#<account_id>#<key>          | IDEMP                       |
 | login throttle    | LOGIN#<email>                     | THROTTLE                    |
@@ -124,6 +126,7 @@ class MallProfile(Item, discriminator="mall"):
     no_show_limit = NumberAttribute(default=3)
     no_show_window_days = NumberAttribute(default=90)
     no_show_pause_days = NumberAttribute(default=30)
+    waitlist_hold_minutes = NumberAttribute(default=15)
     capacity_percent = NumberAttribute(default=100)
     rebook_horizon_days = NumberAttribute(default=14)
     # {"2026-12-24": {"open": "09:00", "close": "12:00", "breaks": []}}
@@ -362,6 +365,25 @@ class ClosureJob(Item, discriminator="closure_job"):
     moved = NumberAttribute(default=0)
     cancelled = NumberAttribute(default=0)
     failed = MapAttribute(default=dict)  # booking_id -> why it could not be placed
+
+
+class WaitlistEntry(Item, discriminator="waitlist"):
+    """A citizen waiting for a seat of a service on a date (pk ACCOUNT#<id>, sk
+    WAITLIST#<ulid>). While waiting it sits in the sparse `due` index under
+    WAITQ#<mall>#<service>#<date>, oldest first; once offered, under OFFERS#<mall> by the
+    offer's expiry, where the sweep finds the lapsed offers."""
+
+    waitlist_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    nik_hash = UnicodeAttribute()
+    mall_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    date = UnicodeAttribute()
+    status = UnicodeAttribute(default="waiting")  # waiting|offered|accepted|left|expired
+    created_at = UnicodeAttribute()
+    offer_start = UnicodeAttribute(null=True)
+    offer_expires_at = NumberAttribute(null=True)
+    booking_id = UnicodeAttribute(null=True)
 
 
 # --- the mall floor -------------------------------------------------------------------------

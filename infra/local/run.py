@@ -135,14 +135,15 @@ def _scheduled_jobs(stop: threading.Event) -> None:
     than deployed so the demo shows their effect soon (mail retry 30 s, no-show sweep 60 s)."""
     from chalicelib import clock
     from chalicelib.mail import sender
-    from chalicelib.services import queue, reminders
+    from chalicelib.services import queue, reminders, waitlist
 
     turn = 0
     while not stop.wait(30):
         turn += 1
         jobs = [("mail retry", sender.deliver_due)]
         if turn % 2 == 0:
-            jobs += [("no-show sweep", queue.sweep), ("reminders", reminders.send_due)]
+            jobs += [("no-show sweep", queue.sweep), ("reminders", reminders.send_due),
+                     ("waitlist offers", waitlist.expire_offers)]
         for name, job in jobs:
             try:
                 job(clock.now())

@@ -1,0 +1,245 @@
+"""The waitlist of a full day: when a seat of that service and date frees up (a cancel, a
+reschedule, a lapsed offer, a raised capacity), the first waiting citizen is offered it.
+The seat is held for them (nobody else can book it) for the mall's hold time, 15 minutes
+by default, and they are emailed; if they let it lapse, the next one is offered."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from ulid import ULID
+
+from chalicelib import config
+from chalicelib.domain import identity, schedule
+from chalicelib.errors import (
+    AlreadyBooked,
+    AlreadyWaiting,
+    BookingLimitReached,
+    Busy,
+    Forbidden,
+    NotFound,
+    OfferExpired,
+    SeatsAvailable,
+    SlotUnavailable,
+)
+from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services import booking as booking_service
+from chalicelib.services.auth import Principal
+from chalicelib.services.catalog import mall_and_service
+from chalicelib.store import accounts as account_store
+from chalicelib.store import bookings as booking_store
+from chalicelib.store import catalog as catalog_store
+from chalicelib.store import outbox
+from chalicelib.store import waitlist as store
+from chalicelib.store.bookings import SeatRef, TransactionFailed
+from chalicelib.store.models import WaitlistEntry
+
+log = logging.getLogger(__name__)
+
+OFFER_ATTEMPTS = 5
+
+
+def view(entry: WaitlistEntry, position: int | None = None, mall=None) -> dict:
+    answer = {"waitlist_id": entry.waitlist_id, "mall_id": entry.mall_id,
+              "service_id": entry.service_id, "date": entry.date, "status": entry.status,
+              "position": position, "booking_id": entry.booking_id}
+    if entry.status == "offered" and entry.offer_start:
+        expires = datetime.fromtimestamp(int(entry.offer_expires_at), mall.tz) if mall \
+            else datetime.fromtimestamp(int(entry.offer_expires_at)).astimezone()
+        answer["offer"] = {"start": entry.offer_start,
+                           "expires_at": expires.isoformat(timespec="seconds")}
+    return answer
+
+
+def _position(entry: WaitlistEntry) -> int | None:
+    """1 for the first waiting; None once it is not waiting any more."""
+    if entry.status != "waiting":
+        return None
+    queue = store.waiting(entry.mall_id, entry.service_id, entry.date)
+    ids = [e.waitlist_id for e in queue]
+    return ids.index(entry.waitlist_id) + 1 if entry.waitlist_id in ids else None
+
+
+def join(principal: Principal, mall_id: str, service_id: str, date: str,
+         now: datetime) -> dict:
+    """Wait for a seat of a full day. 409 seats_available while the day still has seats."""
+    mall, service = mall_and_service(mall_id, service_id)
+    day = schedule.parse_date(date)
+    slots = schedule.bookable_slots(mall, service, day, now)
+    if not slots:
+        raise SlotUnavailable("waitlist.no_slots", date=day)
+    taken = booking_store.seats_taken(mall_id, service_id, day.isoformat())
+    if any(taken.get(s.start_hhmm, 0) < mall.seats(service) for s in slots):
+        raise SeatsAvailable("waitlist.seats_available", date=day)
+    account = principal.account or account_store.get(principal.account_id)
+    if principal.role != "citizen" or account is None or not account.nik_hash:
+        raise Forbidden("booking.citizens_only")
+    waitlist_id = str(ULID())
+    created = now.isoformat(timespec="milliseconds")
+    entry = WaitlistEntry(
+        pk=account_store.account_pk(account.account_id), sk=f"WAITLIST#{waitlist_id}",
+        waitlist_id=waitlist_id, account_id=account.account_id, nik_hash=account.nik_hash,
+        mall_id=mall_id, service_id=service_id, date=day.isoformat(), status="waiting",
+        created_at=created, due_pk=store.queue_pk(mall_id, service_id, day.isoformat()),
+        due_sk=f"{created}#{waitlist_id}")
+    try:
+        store.join(entry)
+    except TransactionFailed as e:
+        if "booked" in e.failed:
+            raise AlreadyBooked() from e
+        if "waiting" in e.failed:
+            raise AlreadyWaiting() from e
+        raise
+    return view(entry, _position(entry), mall)
+
+
+def mine(principal: Principal, now: datetime) -> list[dict]:
+    found = []
+    for entry in store.of_account(principal.account_id):
+        catalog = catalog_store.mall_catalog(entry.mall_id)
+        found.append(view(entry, _position(entry), catalog.mall if catalog else None))
+    return found
+
+
+def _entry(principal: Principal, waitlist_id: str) -> WaitlistEntry:
+    entry = store.get(principal.account_id, waitlist_id) if identity.is_ulid(waitlist_id) \
+        else None
+    if entry is None:
+        raise NotFound("waitlist.not_found")
+    return entry
+
+
+def leave(principal: Principal, waitlist_id: str, now: datetime) -> dict:
+    """Stop waiting; an offer still held goes to the next one at once."""
+    entry = _entry(principal, waitlist_id)
+    if entry.status not in ("waiting", "offered"):
+        return view(entry)
+    offered = entry.status == "offered"
+    release = SeatRef(entry.mall_id, entry.service_id, entry.date, entry.offer_start) \
+        if offered else None
+    try:
+        store.end(entry, "left", release)
+    except TransactionFailed:
+        return view(_entry(principal, waitlist_id))
+    if offered:
+        offer_freed(entry.mall_id, entry.service_id, entry.date, now)
+    entry.status = "left"
+    return view(entry)
+
+
+def accept(principal: Principal, waitlist_id: str, now: datetime) -> dict:
+    """Book the held seat: a booking like any other (same rules, same email), which takes no
+    seat again. 409 offer_expired once the hold has lapsed."""
+    entry = _entry(principal, waitlist_id)
+    now_epoch = int(now.timestamp())
+    if entry.status != "offered" or int(entry.offer_expires_at or 0) <= now_epoch:
+        raise OfferExpired("waitlist.offer_expired")
+    mall, service = mall_and_service(entry.mall_id, entry.service_id)
+    slot = next((s for s in schedule.day_slots(mall, service, schedule.parse_date(entry.date))
+                 if s.start_hhmm == entry.offer_start), None)
+    account = principal.account or account_store.get(principal.account_id)
+    if slot is None or account is None:
+        raise OfferExpired("waitlist.offer_expired")
+
+    def mail_for(made):
+        return outbox.new_mail(
+            "booking_confirmed", account.email,
+            booking_service.mail_context(account, booking_service.public_view(made), mall,
+                                         service), ref=made.booking_id, now=now,
+            mall_id=mall.mall_id)
+
+    try:
+        made, mail = booking_service._place(
+            account.account_id, account.nik_hash, mall, service, slot, now, mail_for=mail_for,
+            held=True, extra_for=lambda b: store.accepted_step(entry, b.booking_id, now_epoch))
+    except (AlreadyBooked, BookingLimitReached):
+        raise
+    except Busy:
+        fresh = _entry(principal, waitlist_id)
+        if fresh.status != "offered":
+            raise OfferExpired("waitlist.offer_expired") from None
+        raise
+    deliver_quietly([mail], now)
+    return booking_service.public_view(made)
+
+
+# --- offering freed seats -----------------------------------------------------------------------
+
+
+def offer_freed(mall_id: str, service_id: str, day: str, now: datetime) -> int:
+    """Offer the free seats of that service and day to the first waiting citizens, one seat
+    each; the number offered. Called after anything frees a seat."""
+    catalog = catalog_store.mall_catalog(mall_id)
+    if catalog is None or service_id not in catalog.services:
+        return 0
+    mall, service = catalog.mall, catalog.services[service_id]
+    offered = 0
+    for _ in range(OFFER_ATTEMPTS * 4):
+        first = store.waiting(mall_id, service_id, day, limit=1)
+        if not first:
+            return offered
+        slots = schedule.bookable_slots(mall, service, schedule.parse_date(day), now)
+        taken = booking_store.seats_taken(mall_id, service_id, day)
+        free = [s for s in slots if taken.get(s.start_hhmm, 0) < mall.seats(service)]
+        if not free:
+            return offered
+        entry, slot = first[0], free[0]
+        expires = int(now.timestamp()) + 60 * mall.waitlist_hold_minutes
+        mail = _offer_mail(entry, mall, service, slot, expires, now)
+        try:
+            store.offer(entry, mall, SeatRef(mall_id, service_id, day, slot.start_hhmm),
+                        mall.seats(service), expires, mail)
+        except TransactionFailed as e:
+            if "catalog" in e.failed:
+                catalog_store.cache.clear()
+                catalog = catalog_store.mall_catalog(mall_id)
+                mall, service = catalog.mall, catalog.services[service_id]
+            continue  # the seat or the entry changed meanwhile: look again
+        if mail is not None:
+            deliver_quietly([mail], now)
+        offered += 1
+    return offered
+
+
+def _offer_mail(entry, mall, service, slot, expires: int, now: datetime):
+    account = account_store.get(entry.account_id)
+    if account is None:
+        return None
+    base = config.get().public_base_url.rstrip("/")
+    ctx = {"name": account.name, "mall_name": mall.name, "service_name": service.name,
+           "english_service_name": service.name_en or service.name,
+           "timezone": mall.timezone, "date": entry.date, "start": slot.start_hhmm,
+           "end": slot.end_hhmm, "expires": datetime.fromtimestamp(expires, mall.tz)
+           .strftime("%H:%M"), "accept_url": f"{base}/#/w/{entry.waitlist_id}"}
+    return outbox.new_mail("waitlist_offer", account.email, ctx, ref=entry.waitlist_id,
+                           now=now, mall_id=mall.mall_id)
+
+
+def expire_offers(now: datetime) -> int:
+    """The sweep: offers whose hold lapsed end, their seats go back and to the next one."""
+    ended = 0
+    now_epoch = int(now.timestamp())
+    for mall_entry in catalog_store.list_malls():
+        for entry in store.lapsed(mall_entry.mall_id, now_epoch):
+            try:
+                store.end(entry, "expired", SeatRef(entry.mall_id, entry.service_id,
+                                                    entry.date, entry.offer_start))
+            except TransactionFailed:
+                continue  # accepted or left meanwhile
+            ended += 1
+            offer_freed(entry.mall_id, entry.service_id, entry.date, now)
+    return ended
+
+
+def offer_after_capacity_change(mall_id: str, service_ids, now: datetime) -> int:
+    """After seats were added: offer them to whoever waits in the booking window."""
+    catalog = catalog_store.fresh_catalog(mall_id)
+    today = schedule.local_today(catalog.mall, now)
+    offered = 0
+    for service_id in service_ids:
+        for n in range(catalog.mall.max_days_ahead + 1):
+            day = (today + timedelta(days=n)).isoformat()
+            if store.waiting(mall_id, service_id, day, limit=1):
+                offered += offer_freed(mall_id, service_id, day, now)
+    return offered
+

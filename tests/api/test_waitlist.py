@@ -1,0 +1,92 @@
+"""The waitlist of a full day: the first waiting citizen is offered a freed seat, held for
+them; a lapsed offer goes to the next; the hold survives anyone else's attempt to book."""
+from datetime import timedelta
+
+from chalicelib.services import waitlist
+from tests.api.helpers import admin_token, booked, call, citizen
+from tests.conftest import emulator_mail
+
+FULL = {"mall_id": "kota-bogor", "service_id": "akta-kelahiran", "date": "2026-12-08"}
+
+
+def fill_the_day(client, seats_per_slot=3):
+    """Every slot of Akta Kelahiran on Tuesday booked: 14 slots x 3 seats."""
+    starts = [f"{h:02d}:{m:02d}" for h in range(8, 15) for m in (0, 30)]
+    made = {}
+    for start in starts:
+        for _ in range(seats_per_slot):
+            made.setdefault(start, []).append(booked(client, service_id="akta-kelahiran",
+                                                     start=start))
+    return made
+
+
+def join(client, token):
+    return call(client, "POST", "/v1/waitlist", FULL, token=token)
+
+
+def test_join_only_when_full_once_and_in_order(client):
+    _, token = citizen(client)
+    status, body = join(client, token)
+    assert (status, body["code"]) == (409, "seats_available")
+    fill_the_day(client)
+    first, second = citizen(client)[1], citizen(client)[1]
+    assert join(client, first)[1]["position"] == 1
+    status, body = join(client, second)
+    assert (status, body["status"], body["position"]) == (201, "waiting", 2)
+    assert join(client, second)[1]["code"] == "already_waiting"
+    mine = call(client, "GET", "/v1/waitlist", token=second)[1]
+    assert [(e["status"], e["position"]) for e in mine] == [("waiting", 2)]
+
+
+def test_a_freed_seat_is_held_for_the_first_offer_lapses_to_the_next(client, fixed_clock):
+    made = fill_the_day(client)
+    first_email, first = citizen(client)
+    second_email, second = citizen(client)
+    entry = join(client, first)[1]
+    later = join(client, second)[1]
+    token, freed = made["10:00"][0]
+    call(client, "POST", f"/v1/bookings/{freed['booking_id']}/cancel", token=token)
+    offered = call(client, "GET", "/v1/waitlist", token=first)[1][0]
+    assert (offered["status"], offered["offer"]["start"]) == ("offered", "10:00")
+    assert [m for m in emulator_mail(first_email) if "Kursi tersedia" in m["subject"]]
+    # nobody else can book the held seat
+    status, body = call(client, "POST", "/v1/bookings", {**FULL, "start": "10:00"},
+                        token=citizen(client)[1])
+    assert (status, body["code"]) == (409, "slot_full")
+    fixed_clock.advance(timedelta(minutes=16))  # the hold lapses...
+    assert waitlist.expire_offers(fixed_clock.now()) == 1
+    assert call(client, "GET", "/v1/waitlist", token=first)[1][0]["status"] == "expired"
+    status, body = call(client, "POST", f"/v1/waitlist/{entry['waitlist_id']}/accept",
+                        token=first)
+    assert (status, body["code"]) == (409, "offer_expired")
+    nxt = call(client, "GET", "/v1/waitlist", token=second)[1][0]  # ...to the next one
+    assert nxt["status"] == "offered"
+    status, booking = call(client, "POST", f"/v1/waitlist/{later['waitlist_id']}/accept",
+                           token=second)
+    assert (status, booking["start"], booking["status"]) == (201, "10:00", "booked")
+    slot = next(s for s in call(client, "GET", "/v1/malls/kota-bogor/services/akta-kelahiran/"
+                                "slots?date=2026-12-08")[1] if s["start"] == "10:00")
+    assert slot["remaining"] == 0  # the seat counted once: the offer's hold became it
+    assert [m for m in emulator_mail(second_email) if "terkonfirmasi" in m["subject"]]
+
+
+def test_leaving_with_an_offer_passes_it_on_and_raised_capacity_offers_seats(client):
+    fill_the_day(client)
+    first, second = citizen(client)[1], citizen(client)[1]
+    one, two = join(client, first)[1], join(client, second)[1]
+    # more seats for the service: 3 -> 4 per slot offers them to both
+    from chalicelib.store import catalog as catalog_store
+    service = catalog_store.fresh_catalog("kota-bogor").services["akta-kelahiran"]
+    body = {"agency_id": service.agency_id, "name": service.name, "slot_minutes": 30,
+            "capacity": 4, "walkin_quota": service.walkin_quota}
+    assert call(client, "PUT", "/v1/admin/malls/kota-bogor/services/akta-kelahiran", body,
+                token=admin_token(client))[0] == 200
+    states = [call(client, "GET", "/v1/waitlist", token=t)[1][0]["status"]
+              for t in (first, second)]
+    assert states == ["offered", "offered"]
+    left = call(client, "POST", f"/v1/waitlist/{one['waitlist_id']}/leave", token=first)[1]
+    assert left["status"] == "left"
+    assert call(client, "POST", f"/v1/waitlist/{two['waitlist_id']}/accept",
+                token=second)[0] == 201
+    assert call(client, "POST", f"/v1/waitlist/{one['waitlist_id']}/accept",
+                token=second)[0] == 404  # another person's entry
