@@ -64,6 +64,16 @@ def fail_next_ses_sends(count: int) -> None:
     urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count={count}").read()
 
 
+def fail_next_sms(count: int) -> None:
+    urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-sns?count={count}").read()
+
+
+def emulator_sms(to: str | None = None) -> list[dict]:
+    with urllib.request.urlopen(f"{EMULATOR.url}/_antre/sms") as answer:
+        sms = json.loads(answer.read())
+    return [m for m in sms if to is None or m["to"] == to]
+
+
 def reset_table() -> None:
     """An empty table with the demo mall, and an empty mailbox."""
     if Item.exists():
@@ -72,7 +82,10 @@ def reset_table() -> None:
     kiosk_store.forget_cached()
     urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/mail",
                                                   method="DELETE")).read()
+    urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/sms",
+                                                  method="DELETE")).read()
     urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-ses?count=0").read()
+    urllib.request.urlopen(f"{EMULATOR.url}/_antre/fail-sns?count=0").read()
     prepare(ADMIN)
 
 
@@ -102,14 +115,9 @@ class LiveServer:
     """The app served over real HTTP by chalice's own local server, in this process."""
 
     def __init__(self):
-        from chalice.cli.factory import CLIFactory
-        from chalice.local import LocalDevServer, ThreadedHTTPServer
+        from infra.local.server import make_server
 
-        class Server(ThreadedHTTPServer):
-            request_queue_size = 128  # race tests connect 50 clients at once
-
-        config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="local")
-        self._server = LocalDevServer(app, config, "127.0.0.1", 0, server_cls=Server)
+        self._server = make_server(app)
         self.port = self._server.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.server.serve_forever, daemon=True)

@@ -25,7 +25,14 @@ class Registration(Body):
     password: Password
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(min_length=6, max_length=24)
-    nik: str = Field(min_length=16, max_length=20)
+    nik: str = Field(min_length=16, max_length=24,
+                     description="16 digits; spaces and dashes (as pasted) are ignored.")
+    sms_opt_in: bool = Field(False, description="Codes, reminders and seat offers also by "
+                                                "SMS to the phone.")
+
+
+class Settings(Body):
+    sms_opt_in: bool
 
 
 class Verification(Body):
@@ -113,6 +120,16 @@ def password_reset_confirm():
 def logout_everywhere():
     accounts.logout_everywhere(principal(bp.current_request))
     return {"logged_out": True}
+
+
+@route(bp, "/v1/me", methods=["PATCH"], doc=Op(
+    "update_me", "Change the account's settings (SMS opt-in)", "accounts",
+    (Answer(200, "The account", S.Me),), auth="bearer", body=Settings))
+def update_me():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, Settings)
+    return accounts.update_settings(who, body.sms_opt_in, now())
 
 
 @route(bp, "/v1/me", doc=Op(

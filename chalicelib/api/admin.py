@@ -5,7 +5,7 @@ Every route names its mall: `/v1/admin/malls/{mall_id}/...`. Another mall's obje
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from chalice import Blueprint, Response
 from pydantic import Field
@@ -25,10 +25,14 @@ WEEK = Field(None, description='Keyed by weekday, "0" = Monday ... "6" = Sunday;
                          'is closed. Each: {"open", "close", "breaks"}.')
 
 
+Break = Annotated[list[Annotated[str, Field(max_length=5)]], Field(min_length=2, max_length=2)]
+
+
 class HoursFields(Body):
     open: str = Field(max_length=5)
     close: str = Field(max_length=5)
-    breaks: list[tuple[str, str]] = Field(default_factory=list, max_length=6)
+    breaks: list[Break] = Field(default_factory=list, max_length=6,
+                                description='[["11:30", "13:00"]]: start and end, HH:MM.')
 
 
 class MallSettings(Body):

@@ -13,8 +13,8 @@ from chalicelib.api.http import route
 bp = Blueprint(__name__)
 
 
-def _mail() -> list[dict]:
-    url = f"{config.get().endpoint_url}/_antre/mail"
+def _mail(kind: str = "mail") -> list[dict]:
+    url = f"{config.get().endpoint_url}/_antre/{kind}"
     with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (loopback emulator)
         return json.loads(answer.read())
 
@@ -25,8 +25,16 @@ def mail_json():
     return [m for m in _mail() if not to or m["to"] == to]
 
 
+@route(bp, "/dev/sms.json")
+def sms_json():
+    to = (bp.current_request.query_params or {}).get("to")
+    return [m for m in _mail("sms") if not to or m["to"] == to]
+
+
 @route(bp, "/dev/mail")
 def mail_page():
+    sms = "".join(f"<li>{html.escape(m['received_at'])} · {html.escape(m['to'])}: "
+                  f"{html.escape(m['text'])}</li>" for m in _mail("sms"))
     rows = []
     for m in _mail():
         images = "".join(
@@ -42,5 +50,6 @@ def mail_page():
             "<meta name=viewport content='width=device-width'><title>Dev mail</title>"
             "<style>body{font:15px system-ui;max-width:50rem;margin:auto;padding:1rem}"
             "article{border-bottom:1px solid #ccc}pre{white-space:pre-wrap}</style>"
+            f"<h1>SMS sent locally</h1><ul>{sms or '<li>No SMS yet.</li>'}</ul>"
             f"<h1>Mail sent locally ({len(rows)})</h1>{''.join(rows) or '<p>No mail yet.</p>'}")
     return Response(body, headers={"Content-Type": "text/html; charset=utf-8"})

@@ -92,7 +92,8 @@ def parse(request, model: type[BaseModel]) -> BaseModel:
 
 _PYDANTIC_PROBLEMS = {"missing", "extra_forbidden", "string_type", "bool_type", "int_type",
                       "list_type", "string_too_short", "string_too_long",
-                      "string_pattern_mismatch"}
+                      "string_pattern_mismatch", "greater_than_equal", "less_than_equal",
+                      "too_short", "too_long"}
 
 
 def _described(error: ValidationError) -> ValidationFailed:
@@ -101,7 +102,7 @@ def _described(error: ValidationError) -> ValidationFailed:
     where = ".".join(str(p) for p in err["loc"]) or "body"
     kind = err["type"] if err["type"] in _PYDANTIC_PROBLEMS else "invalid"
     params = {k: v for k, v in (err.get("ctx") or {}).items()
-              if k in ("min_length", "max_length")}
+              if k in ("min_length", "max_length", "ge", "le")}
     return ValidationFailed.field(where, f"validation.{kind}", **params)
 
 

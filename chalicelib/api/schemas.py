@@ -46,6 +46,7 @@ class Me(BaseModel):
     nik_last4: str | None
     role: Literal["citizen", "staff", "admin"]
     mall_id: str | None = Field(description="The mall a staff account belongs to.")
+    sms_opt_in: bool = Field(description="Codes, reminders and offers also by SMS.")
     booking_paused_until: dt.date | None = Field(
         description="Online booking is paused until this day by a no-show policy.")
 
@@ -391,7 +392,7 @@ class Closure(BaseModel):
     to: dt.date
     reason: str
     status: Literal["running", "done"]
-    affected: int
+    affected: int | None = Field(description="null until the job has counted them.")
     moved: int
     cancelled: int
     failed: int

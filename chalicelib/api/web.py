@@ -1,6 +1,7 @@
 """The pages: static files shipped inside the Lambda package, served by the app. The citizen
-page at `/`; the mall floor's pages (kiosk, counter, display, ticket, walkin) at one path
-segment each, so their relative URLs work at the root and under a stage prefix."""
+page at `/`; the mall floor's pages (kiosk, counter, display, ticket, walkin) and the mall
+admin's page (admin) at one path segment each, so their relative URLs work at the root and
+under a stage prefix."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,6 +55,7 @@ PAGES = {
     "display": "the hall's TV: now serving, the last calls, spoken announcements",
     "ticket": "a queue ticket followed on a phone (ticket#<ticket_id>)",
     "walkin": "a walk-in ticket taken on a phone (walkin#m=<mall_id>&t=<token>)",
+    "admin": "the mall admin's page: services, hours, capacity, closures, staff, statistics",
 }
 
 

@@ -53,7 +53,7 @@ def validate_nik(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise ValidationFailed.field("nik", "validation.nik_required")
-    nik = re.sub(r"\s", "", raw)
+    nik = re.sub(r"[\s\-.]", "", raw)  # pasted with spaces, dashes or dots
     if len(nik) != 16 or not _DIGITS.fullmatch(nik):
         raise ValidationFailed.field("nik", "validation.nik_digits")
     if int(nik[:2]) not in NIK_PROVINCE_CODES:

@@ -35,14 +35,14 @@ def _code_hash(account_id: str, code: str) -> str:
 
 def _verify_mail(account: Account, code: str, now: datetime):
     minutes = config.get().verify_code_minutes
-    return outbox.new_mail("verify", account.email,
-                           {"name": account.name, "code": code, "expires_minutes": minutes},
-                           ref=account.account_id, now=now)
+    return outbox.new_messages("verify", account,
+                               {"name": account.name, "code": code, "expires_minutes": minutes},
+                               ref=account.account_id, now=now)
 
 
 def register(*, email: str, password: str, name: str, phone: str, nik: str,
              now: datetime, role: str = "citizen", mall_id: str | None = None,
-             verified: bool = False, extra=None) -> str:
+             verified: bool = False, extra=None, sms_opt_in: bool = False) -> str:
     """Create an unverified account and email it a 6-digit code. Returns the account id."""
     cfg = config.get()
     email = identity.normalize_email(email)
@@ -54,7 +54,7 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
     account = Account(
         pk=store.account_pk(account_id), sk="PROFILE", account_id=account_id, email=email,
         name=name.strip(), phone=phone, password_hash=hash_password(password), role=role,
-        mall_id=mall_id, verified=verified, created_at=now.isoformat(),
+        mall_id=mall_id, verified=verified, created_at=now.isoformat(), sms_opt_in=sms_opt_in,
         nik_hash=identity.nik_hash(nik, cfg.nik_hmac_key) if nik else None,
         nik_last4=identity.nik_last4(nik) if nik else None,
     )
@@ -143,6 +143,12 @@ def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
                                  int(account.token_version)), now)
 
 
+def update_settings(principal: Principal, sms_opt_in: bool, now: datetime) -> dict:
+    store.set_sms_opt_in(principal.account, sms_opt_in)
+    principal.account.sms_opt_in = sms_opt_in
+    return me(principal, now)
+
+
 def logout_everywhere(principal: Principal) -> None:
     """End every session of the account (every token issued so far)."""
     store.bump_token_version(principal.account)
@@ -153,9 +159,9 @@ def logout_everywhere(principal: Principal) -> None:
 
 def _reset_mail(account: Account, code: str, now: datetime):
     minutes = config.get().verify_code_minutes
-    return outbox.new_mail("password_reset", account.email,
-                           {"name": account.name, "code": code, "expires_minutes": minutes},
-                           ref=account.account_id, now=now)
+    return outbox.new_messages("password_reset", account,
+                               {"name": account.name, "code": code, "expires_minutes": minutes},
+                               ref=account.account_id, now=now)
 
 
 def request_reset(*, email: str, now: datetime) -> None:
@@ -206,7 +212,8 @@ def me(principal: Principal, now: datetime) -> dict:
         raise NotFound()
     return {"account_id": account.account_id, "email": account.email, "name": account.name,
             "phone": account.phone, "nik_last4": account.nik_last4, "role": account.role,
-            "mall_id": account.mall_id, "booking_paused_until": _paused_until(account, now)}
+            "mall_id": account.mall_id, "sms_opt_in": bool(account.sms_opt_in),
+            "booking_paused_until": _paused_until(account, now)}
 
 
 def _paused_until(account: Account, now: datetime) -> str | None:

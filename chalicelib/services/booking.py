@@ -189,9 +189,9 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         raise Forbidden("booking.citizens_only")
 
     def mail_for(booking):
-        return outbox.new_mail("booking_confirmed", account.email,
-                               mail_context(account, public_view(booking), mall, service),
-                               ref=booking.booking_id, now=now, mall_id=mall.mall_id)
+        return outbox.new_messages("booking_confirmed", account,
+                                   mail_context(account, public_view(booking), mall, service),
+                                   ref=booking.booking_id, now=now, mall_id=mall.mall_id)
 
     def idempotency_for(booking):
         if not idempotency_key:

@@ -103,7 +103,8 @@ def view(job) -> dict:
     failed = dict(job.failed.as_dict() if hasattr(job.failed, "as_dict") else job.failed or {})
     return {"closure_id": job.closure_id, "mall_id": job.mall_id, "service_id": job.service_id,
             "from": job.date_from, "to": job.date_to, "reason": job.reason,
-            "status": job.status, "affected": int(job.affected or 0),
+            "status": job.status,
+            "affected": int(job.affected) if job.affected is not None else None,
             "moved": int(job.moved), "cancelled": int(job.cancelled), "failed": len(failed),
             "failed_bookings": sorted(failed), "created_at": job.created_at,
             "finished_at": job.finished_at}
@@ -294,8 +295,8 @@ class _Run:
                "closed_to": self.job.date_to,
                "manage_url": f"{base}/#/b/{booking.booking_id}",
                "reschedule_url": f"{base}/#/r/{booking.booking_id}"}
-        return outbox.new_mail(kind, account.email, ctx, ref=booking.booking_id,
-                               now=self.now_of(), mall_id=booking.mall_id)
+        return outbox.new_messages(kind, account, ctx, ref=booking.booking_id,
+                                   now=self.now_of(), mall_id=booking.mall_id)
 
 
 class _Gone(Exception):

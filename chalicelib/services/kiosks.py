@@ -9,6 +9,7 @@ from ulid import ULID
 from chalicelib.errors import NotFound, Unauthorized
 from chalicelib.services.auth import Principal
 from chalicelib.store import kiosks as store
+from chalicelib.store.catalog import Change, audited
 from chalicelib.store.kiosks import Kiosk
 from chalicelib.store.models import KioskEntry
 
@@ -44,7 +45,9 @@ def register(principal: Principal, mall_id: str, label: str, now: datetime,
                        created_at=now.isoformat(timespec="seconds"),
                        created_by=principal.account_id)
     entry.kiosk_id = entry.sk
-    store.register(entry, key)
+    change = Change(principal.account_id, "kiosk.register", entry.kiosk_id, None,
+                    {"label": entry.label})
+    store.register(entry, key, extra=lambda s: audited(s, mall_id, change))
     return {**_view(entry), "key": key}
 
 
@@ -60,5 +63,8 @@ def revoke(principal: Principal, mall_id: str, kiosk_id: str, now: datetime) -> 
     if entry is None:
         raise NotFound("kiosk.not_found")
     if entry.revoked_at is None:
-        store.revoke(entry, now.isoformat(timespec="seconds"))
+        change = Change(principal.account_id, "kiosk.revoke", kiosk_id, {"active": True},
+                        {"active": False})
+        store.revoke(entry, now.isoformat(timespec="seconds"),
+                     extra=lambda s: audited(s, mall_id, change))
     return _view(store.entry(mall_id, kiosk_id))

@@ -45,8 +45,8 @@ def send_due(now: datetime) -> int:
             ctx = {**mail_context(account, public_view(booking), mall, service),
                    "sequence": int(booking.sequence),
                    "manage_url": f"{base}/#/b/{booking.booking_id}"}
-            mail = outbox.new_mail("booking_reminder", account.email, ctx,
-                                   ref=booking.booking_id, now=now, mall_id=mall.mall_id)
+            mail = outbox.new_messages("booking_reminder", account, ctx,
+                                       ref=booking.booking_id, now=now, mall_id=mall.mall_id)
             if booking_store.remind_once(booking, mail, now.isoformat(timespec="seconds")):
                 mails.append(mail)
         deliver_quietly(mails, now)

@@ -142,8 +142,8 @@ def accept(principal: Principal, waitlist_id: str, now: datetime) -> dict:
         raise OfferExpired("waitlist.offer_expired")
 
     def mail_for(made):
-        return outbox.new_mail(
-            "booking_confirmed", account.email,
+        return outbox.new_messages(
+            "booking_confirmed", account,
             booking_service.mail_context(account, booking_service.public_view(made), mall,
                                          service), ref=made.booking_id, now=now,
             mall_id=mall.mall_id)
@@ -211,8 +211,8 @@ def _offer_mail(entry, mall, service, slot, expires: int, now: datetime):
            "timezone": mall.timezone, "date": entry.date, "start": slot.start_hhmm,
            "end": slot.end_hhmm, "expires": datetime.fromtimestamp(expires, mall.tz)
            .strftime("%H:%M"), "accept_url": f"{base}/#/w/{entry.waitlist_id}"}
-    return outbox.new_mail("waitlist_offer", account.email, ctx, ref=entry.waitlist_id,
-                           now=now, mall_id=mall.mall_id)
+    return outbox.new_messages("waitlist_offer", account, ctx, ref=entry.waitlist_id,
+                               now=now, mall_id=mall.mall_id)
 
 
 def expire_offers(now: datetime) -> int:

@@ -5,6 +5,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.errors import EmailTaken, InvalidCode, NikTaken
 from chalicelib.store.db import failed_steps, steps
+from chalicelib.store import outbox
 from chalicelib.store.models import (
     Account,
     CitizenState,
@@ -47,8 +48,7 @@ def create_once(account: Account, mail=None, extra=None) -> None:
                     pk=f"STAFF#{account.mall_id}", sk=account.account_id,
                     account_id=account.account_id, email=account.email, name=account.name,
                     role=account.role, created_at=account.created_at))
-            if mail is not None:
-                s.save("mail", mail)
+            outbox.saved(s, mail)
             if extra is not None:
                 extra(s)
     except TransactWriteError as e:
@@ -96,7 +96,11 @@ def replace_code(account: Account, code_hash: str, expires_at: int, mail) -> Non
         s.update("account", account, actions=[
             Account.verify_code_hash.set(code_hash), Account.verify_expires_at.set(expires_at),
             Account.verify_attempts.set(0)], condition=Account.verified == False)  # noqa: E712
-        s.save("mail", mail)
+        outbox.saved(s, mail)
+
+
+def set_sms_opt_in(account: Account, opt_in: bool) -> None:
+    account.update(actions=[Account.sms_opt_in.set(opt_in)])
 
 
 def bump_token_version(account: Account) -> None:
@@ -110,7 +114,7 @@ def replace_reset_code(account: Account, code_hash: str, expires_at: int, mail) 
         s.update("account", account, actions=[
             Account.reset_code_hash.set(code_hash), Account.reset_expires_at.set(expires_at),
             Account.reset_attempts.set(0)])
-        s.save("mail", mail)
+        outbox.saved(s, mail)
 
 
 def spend_reset_attempt(account: Account, max_attempts: int) -> None:

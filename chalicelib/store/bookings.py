@@ -16,6 +16,7 @@ from chalicelib.store.accounts import account_pk, citizen_pk
 from chalicelib.store import stats
 from chalicelib.store.catalog import catalog_unchanged
 from chalicelib.store.db import failed_steps, steps
+from chalicelib.store import outbox
 from chalicelib.store.models import (
     Booking,
     BookingGuard,
@@ -141,7 +142,7 @@ def remind_once(booking: Booking, mail: OutboxMail, reminded_at: str) -> bool:
         s.update("booking", booking, actions=[Booking.reminded_at.set(reminded_at)],
                  condition=Booking.reminded_at.does_not_exist() & (Booking.status == "booked")
                  & (Booking.date == booking.date) & (Booking.start == booking.start))
-        s.save("mail", mail)
+        outbox.saved(s, mail)
 
     try:
         run(build)
@@ -228,8 +229,7 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                condition=Item.pk.does_not_exist())
         s.save("booking", booking, condition=Item.pk.does_not_exist())
         stats.step(s, booking.mall_id, booking.date, booking.service_id, bookings=1)
-        if mail is not None:
-            s.save("mail", mail)
+        outbox.saved(s, mail)
         if idempotency is not None:
             s.save("idempotency", idempotency, condition=Item.pk.does_not_exist())
         if extra is not None:
@@ -259,8 +259,7 @@ def cancel_and_release(booking: Booking, now_epoch: int, updated_at: str,
                  actions=[CitizenState.active[booking.booking_id].remove(),
                           CitizenState.version.add(1)])
         stats.step(s, booking.mall_id, booking.date, booking.service_id, cancellations=1)
-        if mail is not None:
-            s.save("mail", mail)
+        outbox.saved(s, mail)
         if extra is not None:
             extra(s)
 
@@ -310,8 +309,7 @@ def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_en
         else:
             stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1)
             stats.step(s, old.mall_id, old.date, old.service_id, "stats_old", **{why: 1})
-        if mail is not None:
-            s.save("mail", mail)
+        outbox.saved(s, mail)
         if extra is not None:
             extra(s)
 

@@ -63,9 +63,12 @@ def still_registered(s, kiosk: Kiosk) -> None:
     s.check("kiosk", KioskKey, kiosk.key_pk, "KIOSK", KioskKey.pk.exists())
 
 
-def register(entry: KioskEntry, key: str) -> None:
-    """Store a new kiosk's key (its hash) and its line in the mall's list, together."""
+def register(entry: KioskEntry, key: str, extra=None) -> None:
+    """Store a new kiosk's key (its hash) and its line in the mall's list, together (with
+    `extra(steps)`: the audit entry)."""
     with steps() as s:
+        if extra is not None:
+            extra(s)
         s.save("key", KioskKey(pk=key_pk(key), sk="KIOSK", mall_id=entry.mall_id,
                                kiosk_id=entry.kiosk_id, label=entry.label),
                condition=Item.pk.does_not_exist())
@@ -83,11 +86,13 @@ def entry(mall_id: str, kiosk_id: str) -> KioskEntry | None:
         return None
 
 
-def revoke(entry: KioskEntry, revoked_at: str) -> bool:
+def revoke(entry: KioskEntry, revoked_at: str, extra=None) -> bool:
     """Delete the key and mark the line revoked; False if it was revoked already."""
     s = None
     try:
         with steps() as s:
+            if extra is not None:
+                extra(s)
             s.update("entry", entry, actions=[KioskEntry.revoked_at.set(revoked_at)],
                      condition=KioskEntry.revoked_at.does_not_exist())
             s.delete("key", KioskKey(pk=f"KIOSK#{entry.key_hash}", sk="KIOSK"))

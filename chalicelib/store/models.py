@@ -205,6 +205,7 @@ class Account(Item, discriminator="account"):
     verify_attempts = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     disabled = BooleanAttribute(default=False)
+    sms_opt_in = BooleanAttribute(default=False)  # codes, reminders, offers also by SMS
     # tokens carry this; a password reset or "log out everywhere" adds 1, ending them all
     token_version = NumberAttribute(default=0)
     reset_code_hash = UnicodeAttribute(null=True)
@@ -308,6 +309,7 @@ class OutboxMail(Item, discriminator="mail"):
 
     mail_id = UnicodeAttribute()
     kind = UnicodeAttribute()
+    channel = UnicodeAttribute(default="email")  # email (SES) | sms (SNS, `to` is a phone)
     to = UnicodeAttribute()
     context = JSONAttribute()
     status = UnicodeAttribute(default="pending")  # pending | sent | failed

@@ -36,6 +36,34 @@ def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime,
     )
 
 
+SMS_KINDS = {"verify", "password_reset", "booking_confirmed", "booking_reminder",
+             "waitlist_offer", "booking_moved_closure", "booking_cancelled_closure"}
+
+
+def new_messages(kind: str, account, context: dict, ref: str, now: datetime,
+                 mall_id: str | None = None) -> list[OutboxMail]:
+    """The email to the account and, if it opted in and the kind is sent by SMS, the SMS to
+    its phone: both outbox items, written in the caller's transaction."""
+    found = [new_mail(kind, account.email, context, ref, now, mall_id)]
+    if getattr(account, "sms_opt_in", False) and kind in SMS_KINDS and account.phone:
+        sms = new_mail(kind, account.phone, context, ref, now, mall_id)
+        sms.channel = "sms"
+        found.append(sms)
+    return found
+
+
+def as_list(mail) -> list[OutboxMail]:
+    if mail is None:
+        return []
+    return list(mail) if isinstance(mail, (list, tuple)) else [mail]
+
+
+def saved(s, mail) -> None:
+    """Add the outbox item(s) to a transaction (one, a list, or None)."""
+    for n, item in enumerate(as_list(mail)):
+        s.save("mail" if n == 0 else f"mail{n + 1}", item)
+
+
 def get(mail_id: str) -> OutboxMail | None:
     try:
         return OutboxMail.get(f"MAIL#{mail_id}", "MAIL", consistent_read=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from chalicelib.store.accounts import account_pk, citizen_pk
 from chalicelib.store.bookings import SeatRef, TransactionFailed, guard_key, run
 from chalicelib.store.catalog import catalog_unchanged
+from chalicelib.store import outbox
 from chalicelib.store.models import BookingGuard, Item, OutboxMail, SlotCounter, WaitlistEntry
 
 __all__ = ["TransactionFailed"]
@@ -82,8 +83,7 @@ def offer(entry: WaitlistEntry, mall, seat: SeatRef, capacity: int, expires_at: 
             WaitlistEntry.due_pk.set(offers_pk(entry.mall_id)),
             WaitlistEntry.due_sk.set(f"{expires_at:010d}#{entry.waitlist_id}")],
             condition=WaitlistEntry.status == "waiting")
-        if mail is not None:
-            s.save("mail", mail)
+        outbox.saved(s, mail)
 
     run(build)
 

@@ -26,20 +26,27 @@ from werkzeug.wrappers import Request, Response
 
 
 class SerialApp:
-    """WSGI middleware: serialise requests into moto and capture SES raw mail."""
+    """WSGI middleware: serialise requests into moto and capture SES raw mail and SNS SMS."""
 
     def __init__(self, app):
         self._app = app
         self._lock = threading.Lock()
         self.mail: list[dict] = []
+        self.sms: list[dict] = []
         self.fail_ses = 0  # tests set this to make the next N SES sends fail
+        self.fail_sns = 0  # ...and the next N SMS
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         if request.path == "/_antre/mail":
             return self._mail_endpoint(request)(environ, start_response)
+        if request.path == "/_antre/sms":
+            return self._list_endpoint(request, self.sms)(environ, start_response)
         if request.path == "/_antre/fail-ses":
             self.fail_ses = int(request.args.get("count", "1"))
+            return Response("ok")(environ, start_response)
+        if request.path == "/_antre/fail-sns":
+            self.fail_sns = int(request.args.get("count", "1"))
             return Response("ok")(environ, start_response)
         body = request.get_data()
         environ["wsgi.input"] = io.BytesIO(body)  # moto reads the body again
@@ -48,6 +55,11 @@ class SerialApp:
         with self._lock:
             if action in ("SendRawEmail", "SendEmail") and self.fail_ses > 0:
                 self.fail_ses -= 1
+                return Response(_ses_error(), status=400, content_type="text/xml")(
+                    environ, start_response)
+            params = parse_qs(body.decode("utf-8", "replace"))
+            if action == "Publish" and "PhoneNumber" in params and self.fail_sns > 0:
+                self.fail_sns -= 1
                 return Response(_ses_error(), status=400, content_type="text/xml")(
                     environ, start_response)
             # moto answers with a generator: drain it inside the lock
@@ -67,16 +79,26 @@ class SerialApp:
             if action == "SendRawEmail" and status_headers["status"].startswith("200"):
                 raw = parse_qs(body.decode())["RawMessage.Data"][0]
                 self.mail.insert(0, _summarise(base64.b64decode(raw)))
+            if action == "Publish" and "PhoneNumber" in params \
+                    and status_headers["status"].startswith("200"):
+                self.sms.insert(0, {"to": params["PhoneNumber"][0],
+                                    "text": params.get("Message", [""])[0],
+                                    "received_at": datetime.now(timezone.utc)
+                                    .isoformat(timespec="seconds")})
         start_response(status_headers["status"], status_headers["headers"])
         return chunks
 
     def _mail_endpoint(self, request):
+        return self._list_endpoint(request, self.mail)
+
+    @staticmethod
+    def _list_endpoint(request, items: list):
         if request.method == "DELETE":
-            self.mail.clear()
+            items.clear()
             return Response("[]", content_type="application/json")
         import json
 
-        return Response(json.dumps(self.mail), content_type="application/json")
+        return Response(json.dumps(items), content_type="application/json")
 
 
 def _ses_error() -> str:

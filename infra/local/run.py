@@ -61,12 +61,11 @@ def main() -> int:
         from infra.local.bootstrap import prepare
 
         prepare(os.environ)
-        chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-        # its own process group: chalice's reloader runs the server in a child process,
-        # and stopping the group stops both
+        # chalice's local server, answering unknown routes as the deployed gateway does
+        # (infra/local/server.py); its own process group, stopped as one
         server = subprocess.Popen(
-            [chalice, "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)],
-            env=os.environ.copy(), start_new_session=True)
+            [sys.executable, "-m", "infra.local.server", "--host", "127.0.0.1",
+             "--port", str(port)], env=os.environ.copy(), start_new_session=True)
         threading.Thread(target=_scheduled_jobs, args=(stop,), daemon=True).start()
         if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
             print("The API server did not start; see the messages above.", file=sys.stderr)

@@ -48,6 +48,13 @@ def test_run_serves_the_demo_mall_and_stops_on_sigterm():
         status, page = request(base, "GET", "/")
         assert status == 200 and "<html" in page
         assert request(base, "GET", "/dev/mail")[0] == 200
+        for path in ("/kiosk", "/counter", "/display", "/ticket", "/walkin", "/admin"):
+            status, page = request(base, "GET", path)
+            assert status == 200 and "<html" in page, path
+        # an unknown route: 404 in the API's shape, as deployed, and no token echoed
+        status, body = request(base, "GET", "/v1/nothing-here", token="secret-token-123")
+        assert (status, body["code"]) == (404, "not_found")
+        assert "secret-token-123" not in str(body)
         status, token = request(base, "POST", "/v1/sessions",
                                 {"email": "admin@antre.local", "password": "admin-demo-123"})
         assert status == 200

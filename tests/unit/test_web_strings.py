@@ -18,7 +18,8 @@ ABSOLUTE = re.compile(r"""["'`(=]\s*/(?:static|v1)/""")
 
 PAGES = {"index.html": "citizen-strings.js", "kiosk.html": "kiosk-strings.js",
          "counter.html": "counter-strings.js", "display.html": "display-strings.js",
-         "ticket.html": "ticket-strings.js", "walkin.html": "walkin-strings.js"}  # page -> strings
+         "ticket.html": "ticket-strings.js", "walkin.html": "walkin-strings.js",
+         "admin.html": "admin-strings.js"}  # page -> strings
 
 
 def dictionaries(name: str) -> dict:

@@ -1,0 +1,181 @@
+/* Antre admin page: the "Penutupan" section. Close the mall (or one service) for days, after a
+   confirmation; follow the job that moves every booking inside (polled every 2 s) to its report:
+   affected, moved, cancelled, failed; the closures so far; and the year's cuti bersama days
+   closed in one action. */
+import { t } from './i18n.js';
+import { $, el, clear, say, sayError, readForm, fieldError, focus, fmtDate, addDays } from './view.js';
+import { A, go, mallPath, enc, aget, send, ensureMall, today, serviceName } from './admin-state.js';
+import { formError, clearErrors, R, bounds, table, none, confirmIn, fmtInstant, badge } from './admin-ui.js';
+
+const POLL_MS = 2000;
+const K = { id: null, timer: null, last: null, gen: 0 };
+
+const scopeText = (c) => (c.service_id ? t('cl.scope.service', { service: serviceName(c.service_id) }) : t('cl.scope.mall'));
+const scopeIn = (c) => (c.service_id ? t('cl.scope.service.in', { service: serviceName(c.service_id) }) : t('cl.scope.mall.in'));
+const rangeText = (from, to) => (from === to ? fmtDate(from) : t('cl.range', { from: fmtDate(from, true), to: fmtDate(to, true) }));
+const handled = (c) => c.moved + c.cancelled + c.failed;
+const statusBadge = (c) => badge('cls-' + c.status, c.status === 'running' ? 'cl.running' : 'cl.done');
+
+function resultText(c) {
+  if (c.status === 'running') return t('cl.result.running', { n: handled(c), affected: c.affected });
+  return t('cl.result', { moved: c.moved, cancelled: c.cancelled, failed: c.failed });
+}
+
+// ---- the list --------------------------------------------------------------------------------------
+async function loadList() {
+  const gen = A.gen;
+  const list = await aget(mallPath('/closures'));
+  if (gen !== A.gen) return;
+  const holder = $('closure-list');
+  clear(holder);
+  if (!list.length) { holder.appendChild(none('cl.none')); return; }
+  holder.appendChild(table(t('cl.list'), ['f.date', 'cl.scope', 'cl.reason', 'cl.status', 'cl.result.head', ''], list.map((c) => {
+    const b = statusBadge(c);
+    b.setAttribute('data-status', c.status);
+    return {
+      th: true, attrs: { 'data-testid': 'closure-row', 'data-id': c.closure_id },
+      cells: [rangeText(c.from, c.to), scopeText(c), c.reason, b, resultText(c),
+        el('a', { href: '#/closure/' + enc(c.closure_id), 'aria-label': t('cl.open.label', { range: rangeText(c.from, c.to) }), text: t('cl.open') })]
+    };
+  })));
+}
+
+function fillServices() {
+  const sel = $('cl-service'), keep = sel.value;
+  clear(sel);
+  sel.appendChild(el('option', { value: '', text: t('cl.scope.mall') }));
+  A.mall.services.forEach((s) => sel.appendChild(el('option', { value: s.service_id, text: s.name })));
+  sel.value = keep && A.mall.services.some((s) => s.service_id === keep) ? keep : '';
+}
+
+export async function enterClosures(arg, again) {
+  fillServices();
+  $('cb-submit').textContent = t('cb.submit', { year: $('cb-year').value || today().slice(0, 4) });
+  if (!again) {
+    ['form-close', 'form-cuti'].forEach((f) => clearErrors($(f)));
+    ['close-confirm', 'cuti-confirm'].forEach((c) => { clear($(c)); $(c).hidden = true; });
+    const from = $('cl-from'), to = $('cl-to');
+    from.min = to.min = today();
+    if (!from.value || from.value < today()) from.value = addDays(today(), 1);
+    if (!to.value || to.value < from.value) to.value = from.value;
+    if (!$('cb-year').value) $('cb-year').value = today().slice(0, 4);
+    $('cb-submit').textContent = t('cb.submit', { year: $('cb-year').value });
+  }
+  await loadList();
+}
+
+function onClose(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  clearErrors(form);
+  const v = readForm([['cl-from', 'date'], ['cl-to', 'date'], ['cl-reason', 'required']], R);
+  if (!v) return;
+  const bad = v.from < today() ? ['cl-from', 'v.past'] : v.to < v.from ? ['cl-to', 'v.date_order'] : null;
+  if (bad) { fieldError($(bad[0]), bad[1]); say('v.fix', 'err'); focus($(bad[0])); return; }
+  const body = { from: v.from, to: v.to, reason: v.reason };
+  if (v.service_id) body.service_id = v.service_id;
+  const holder = $('close-confirm');
+  confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(v.from, v.to) }), 'cl.yes', async () => {
+    try {
+      const c = await send('POST', mallPath('/closures'), body);
+      clear(holder);
+      holder.hidden = true;
+      await ensureMall(true);  // its closed days
+      A.flash = { msg: 'cl.started', kind: 'ok' };
+      go('#/closure/' + enc(c.closure_id));
+    } catch (err) {
+      if (err.code !== 'validation_error') throw err;
+      clear(holder);
+      holder.hidden = true;
+      formError(form, err);
+    }
+  }, 'close-confirm');
+}
+
+function onCuti(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  clearErrors(form);
+  const v = readForm([['cb-year', 'int']], R);
+  if (!v || !bounds(form)) return;
+  const year = parseInt(v.year, 10), holder = $('cuti-confirm');
+  confirmIn(holder, t('cb.confirm', { year }), 'cb.yes', async () => {
+    const made = await send('POST', mallPath('/closures/cuti-bersama'), { year });
+    clear(holder);
+    holder.hidden = true;
+    say(made.length ? ['cb.done', { n: made.length, year }] : ['cb.nothing', { year }], made.length ? 'ok' : 'info');
+    await ensureMall(true);
+    await loadList();
+  }, 'cuti-confirm');
+}
+
+// ---- one closure's progress and report ----------------------------------------------------------------
+function paintReport(c) {
+  const dl = $('cr-facts');
+  clear(dl);
+  const st = statusBadge(c);
+  st.setAttribute('data-testid', 'closure-status');
+  st.setAttribute('data-status', c.status);
+  [['f.date', rangeText(c.from, c.to)], ['cl.scope', scopeText(c)], ['cl.reason', c.reason], ['cl.status', st],
+    ['cr.created', fmtInstant(c.created_at, A.mall.timezone)], c.finished_at ? ['cr.finished_at', fmtInstant(c.finished_at, A.mall.timezone)] : null,
+    ['cr.id', el('code', { 'data-testid': 'closure-id', text: c.closure_id })]].forEach((r) => {
+    if (r) dl.appendChild(el('div', null, [el('dt', { text: t(r[0]) }), el('dd', null, [r[1]])]));
+  });
+  $('cr-state').textContent = t(c.status === 'running' ? 'cr.running' : 'cr.done');
+  const bar = $('cr-bar');
+  bar.max = Math.max(c.affected, 1);
+  if (c.status === 'running' && !c.affected) bar.removeAttribute('value'); else bar.value = c.status === 'done' && !c.affected ? 1 : handled(c);
+  $('cr-affected').textContent = c.status === 'running' && !c.affected ? '…' : c.affected;  // not counted yet
+  $('cr-moved').textContent = c.moved;
+  $('cr-cancelled').textContent = c.cancelled;
+  $('cr-failed').textContent = c.failed;
+  const failed = $('cr-failed-list');
+  clear(failed);
+  if (c.failed_bookings && c.failed_bookings.length) {
+    failed.appendChild(el('div', { class: 'warn', 'data-testid': 'closure-failed-list' }, [
+      el('h2', { text: t('cr.failed.title') }), el('p', { text: t('cr.failed.lead') }),
+      el('ul', null, c.failed_bookings.map((b) => el('li', null, [el('code', { text: b })])))]));
+  }
+}
+
+async function poll() {
+  clearTimeout(K.timer);
+  const id = K.id, gen = ++K.gen;
+  let wait = POLL_MS;
+  try {
+    const c = await aget('v1/admin/closures/' + enc(id), { retries: 0 });
+    if (gen !== K.gen || K.id !== id) return;
+    const was = K.last && K.last.closure_id === id ? K.last.status : null;
+    K.last = c;
+    paintReport(c);
+    if (c.status !== 'running') {
+      if (was === 'running') say('cr.finished', 'ok');
+      return;
+    }
+  } catch (err) {
+    if (gen !== K.gen || K.id !== id || err.handled) return;
+    sayError(err);
+    if (err.code === 'not_found' || err.code === 'forbidden') return;
+    wait = POLL_MS * 2;
+  }
+  K.timer = setTimeout(poll, wait);
+}
+
+export async function enterClosure(arg, again) {
+  if (again && K.last && K.last.closure_id === arg) { paintReport(K.last); return; }
+  if (K.id !== arg) { K.last = null; clear($('cr-facts')); clear($('cr-failed-list')); $('cr-state').textContent = t('loading'); }
+  K.id = arg;
+  await poll();
+}
+
+export function leaveClosure() {
+  clearTimeout(K.timer);
+  K.id = null;
+  K.gen++;
+}
+
+export function initClosures() {
+  $('form-close').addEventListener('submit', onClose);
+  $('form-cuti').addEventListener('submit', onCuti);
+  $('cb-year').addEventListener('input', () => { $('cb-submit').textContent = t('cb.submit', { year: $('cb-year').value }); });
+}
