@@ -76,6 +76,18 @@ def booking_qr(booking_id):
                                                  "Cache-Control": "private, max-age=3600"})
 
 
+@route(bp, "/v1/bookings/{booking_id}/calendar.ics", doc=Op(
+    "booking_calendar", "The booking as a calendar file (.ics)", "bookings",
+    (Answer(200, "The event, in the mall's time zone", {"type": "string"},
+            media="text/calendar"),), (E.NotFound,), auth="bearer"))
+def booking_calendar(booking_id):
+    found = booking.calendar_file(principal(bp.current_request), booking_id, now()).decode()
+    return Response(found, headers={
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="antre-{booking_id}.ics"',
+        "Cache-Control": "private, no-store"})
+
+
 @route(bp, "/v1/bookings/{booking_id}/cancel", methods=["POST"], doc=Op(
     "cancel", "Cancel a booking; its seat is free again at once", "bookings",
     (Answer(200, "The booking, now `cancelled`", S.Booking),),

@@ -351,6 +351,17 @@ def get_booking(principal: Principal, booking_id: str) -> Booking:
     return booking
 
 
+def calendar_file(principal: Principal, booking_id: str, now: datetime) -> bytes:
+    """The booking as an .ics calendar event (the same file its email attaches)."""
+    from chalicelib.mail.ics import booking_ics
+
+    booking = get_booking(principal, booking_id)
+    mall, service = mall_and_service(booking.mall_id, booking.service_id)
+    ctx = {**mail_context(_account(principal), public_view(booking), mall, service),
+           "sequence": int(booking.sequence), "now": now}
+    return booking_ics(ctx, cancelled=booking.status == "cancelled")
+
+
 def list_bookings(principal: Principal) -> list[dict]:
     return [public_view(b) for b in store.list_for(principal.account_id)]
 

@@ -258,3 +258,18 @@ def test_staff_and_admins_cannot_book_online(client):
     admin = login(client, "admin@antre.local", "admin-demo-123")
     status, body = book(client, admin)
     assert (status, body["code"]) == (403, "forbidden")
+
+
+def test_a_booking_downloads_as_a_calendar_file(client):
+    from tests.api.helpers import booked
+
+    token, booking = booked(client)
+    answer = client.http.get(f"/v1/bookings/{booking['booking_id']}/calendar.ics",
+                             headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        "text/calendar")
+    text = answer.body.decode()
+    assert "BEGIN:VEVENT" in text and booking["code"] in text and "Asia/Jakarta" in text
+    other = citizen(client)[1]
+    assert call(client, "GET", f"/v1/bookings/{booking['booking_id']}/calendar.ics",
+                token=other)[0] == 404
