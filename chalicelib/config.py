@@ -38,7 +38,6 @@ class Config:
     mail_max_attempts: int
     verify_code_minutes: int
     verify_max_attempts: int
-    login_free_failures: int
     password_time_cost: int
     password_memory_kib: int
     public_base_url: str
@@ -88,7 +87,6 @@ def from_env(env: dict | None = None) -> Config:
         mail_max_attempts=int(env.get("ANTRE_MAIL_MAX_ATTEMPTS", "8")),
         verify_code_minutes=int(env.get("ANTRE_VERIFY_CODE_MINUTES", "15")),
         verify_max_attempts=int(env.get("ANTRE_VERIFY_MAX_ATTEMPTS", "5")),
-        login_free_failures=int(env.get("ANTRE_LOGIN_FREE_FAILURES", "5")),
         # argon2id cost; tests lower it (hashing is what they would otherwise wait on)
         password_time_cost=int(env.get("ANTRE_PASSWORD_TIME_COST", "3")),
         password_memory_kib=int(env.get("ANTRE_PASSWORD_MEMORY_KIB", "65536")),

@@ -141,6 +141,15 @@ aws cloudformation deploy \
 aws apigateway create-deployment --rest-api-id "$REST_API_ID" --stage-name "$API_STAGE" \
   --description "gateway responses $(date -u +%FT%TZ)" >/dev/null
 
+# The stage's own throttle, in front of the app's per-account and per-address limits: a
+# flood is answered 429 by API Gateway before it reaches (and costs) Lambda or DynamoDB.
+RATE=${ANTRE_API_RATE:-100}
+BURST=${ANTRE_API_BURST:-200}
+step "Throttling stage $API_STAGE: $RATE requests a second, bursts of $BURST"
+aws apigateway update-stage --rest-api-id "$REST_API_ID" --stage-name "$API_STAGE" \
+  --patch-operations "op=replace,path=/*/*/throttling/rateLimit,value=$RATE" \
+  "op=replace,path=/*/*/throttling/burstLimit,value=$BURST" >/dev/null
+
 URL=${API_URL:-$(chalice url --stage "$STAGE")}
 step "Done"
 echo "API and citizen page: $URL"

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
-from chalicelib.api.http import Body, created, now, parse, principal, route
+from chalicelib.api.http import Body, client_address, created, now, parse, principal, route
 from chalicelib.services import accounts
 
 bp = Blueprint(__name__)
@@ -60,8 +60,10 @@ class ResetConfirmation(Body):
     (Answer(201, "Created, not yet verified", S.AccountCreated),),
     (E.EmailTaken, E.NikTaken), body=Registration))
 def register():
-    body = parse(bp.current_request, Registration)
-    account_id = accounts.register(**body.model_dump(), now=now())
+    request = bp.current_request
+    body = parse(request, Registration)
+    account_id = accounts.register(**body.model_dump(), now=now(),
+                                   address=client_address(request))
     return created({"account_id": account_id})
 
 
@@ -70,8 +72,9 @@ def register():
     (Answer(200, "Verified (also when it already was)", S.Verified),),
     (E.InvalidCode,), body=Verification))
 def verify():
-    body = parse(bp.current_request, Verification)
-    accounts.verify(email=body.email, code=body.code, now=now())
+    request = bp.current_request
+    body = parse(request, Verification)
+    accounts.verify(email=body.email, code=body.code, now=now(), address=client_address(request))
     return {"verified": True}
 
 
@@ -88,8 +91,10 @@ def resend_code():
     "login", "Log in", "accounts", (Answer(200, "A session token", S.Token),),
     (E.InvalidCredentials, E.EmailNotVerified, E.TooManyAttempts), body=Credentials))
 def login():
-    body = parse(bp.current_request, Credentials)
-    token, expires = accounts.login(email=body.email, password=body.password, now=now())
+    request = bp.current_request
+    body = parse(request, Credentials)
+    token, expires = accounts.login(email=body.email, password=body.password, now=now(),
+                                    address=client_address(request))
     return {"token": token, "expires_at": expires.isoformat(timespec="seconds")}
 
 
@@ -98,8 +103,9 @@ def login():
     (Answer(202, "Accepted, whether or not the address has an account", S.CodeSent),),
     body=EmailOnly))
 def password_reset():
-    body = parse(bp.current_request, EmailOnly)
-    accounts.request_reset(email=body.email, now=now())
+    request = bp.current_request
+    body = parse(request, EmailOnly)
+    accounts.request_reset(email=body.email, now=now(), address=client_address(request))
     return Response({"sent": True}, status_code=202)
 
 
@@ -108,8 +114,10 @@ def password_reset():
     (Answer(200, "Changed; every earlier session has ended", S.ResetDone),),
     (E.InvalidCode,), body=ResetConfirmation))
 def password_reset_confirm():
-    body = parse(bp.current_request, ResetConfirmation)
-    accounts.confirm_reset(email=body.email, code=body.code, password=body.password, now=now())
+    request = bp.current_request
+    body = parse(request, ResetConfirmation)
+    accounts.confirm_reset(email=body.email, code=body.code, password=body.password, now=now(),
+                           address=client_address(request))
     return {"reset": True}
 
 

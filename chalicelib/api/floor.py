@@ -11,7 +11,7 @@ from pydantic import Field
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import IF_NONE_MATCH, Answer, Op
-from chalicelib.api.http import Body, created, now, parse, route
+from chalicelib.api.http import Body, client_address, created, now, parse, route
 from chalicelib.services import floor, queue
 
 bp = Blueprint(__name__)
@@ -68,5 +68,7 @@ def walkin_services(mall_id):
     (E.QrExpired, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed, E.Busy),
     body=PhoneWalkIn))
 def phone_walk_in():
-    body = parse(bp.current_request, PhoneWalkIn)
-    return created(floor.phone_walk_in(body.token, body.service_id, body.priority, now()))
+    request = bp.current_request
+    body = parse(request, PhoneWalkIn)
+    return created(floor.phone_walk_in(body.token, body.service_id, body.priority, now(),
+                                       client_address(request)))

@@ -115,6 +115,12 @@ def principal(request) -> Principal:
     return authenticated(read_token(request.headers.get("authorization"), clock.now()))
 
 
+def client_address(request) -> str:
+    """The caller's IP address as API Gateway (or the local server) saw it."""
+    context = getattr(request, "context", None) or {}
+    return (context.get("identity") or {}).get("sourceIp") or "unknown"
+
+
 def query_param(request, name: str) -> str | None:
     return (request.query_params or {}).get(name)
 

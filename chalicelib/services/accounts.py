@@ -16,10 +16,10 @@ from chalicelib.errors import (
     InvalidCode,
     InvalidCredentials,
     NotFound,
-    TooManyAttempts,
     ValidationFailed,
 )
 from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
 from chalicelib.store import accounts as store
 from chalicelib.store import outbox
@@ -42,9 +42,13 @@ def _verify_mail(account: Account, code: str, now: datetime):
 
 def register(*, email: str, password: str, name: str, phone: str, nik: str,
              now: datetime, role: str = "citizen", mall_id: str | None = None,
-             verified: bool = False, extra=None, sms_opt_in: bool = False) -> str:
-    """Create an unverified account and email it a 6-digit code. Returns the account id."""
+             verified: bool = False, extra=None, sms_opt_in: bool = False,
+             address: str | None = None) -> str:
+    """Create an unverified account and email it a 6-digit code. Returns the account id.
+    `address`: the client's, for the registration limit (None: made by an admin)."""
     cfg = config.get()
+    if address is not None:
+        throttle.take("register_address", address, now)
     email = identity.normalize_email(email)
     identity.check_password_strength(password, [email, name])
     phone = identity.normalize_phone(phone)
@@ -70,20 +74,27 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
     return account_id
 
 
-def verify(*, email: str, code: str, now: datetime) -> None:
+def verify(*, email: str, code: str, now: datetime, address: str = "unknown") -> None:
+    """Verify the address with its code. An attempt is spent (a conditional write) before
+    the code is compared. An account already verified answers like an unknown one unless
+    the code is its right one, so this route reveals no account."""
     cfg = config.get()
-    account = store.get_by_email(identity.normalize_email(email))
+    throttle.take("code_address", address, now)
+    try:
+        account = store.get_by_email(identity.normalize_email(email))
+    except ValidationFailed:
+        account = None
     if account is None:
         raise InvalidCode()
+    given = _code_hash(account.account_id, code.strip())
     if account.verified:
-        return
-    if int(account.verify_attempts) >= cfg.verify_max_attempts:
-        raise InvalidCode("code.too_many_wrong")
+        if account.verify_code_hash and hmac.compare_digest(given, account.verify_code_hash):
+            return
+        raise InvalidCode()
     if not account.verify_expires_at or account.verify_expires_at < now.timestamp():
         raise InvalidCode("code.expired")
-    given = _code_hash(account.account_id, code.strip())
+    store.spend_attempt(account, cfg.verify_max_attempts)
     if not hmac.compare_digest(given, account.verify_code_hash or ""):
-        store.spend_attempt(account, cfg.verify_max_attempts)
         raise InvalidCode()
     store.mark_verified(account, given, cfg.verify_max_attempts)
 
@@ -117,28 +128,28 @@ def authenticated(principal: Principal) -> Principal:
     return replace(principal, role=account.role, mall_id=account.mall_id, account=account)
 
 
-def login(*, email: str, password: str, now: datetime) -> tuple[str, datetime]:
-    cfg = config.get()
+def login(*, email: str, password: str, now: datetime, address: str = "unknown",
+          atomic_throttle: bool = True) -> tuple[str, datetime]:
+    """A session token. An attempt is reserved for the client's address and for the
+    account (conditional writes) before the password is checked, so parallel guesses
+    cannot outnumber the limits; a wrong password and an unknown email answer alike.
+    `atomic_throttle=False` (read, check, then count) exists only for the race canary."""
+    throttle.take("login_address", address, now)
     try:
         email = identity.normalize_email(email)
     except ValidationFailed as e:
         raise InvalidCredentials() from e
-    epoch = int(now.timestamp())
-    throttle = store.throttle(email)
-    if throttle.locked_until and throttle.locked_until > epoch:
-        wait = int(throttle.locked_until - epoch)
-        raise TooManyAttempts("login.locked", seconds=wait,
-                              headers={"Retry-After": str(wait)})
+    throttle.take("login_account", email, now, atomic=atomic_throttle)
     account = store.get_by_email(email)
-    if not check_password(account.password_hash if account else None, password):
-        store.record_login_failure(email, epoch, cfg.login_free_failures)
+    right = check_password(account.password_hash if account else None, password)
+    if not atomic_throttle:
+        throttle.counted("login_account", email, now)
+    if not right:
         raise InvalidCredentials()
     if not account.verified:
         raise EmailNotVerified()
     if account.disabled:
         raise InvalidCredentials()
-    if throttle.failures:
-        store.clear_login_failures(email)
     return issue_token(Principal(account.account_id, account.role, account.mall_id,
                                  int(account.token_version)), now)
 
@@ -164,10 +175,11 @@ def _reset_mail(account: Account, code: str, now: datetime):
                                ref=account.account_id, now=now)
 
 
-def request_reset(*, email: str, now: datetime) -> None:
+def request_reset(*, email: str, now: datetime, address: str = "unknown") -> None:
     """Email a 6-digit code to reset the password. Says nothing about whether the address
     has an account; one code a minute at most."""
     cfg = config.get()
+    throttle.take("reset_address", address, now)
     try:
         account = store.get_by_email(identity.normalize_email(email))
     except ValidationFailed:
@@ -184,12 +196,14 @@ def request_reset(*, email: str, now: datetime) -> None:
     deliver_quietly([mail], now)
 
 
-def confirm_reset(*, email: str, code: str, password: str, now: datetime) -> None:
+def confirm_reset(*, email: str, code: str, password: str, now: datetime,
+                  address: str = "unknown") -> None:
     """Set a new password with the emailed code; every earlier session ends. An attempt is
     spent (one conditional write) before the code is compared, so parallel guesses cannot
     outnumber the allowed attempts. The account counts as verified: the code proves the
     mailbox."""
     cfg = config.get()
+    throttle.take("code_address", address, now)
     try:
         account = store.get_by_email(identity.normalize_email(email))
     except ValidationFailed:

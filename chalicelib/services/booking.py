@@ -29,6 +29,7 @@ from chalicelib.errors import (
     ValidationFailed,
 )
 from chalicelib.mail.sender import deliver_quietly
+from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service
 from chalicelib.store import accounts as account_store
@@ -201,10 +202,12 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
             booking_id=booking.booking_id, request_hash=request_hash,
             expires_at=int(now.timestamp()) + store.IDEMPOTENCY_TTL_SECONDS)
 
+    limit, refused = throttle.in_transaction("booking_account", principal.account_id, now)
     try:
         booking, mail = _place(principal.account_id, account.nik_hash, mall, service, slot, now,
                                mail_for=mail_for, idempotency_for=idempotency_for,
-                               enforce_capacity=enforce_capacity)
+                               enforce_capacity=enforce_capacity, extra_for=lambda b: limit,
+                               refused=refused)
     except _KeyTaken:  # the same key won a concurrent request: answer with its booking
         replay = _replay(principal, idempotency_key, request_hash)
         if replay is None:  # cannot happen: the key is written with its booking
@@ -217,7 +220,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
 def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now: datetime, *,
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
            enforce_capacity: bool = True, held: bool = False, extra_for=None,
-           **holder) -> tuple[Booking, object]:
+           refused=None, **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
@@ -248,7 +251,8 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         return booking, mail
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
-                                   "seat": SlotFull})
+                                   "seat": SlotFull,
+                                   **({"throttle": refused} if refused else {})})
 
 
 def _not_paused(state, mall, now_epoch: int) -> None:

@@ -22,6 +22,7 @@ from chalicelib.errors import (
     WalkinUnavailable,
 )
 from chalicelib.i18n import Text
+from chalicelib.services import throttle
 from chalicelib.services.catalog import catalog_of
 from chalicelib.services.queue import (
     follow,
@@ -84,6 +85,9 @@ def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
     for _ in range(CHECKIN_ATTEMPTS):
         claim = store.get_claim(code) if code else None
         if claim is None or claim.mall_id != kiosk.mall_id:
+            # only misses are counted: a kiosk guessing codes is slowed down, while a good
+            # scan costs no extra write
+            throttle.take("checkin_misses", kiosk.kiosk_id, now)
             raise UnknownCode("checkin.unknown_code")
         catalog = catalog_of(kiosk.mall_id)
         if claim.ticket_id:
@@ -209,8 +213,11 @@ def walkin_token(kiosk: Kiosk, now: datetime) -> dict:
             "refresh_seconds": max(cfg.walkin_qr_seconds // 3, 10)}
 
 
-def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime) -> dict:
-    """A walk-in ticket taken on a phone with a fresh token from the hall's QR."""
+def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime,
+                  address: str = "unknown") -> dict:
+    """A walk-in ticket taken on a phone with a fresh token from the hall's QR; a few per
+    client address, so one photo of the QR cannot empty the day's quota."""
+    throttle.take("walkin_address", address, now)
     try:
         claims = jwt.decode(token, config.get().jwt_secret, algorithms=["HS256"],
                             audience=WALKIN_AUDIENCE,

@@ -11,7 +11,6 @@ from chalicelib.store.models import (
     CitizenState,
     EmailClaim,
     Item,
-    LoginThrottle,
     StaffEntry,
 )
 
@@ -140,7 +139,8 @@ def complete_reset(account: Account, code_hash: str, password_hash: str) -> None
 
 
 def spend_attempt(account: Account, max_attempts: int) -> None:
-    """Count one wrong code; only while attempts are left (a single conditional update)."""
+    """Spend one attempt at the code before it is compared; only while attempts are left
+    (a single conditional update)."""
     try:
         account.update(actions=[Account.verify_attempts.add(1)],
                        condition=Account.verify_attempts < max_attempts)
@@ -151,36 +151,10 @@ def spend_attempt(account: Account, max_attempts: int) -> None:
 def mark_verified(account: Account, code_hash: str, max_attempts: int) -> None:
     """Verify only if this very code is still the current one with attempts left."""
     try:
+        # the code stays: verifying again with it answers as before, reveals nothing new
         account.update(
-            actions=[Account.verified.set(True), Account.verify_code_hash.remove(),
-                     Account.verify_expires_at.remove()],
+            actions=[Account.verified.set(True)],
             condition=(Account.verify_code_hash == code_hash)
-            & (Account.verify_attempts < max_attempts))
+            & (Account.verify_attempts <= max_attempts))
     except UpdateError as e:
         raise InvalidCode() from e
-
-
-def throttle(email: str) -> LoginThrottle:
-    try:
-        return LoginThrottle.get(f"LOGIN#{email}", "THROTTLE", consistent_read=True)
-    except LoginThrottle.DoesNotExist:
-        return LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE", failures=0, locked_until=0)
-
-
-def record_login_failure(email: str, now: int, free_failures: int) -> int:
-    """Count a failed login atomically; past `free_failures` lock the email for a doubling
-    while (30 s, 60 s, ... up to 15 min). Returns the lock's end (epoch) or 0."""
-    item = LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE")
-    item.update(actions=[LoginThrottle.failures.add(1),
-                         LoginThrottle.type.set(LoginThrottle),
-                         LoginThrottle.expires_at.set(now + 86400)])
-    over = int(item.failures) - free_failures
-    if over <= 0:
-        return 0
-    until = now + min(30 * 2 ** (over - 1), 900)
-    item.update(actions=[LoginThrottle.locked_until.set(until)])
-    return until
-
-
-def clear_login_failures(email: str) -> None:
-    LoginThrottle(pk=f"LOGIN#{email}", sk="THROTTLE").delete()

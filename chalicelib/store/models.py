@@ -23,7 +23,7 @@ returns typed items. Key layout (all strings):
 | waitlist entry    | ACCOUNT#<account_id>              | WAITLIST#<ulid>             |
 | booking code      | CODE#<code>                       | CODE                        |
 | idempotency key   | IDEMP#<account_id>#<key>          | IDEMP                       |
-| login throttle    | LOGIN#<email>                     | THROTTLE                    |
+| rate limit window | THROTTLE#<limit>:<subject>        | <window number>             |
 | outbox mail       | MAIL#<mail_id>                    | MAIL                        |
 | counter (loket)   | MALL#<mall_id>                    | COUNTER#<counter_id>        |
 | kiosk key         | KIOSK#<sha256 of key>             | KIOSK                       |
@@ -299,9 +299,10 @@ class IdempotencyRecord(Item, discriminator="idempotency"):
     request_hash = UnicodeAttribute()
 
 
-class LoginThrottle(Item, discriminator="login_throttle"):
-    failures = NumberAttribute(default=0)
-    locked_until = NumberAttribute(default=0)
+class ThrottleWindow(Item, discriminator="throttle"):
+    """Attempts of one key (an account, an address, a kiosk) in one time window."""
+
+    count = NumberAttribute(default=0)
 
 
 class OutboxMail(Item, discriminator="mail"):

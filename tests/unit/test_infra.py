@@ -398,3 +398,9 @@ def test_deploy_script_parses_and_never_overwrites_secrets():
     assert "set -euo pipefail" in text
     commands = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     assert not [line for line in commands if "--overwrite" in line]
+
+
+def test_deploy_script_throttles_the_api_stage():
+    text = (INFRA / "deploy.sh").read_text()
+    assert "apigateway update-stage" in text
+    assert "/*/*/throttling/rateLimit" in text and "/*/*/throttling/burstLimit" in text

@@ -1,0 +1,88 @@
+"""How often each kind of attempt may be made, per subject (an account, a client address,
+a kiosk), and the one call that enforces it: `take(name, subject, now)` raises 429 with
+Retry-After once the window's attempts are used. Limits are per window, so nobody (a
+stranger included) can lock an account out for longer than one window; the per-address
+limits slow down one source trying many accounts."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from chalicelib import config
+from chalicelib.errors import TooManyAttempts
+from chalicelib.store import throttle as store
+
+# name: (attempts, window in seconds). ANTRE_LIMIT_<NAME>="attempts/seconds" overrides.
+DEFAULTS = {
+    "login_account": (10, 900),  # password checks per account per 15 min
+    "login_address": (60, 900),  # ...per client address
+    "register_address": (20, 3600),  # new accounts per address per hour
+    "code_address": (30, 900),  # verification and reset codes tried per address
+    "reset_address": (10, 3600),  # reset codes asked for per address
+    "booking_account": (30, 3600),  # bookings per account per hour
+    "checkin_misses": (120, 3600),  # unknown codes per kiosk per hour (guessing codes)
+    "walkin_address": (6, 600),  # phone walk-in tickets per address per 10 min
+}
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    env = config.get().env
+    found = dict(DEFAULTS)
+    for name in DEFAULTS:
+        raw = env.get(f"ANTRE_LIMIT_{name.upper()}")
+        if raw:
+            attempts, _, seconds = raw.partition("/")
+            found[name] = (int(attempts), int(seconds or DEFAULTS[name][1]))
+    return found
+
+
+_overrides: dict[str, tuple[int, int]] = {}
+
+
+def set_limit(name: str, attempts: int, seconds: int) -> None:
+    """Change a limit in this process (tests; a stage sets ANTRE_LIMIT_* instead)."""
+    _overrides[name] = (attempts, seconds)
+
+
+def reset_limits() -> None:
+    _overrides.clear()
+
+
+def _key(name: str, subject: str) -> str:
+    # the subject is hashed: an email or an address is personal data, a key needs none
+    return f"{name}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+
+
+def take(name: str, subject: str, now: datetime, atomic: bool = True) -> None:
+    """Reserve one attempt, or 429. `atomic=False` reads the count and leaves the counting
+    to `counted` after the work: the race test's canary, never used otherwise."""
+    attempts, seconds = _overrides.get(name) or limits()[name]
+    if atomic:
+        wait = store.take(_key(name, subject), attempts, seconds, int(now.timestamp()))
+    else:
+        used = store.count(_key(name, subject), seconds, int(now.timestamp()))
+        wait = 1 if used >= attempts else 0
+    if wait:
+        raise TooManyAttempts("throttle.wait", seconds=wait, headers={"Retry-After": str(wait)})
+
+
+def in_transaction(name: str, subject: str, now: datetime):
+    """A transaction step reserving the attempt (see store.throttle.step), and the error to
+    raise when that step fails."""
+    attempts, seconds = _overrides.get(name) or limits()[name]
+    epoch = int(now.timestamp())
+    wait = max((epoch // seconds + 1) * seconds - epoch, 1)
+
+    def add(s):
+        store.step(s, _key(name, subject), attempts, seconds, epoch)
+
+    def refused():
+        return TooManyAttempts("throttle.wait", seconds=wait, headers={"Retry-After": str(wait)})
+
+    return add, refused
+
+
+def counted(name: str, subject: str, now: datetime) -> None:
+    """The canary's late count (see `take(atomic=False)`)."""
+    _, seconds = _overrides.get(name) or limits()[name]
+    store.take(_key(name, subject), 10 ** 9, seconds, int(now.timestamp()))
