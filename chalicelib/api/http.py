@@ -138,12 +138,25 @@ _CHALICE_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found",
                   500: "internal_error"}
 
 
+API_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+
+
 def normalise_errors(event, get_response):
-    """HTTP middleware: errors Chalice answers by itself (405, 415, ...) get our shape too."""
+    """HTTP middleware: errors Chalice answers by itself (405, 415, ...) get our shape too;
+    every API answer is HTTPS-only (HSTS) and, unless it says otherwise, never cached
+    (answers carry personal data: bookings, tickets, accounts)."""
     response = get_response(event)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = _CHALICE_CODES.get(response.status_code, "error")
         lang = i18n.negotiate((event.headers or {}).get("accept-language"))
         response.body = {"code": code, "message": i18n.text(f"error.{code}", lang)}
+    headers = response.headers
+    for name, value in API_HEADERS.items():
+        headers.setdefault(name, value)
+    if not any(k.lower() == "cache-control" for k in headers):
+        headers["Cache-Control"] = "no-store"
     return response

@@ -26,6 +26,9 @@ SECURITY_HEADERS = {
                                "form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    # the kiosk reads QR codes with its camera; nothing else uses a device
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=(), usb=()",
 }
 
 

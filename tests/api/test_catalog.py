@@ -135,3 +135,17 @@ def test_the_day_summary_counts_bookings_cancellations_and_moves(client):
     assert (days[0]["remaining"], days[1]["remaining"]) == (seats, seats - 1)
     status, body = call(client, "GET", path.replace("2026-12-09", "2027-03-01"))
     assert (status, body["code"]) == (422, "validation_error")
+
+
+def test_security_headers_on_pages_and_no_caching_of_personal_answers(client):
+    from tests.api.helpers import citizen
+
+    page = client.http.get("/kiosk")
+    assert "max-age=" in page.headers["Strict-Transport-Security"]
+    assert "camera=(self)" in page.headers["Permissions-Policy"]
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    _, token = citizen(client)
+    mine = client.http.get("/v1/bookings", headers={"Authorization": f"Bearer {token}"})
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert mine.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" in mine.headers
