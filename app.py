@@ -2,14 +2,16 @@
 worker, nothing else."""
 from chalice import Rate
 
-from chalicelib import clock, config
+from chalicelib import clock, config, logs
 from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public, staff, web
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import sender
 from chalicelib.services import closures, jobs, queue, reminders, waitlist
 
+logs.setup()
 app = Antre(app_name="antre")
+app.register_middleware(logs.with_request, "http")
 app.register_middleware(http.normalise_errors, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(accounts.bp)

@@ -81,7 +81,8 @@ def join(principal: Principal, mall_id: str, service_id: str, date: str,
         waitlist_id=waitlist_id, account_id=account.account_id, nik_hash=account.nik_hash,
         mall_id=mall_id, service_id=service_id, date=day.isoformat(), status="waiting",
         created_at=created, due_pk=store.queue_pk(mall_id, service_id, day.isoformat()),
-        due_sk=f"{created}#{waitlist_id}")
+        due_sk=f"{created}#{waitlist_id}",
+        expires_at=booking_store.forget_at(int(slots[-1].end.timestamp())))
     try:
         store.join(entry)
     except TransactionFailed as e:

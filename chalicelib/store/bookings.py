@@ -68,6 +68,14 @@ def _take_seat(s, name: str, seat: SeatRef, capacity: int, enforce_capacity: boo
              condition=condition)
 
 
+def forget_at(end_epoch: int) -> int:
+    """When DynamoDB's TTL removes a booking's personal data (its items), counted from the
+    end of its slot; the statistics, which hold none, stay."""
+    from chalicelib import config
+
+    return int(end_epoch) + 86400 * config.get().retention_days
+
+
 def arrival_keys(mall_id: str, day: str, booking_id: str, deadline_epoch: int) -> tuple[str, str]:
     """The booking's keys in the sparse `due` index while it is expected at the mall: the
     no-show sweep Queries ARRIVE#<mall>#<date> for deadlines that have passed."""
@@ -203,13 +211,16 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
+    booking.expires_at = forget_at(booking.end_at)
+
     def build(s):
         catalog_unchanged(s, mall)
         if not held:
             _take_seat(s, "seat", seat, capacity, enforce_capacity)
         s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
                                      sk=guard_key(seat.mall_id, seat.service_id, seat.date),
-                                     booking_id=booking.booking_id),
+                                     booking_id=booking.booking_id,
+                                     expires_at=booking.expires_at),
                condition=Item.pk.does_not_exist())
         citizen = CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE")
         if state is None:
@@ -225,7 +236,7 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                                  mall_id=booking.mall_id, service_id=booking.service_id,
                                  date=booking.date, start=booking.start,
                                  start_at=booking.start_at, status="booked",
-                                 nik_hash=booking.nik_hash),
+                                 nik_hash=booking.nik_hash, expires_at=booking.expires_at),
                condition=Item.pk.does_not_exist())
         s.save("booking", booking, condition=Item.pk.does_not_exist())
         stats.step(s, booking.mall_id, booking.date, booking.service_id, bookings=1)
@@ -285,12 +296,13 @@ def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_en
             Booking.date.set(new.date), Booking.start.set(new.start), Booking.end.set(new_end),
             Booking.start_at.set(new_start_at), Booking.end_at.set(new_end_at),
             Booking.sequence.add(1), Booking.updated_at.set(updated_at),
-            Booking.due_pk.set(arrival[0]), Booking.due_sk.set(arrival[1])],
+            Booking.due_pk.set(arrival[0]), Booking.due_sk.set(arrival[1]),
+            Booking.expires_at.set(forget_at(new_end_at))],
             condition=(Booking.status == "booked") & (Booking.start_at > now_epoch)
             & (Booking.start == old.start) & (Booking.date == old.date))
         s.update("code", _claim(booking), actions=[
             CodeClaim.date.set(new.date), CodeClaim.start.set(new.start),
-            CodeClaim.start_at.set(new_start_at)])
+            CodeClaim.start_at.set(new_start_at), CodeClaim.expires_at.set(forget_at(new_end_at))])
         _take_seat(s, "seat", new, capacity)
         _release_seat(s, "old_seat", old)
         if new.date != old.date:
@@ -300,7 +312,8 @@ def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_en
                 condition=BookingGuard.booking_id == booking.booking_id)
             s.save("guard", BookingGuard(pk=citizen_pk(booking.nik_hash),
                                          sk=guard_key(new.mall_id, new.service_id, new.date),
-                                         booking_id=booking.booking_id),
+                                         booking_id=booking.booking_id,
+                                         expires_at=forget_at(new_end_at)),
                    condition=Item.pk.does_not_exist())
         s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
                  actions=[CitizenState.active[booking.booking_id].set(new_end_at)])

@@ -15,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from chalicelib.store import stats
-from chalicelib.store.bookings import TransactionFailed, count_no_show, run
+from chalicelib.store.bookings import TransactionFailed, count_no_show, forget_at, run
 from chalicelib.store.kiosks import Kiosk, still_registered
 from chalicelib.store.models import (
     Booking,
@@ -29,7 +29,6 @@ from chalicelib.store.models import (
 )
 
 ANNOUNCEMENTS_KEPT = 5  # per counter; the display merges them into "recent calls"
-TICKET_TTL_SECONDS = 400 * 86400  # a year of statistics, then DynamoDB's TTL removes it
 
 __all__ = ["TransactionFailed", "QuotaFull"]
 
@@ -181,7 +180,7 @@ def _entry_for(ticket: Ticket) -> WaitingEntry:
 
 
 def _new_ticket(s, ticket: Ticket) -> None:
-    ticket.expires_at = int(ticket.issued_at) + TICKET_TTL_SECONDS
+    ticket.expires_at = forget_at(int(ticket.issued_at))  # the statistics keep the numbers
     s.save("ticket", ticket, condition=Item.pk.does_not_exist())
     s.save("entry", _entry_for(ticket))
 

@@ -273,3 +273,21 @@ def test_a_booking_downloads_as_a_calendar_file(client):
     other = citizen(client)[1]
     assert call(client, "GET", f"/v1/bookings/{booking['booking_id']}/calendar.ics",
                 token=other)[0] == 404
+
+
+def test_personal_data_expires_by_ttl_after_the_retention_period(client):
+    from chalicelib.store import bookings as booking_store
+    from chalicelib.store.models import BookingGuard, CodeClaim
+    from tests.api.helpers import booked
+
+    token, booking = booked(client)
+    stored = booking_store.get(call(client, "GET", "/v1/me", token=token)[1]["account_id"],
+                               booking["booking_id"])
+    assert stored.expires_at == stored.end_at + 180 * 86400
+    claim = CodeClaim.get(f"CODE#{booking['code']}", "CODE")
+    guard = next(BookingGuard.query(f"NIK#{stored.nik_hash}"))
+    assert claim.expires_at == guard.expires_at == stored.expires_at
+    call(client, "POST", f"/v1/bookings/{booking['booking_id']}/reschedule",
+         {"date": "2026-12-10", "start": "09:00"}, token=token)
+    moved = booking_store.get(stored.account_id, booking["booking_id"])
+    assert moved.expires_at == moved.end_at + 180 * 86400 > stored.expires_at
