@@ -40,8 +40,10 @@ def sweep_floor(event):
     closure jobs whose run died, send the day-before reminders that are due, and pass the
     waitlist's lapsed offers to the next in line."""
     now = clock.now()
-    return {**queue.sweep(now), "closures_resumed": closures.resume_stalled(now),
-            "reminders": reminders.send_due(now), "offers_lapsed": waitlist.expire_offers(now)}
+    return jobs.each({"floor": lambda: queue.sweep(now),
+                      "closures_resumed": lambda: closures.resume_stalled(now),
+                      "reminders": lambda: reminders.send_due(now),
+                      "offers_lapsed": lambda: waitlist.expire_offers(now)})
 
 
 @app.lambda_function(name="closure_worker")

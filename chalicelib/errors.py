@@ -120,7 +120,14 @@ class BookingPaused(AntreError):
 
 
 class Busy(AntreError):
+    """Too much at once (DynamoDB refused after its retries, or a race lost every time):
+    503 with Retry-After, and nothing was changed."""
+
     code, status = "busy", 503
+
+    def __init__(self, key: str | None = None, **kwargs):
+        kwargs.setdefault("headers", {"Retry-After": "1"})
+        super().__init__(key, **kwargs)
 
 
 # --- the mall floor ------------------------------------------------------------------------

@@ -50,3 +50,17 @@ def worker(event: dict, remaining_seconds: float) -> str:
     if outcome == "more":
         dispatch(closure_id)
     return outcome
+
+
+def each(parts: dict) -> dict:
+    """Run every part of a scheduled job even when one fails (DynamoDB busy, say): the
+    failed part is logged and tried again on the next tick. Returns each part's result,
+    or "failed"."""
+    results = {}
+    for name, part in parts.items():
+        try:
+            results[name] = part()
+        except Exception:
+            log.exception("scheduled part %s failed; the next run tries again", name)
+            results[name] = "failed"
+    return results

@@ -232,10 +232,15 @@ def _not_changeable(ticket: Ticket) -> TicketNotChangeable:
                                status=Text(f"ticket_status.{ticket.status}"))
 
 
-def _change(principal, ticket_id, allowed: tuple[str, ...], write) -> dict:
+def _change(principal, ticket_id, allowed: tuple[str, ...], write,
+            result: str | None = None) -> dict:
     """Apply `write(catalog, ticket)` to a ticket in one of the `allowed` states; a ticket
-    that moved on meanwhile answers 409 with its new state."""
+    that moved on meanwhile answers 409 with its new state. A ticket already in the
+    `result` state answers as if this had done it: the same press again (after an answer
+    lost on the way, or a double tap) is not an error."""
     catalog, ticket = _staff_ticket(principal, ticket_id)
+    if result is not None and ticket.status == result:
+        return ticket_view(ticket, catalog)
     if ticket.status not in allowed:
         raise _not_changeable(ticket)
     try:
@@ -262,12 +267,13 @@ def recall(principal: Principal, ticket_id: str, now: datetime) -> dict:
 
 def start(principal: Principal, ticket_id: str, now: datetime) -> dict:
     return _change(principal, ticket_id, ("called",),
-                   lambda catalog, ticket: store.start(ticket, int(now.timestamp())))
+                   lambda catalog, ticket: store.start(ticket, int(now.timestamp())),
+                   result="serving")
 
 
 def finish(principal: Principal, ticket_id: str, now: datetime) -> dict:
     return _change(principal, ticket_id, ("serving",), lambda catalog, ticket: store.finish(
-        ticket, int(now.timestamp()), now.isoformat(timespec="seconds")))
+        ticket, int(now.timestamp()), now.isoformat(timespec="seconds")), result="done")
 
 
 def no_show(principal: Principal, ticket_id: str, now: datetime) -> dict:
@@ -278,7 +284,7 @@ def no_show(principal: Principal, ticket_id: str, now: datetime) -> dict:
                                       count=needed)
         store.no_show(ticket, int(now.timestamp()), needed, now.isoformat(timespec="seconds"))
 
-    return _change(principal, ticket_id, ("called",), write)
+    return _change(principal, ticket_id, ("called",), write, result="no_show")
 
 
 def transfer(principal: Principal, ticket_id: str, service_id: str, now: datetime) -> dict:

@@ -1,6 +1,9 @@
 """Transactions and the reading of their cancellation reasons."""
 from __future__ import annotations
 
+import random
+import time
+import uuid
 from contextlib import contextmanager
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -10,20 +13,67 @@ from chalicelib.errors import Busy
 from chalicelib.store.models import Item
 
 # DynamoDB's answers that mean "too much at once, try again": a 503, not a failure of ours
+# (TransactionConflictException: a single-item write met an item a transaction is changing)
 _OVERLOADED = {"ProvisionedThroughputExceededException", "ThrottlingException",
-               "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"}
+               "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
+               "TransactionConflictException", "TransactionInProgressException"}
 
 
 def overload_error(error: Exception) -> Busy | None:
     """The domain error for a DynamoDB call refused because of load; None for anything else."""
     if isinstance(error, PynamoDBException) and error.cause_response_code in _OVERLOADED:
-        return Busy(headers={"Retry-After": "1"})
+        return Busy()
     return None
 
 
-def transaction() -> TransactWrite:
-    """A TransactWrite on the table's connection (every write in it commits or none does)."""
-    return TransactWrite(connection=Item._get_connection().connection)
+# a transaction cancelled only because another one held one of its items is sent again
+# this many times (with jittered backoff) before the caller hears of the conflict
+CONFLICT_RETRIES = 3
+
+
+class Transaction(TransactWrite):
+    """A TransactWrite that commits with a ClientRequestToken, so a call botocore sends
+    again after a timeout is applied once, and that is sent again with a fresh token when
+    DynamoDB cancels it only for a conflict (nothing of it was written; its conditions are
+    checked again as they stand)."""
+
+    def commit(self) -> None:
+        for attempt in range(CONFLICT_RETRIES + 1):
+            self._client_request_token = str(uuid.uuid4())
+            try:
+                self._commit()
+                return
+            except TransactWriteError as e:
+                if attempt == CONFLICT_RETRIES or not _only_conflicts(e):
+                    raise
+                time.sleep(random.uniform(0, 0.01 * (2 ** attempt)))
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if exc_type is None:
+            self.commit()
+
+
+def _only_conflicts(error: TransactWriteError) -> bool:
+    codes = {r.code for r in error.cancellation_reasons or [] if r is not None}
+    return codes == {"TransactionConflict"}
+
+
+def insist(write, attempts: int = 6):
+    """Run a single write that must not be lost because it records something already done
+    outside DynamoDB (an email SES accepted): on throttling or a conflict it is tried again,
+    with jittered backoff, beyond botocore's own retries (which skip conflicts)."""
+    for attempt in range(attempts):
+        try:
+            return write()
+        except PynamoDBException as e:
+            if overload_error(e) is None or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, min(1.0, 0.05 * (2 ** attempt))))
+
+
+def transaction() -> Transaction:
+    """A transaction on the table's connection (every write in it commits or none does)."""
+    return Transaction(connection=Item._get_connection().connection)
 
 
 def failed_steps(error: TransactWriteError, steps: list[str]) -> set[str]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pynamodb.exceptions import UpdateError
 from ulid import ULID
 
+from chalicelib.store.db import insist
 from chalicelib.store.models import OutboxMail
 
 DUE = "DUE"
@@ -93,13 +94,15 @@ KEEP_SENT_DEFAULT = timedelta(days=30)
 
 
 def mark_sent(mail: OutboxMail, now: datetime, message_id: str) -> None:
+    """Record a send SES or SNS accepted. Neither takes an idempotency key, so a mail sent
+    but not marked would go out again once its lease ends: this write insists."""
     keep = KEEP_SENT.get(mail.kind, KEEP_SENT_DEFAULT)
-    mail.update(actions=[
+    insist(lambda: mail.update(actions=[
         OutboxMail.status.set("sent"), OutboxMail.sent_at.set(_iso(now)),
         OutboxMail.ses_message_id.set(message_id), OutboxMail.lease_until.set(0),
         OutboxMail.expires_at.set(int((now + keep).timestamp())),
         OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove(),
-    ])
+    ]))
 
 
 def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempts: int) -> None:
