@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 from pydantic import Field, StringConstraints
 
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
 from chalicelib.api.http import Body, client_address, created, now, parse, principal, route
@@ -21,12 +22,12 @@ Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8
 
 
 class Registration(Body):
-    email: str = Field(min_length=3, max_length=254)
-    password: Password
-    name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(min_length=6, max_length=24)
-    nik: str = Field(min_length=16, max_length=24,
-                     description="16 digits; spaces and dashes (as pasted) are ignored.")
+    email: F.Email
+    password: Password = Field(description="8 to 128 characters, not easy to guess "
+                                           "(checked by an estimate of its strength).")
+    name: F.text(100)
+    phone: F.Phone
+    nik: F.Nik
     sms_opt_in: bool = Field(False, description="Codes, reminders and seat offers also by "
                                                 "SMS to the phone.")
 
@@ -36,29 +37,29 @@ class Settings(Body):
 
 
 class Verification(Body):
-    email: str = Field(max_length=254)
-    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$")
+    email: F.AnyEmail
+    code: F.Code
 
 
 class EmailOnly(Body):
-    email: str = Field(max_length=254)
+    email: F.AnyEmail
 
 
 class Credentials(Body):
-    email: str = Field(max_length=254)
+    email: F.AnyEmail
     password: Annotated[str, StringConstraints(strip_whitespace=False, max_length=128)]
 
 
 class ResetConfirmation(Body):
-    email: str = Field(max_length=254)
-    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$")
+    email: F.AnyEmail
+    code: F.Code
     password: Password
 
 
 @route(bp, "/v1/accounts", methods=["POST"], doc=Op(
     "register", "Register a citizen; a 6-digit verification code is emailed", "accounts",
     (Answer(201, "Created, not yet verified", S.AccountCreated),),
-    (E.EmailTaken, E.NikTaken), body=Registration))
+    (E.EmailTaken, E.NikTaken, E.TooManyAttempts), body=Registration))
 def register():
     request = bp.current_request
     body = parse(request, Registration)
@@ -70,7 +71,7 @@ def register():
 @route(bp, "/v1/accounts/verify", methods=["POST"], doc=Op(
     "verify", "Verify the email address with the emailed code", "accounts",
     (Answer(200, "Verified (also when it already was)", S.Verified),),
-    (E.InvalidCode,), body=Verification))
+    (E.InvalidCode, E.TooManyAttempts), body=Verification))
 def verify():
     request = bp.current_request
     body = parse(request, Verification)
@@ -101,7 +102,7 @@ def login():
 @route(bp, "/v1/accounts/password-reset", methods=["POST"], doc=Op(
     "password_reset", "Email a 6-digit code to reset the password", "accounts",
     (Answer(202, "Accepted, whether or not the address has an account", S.CodeSent),),
-    body=EmailOnly))
+    (E.TooManyAttempts,), body=EmailOnly))
 def password_reset():
     request = bp.current_request
     body = parse(request, EmailOnly)
@@ -112,7 +113,7 @@ def password_reset():
 @route(bp, "/v1/accounts/password-reset/confirm", methods=["POST"], doc=Op(
     "password_reset_confirm", "Set a new password with the emailed code", "accounts",
     (Answer(200, "Changed; every earlier session has ended", S.ResetDone),),
-    (E.InvalidCode,), body=ResetConfirmation))
+    (E.InvalidCode, E.TooManyAttempts), body=ResetConfirmation))
 def password_reset_confirm():
     request = bp.current_request
     body = parse(request, ResetConfirmation)

@@ -11,102 +11,106 @@ from chalice import Blueprint, Response
 from pydantic import Field
 
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
-from chalicelib.api.docs import Answer, Op
-from chalicelib.api.http import Body, created, now, parse, principal, query_param, route
+from chalicelib.api.docs import Answer, Op, date_query
+from chalicelib.api.http import (Body, created, int_param, now, parse, principal, query_param,
+                                 route)
 from chalicelib.services import admin, closures, kiosks, operations, statistics
 
 bp = Blueprint(__name__)
 
 M = "/v1/admin/malls/{mall_id}"
-SLUG = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
-HOURS = Field(description='{"open": "08:00", "close": "15:00", "breaks": [["11:30", "13:00"]]}')
+AUDIT_LIMIT = 1000
 WEEK = Field(None, description='Keyed by weekday, "0" = Monday ... "6" = Sunday; a missing day '
-                         'is closed. Each: {"open", "close", "breaks"}.')
+                               'is closed. Each: {"open", "close", "breaks"}.')
+HOURS_RULE = "Opening before closing; breaks inside the hours and in order."
 
-
-Break = Annotated[list[Annotated[str, Field(max_length=5)]], Field(min_length=2, max_length=2)]
+Break = Annotated[list[F.Time], Field(min_length=2, max_length=2)]
 
 
 class HoursFields(Body):
-    open: str = Field(max_length=5)
-    close: str = Field(max_length=5)
+    open: F.Time
+    close: F.Time
     breaks: list[Break] = Field(default_factory=list, max_length=6,
-                                description='[["11:30", "13:00"]]: start and end, HH:MM.')
+                                description='[["11:30", "13:00"]]: start and end, HH:MM. '
+                                            + HOURS_RULE)
 
 
 class MallSettings(Body):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    city: str | None = Field(None, min_length=1, max_length=60)
-    address: str | None = Field(None, max_length=300)
-    timezone: str | None = Field(None, max_length=40)
-    weekly_hours: dict[str, HoursFields] | None = WEEK
-    min_lead_minutes: int | None = Field(None, ge=0, le=1440)
-    max_days_ahead: int | None = Field(None, ge=1, le=90)
+    name: F.text(100) | None = None
+    city: F.text(60) | None = None
+    address: F.text(300, blank=True) | None = None
+    timezone: F.Timezone | None = None
+    weekly_hours: dict[F.Weekday, HoursFields] | None = WEEK
+    min_lead_minutes: F.whole(0, 1440) | None = None
+    max_days_ahead: F.whole(1, 90) | None = None
     closed_on_holidays: bool | None = None
-    checkin_early_minutes: int | None = Field(None, ge=0, le=720)
-    checkin_late_minutes: int | None = Field(None, ge=0, le=240)
-    recalls_before_no_show: int | None = Field(None, ge=0, le=10)
-    no_show_after_minutes: int | None = Field(None, ge=1, le=120)
-    no_show_limit: int | None = Field(None, ge=0, le=20,
-                                      description="No-shows that pause online booking; 0: off.")
-    no_show_window_days: int | None = Field(None, ge=1, le=365)
-    no_show_pause_days: int | None = Field(None, ge=1, le=365)
-    waitlist_hold_minutes: int | None = Field(None, ge=5, le=240)
-    capacity_percent: int | None = Field(None, ge=0, le=100,
-                                         description="Distancing: seats per slot, in percent.")
-    rebook_horizon_days: int | None = Field(None, ge=1, le=60)
+    checkin_early_minutes: F.whole(0, 720) | None = None
+    checkin_late_minutes: F.whole(0, 240) | None = None
+    recalls_before_no_show: F.whole(0, 10) | None = None
+    no_show_after_minutes: F.whole(1, 120) | None = None
+    no_show_limit: F.whole(0, 20) | None = Field(None,
+                                          description="No-shows that pause online booking; "
+                                                      "0: off.")
+    no_show_window_days: F.whole(1, 365) | None = None
+    no_show_pause_days: F.whole(1, 365) | None = None
+    waitlist_hold_minutes: F.whole(5, 240) | None = None
+    capacity_percent: F.whole(0, 100) | None = Field(None,
+                                             description="Distancing: seats per slot, in "
+                                                         "percent.")
+    rebook_horizon_days: F.whole(1, 60) | None = None
 
 
 class NewMall(MallSettings):
-    mall_id: str = SLUG
-    name: str = Field(min_length=1, max_length=100)
-    city: str = Field(min_length=1, max_length=60)
-    timezone: str = Field(max_length=40)
+    mall_id: F.Slug
+    name: F.text(100)
+    city: F.text(60)
+    timezone: F.Timezone
 
 
 class AgencyFields(Body):
-    name: str = Field(min_length=1, max_length=100)
-    letter: str = Field(min_length=1, max_length=1, description="Its tickets' letter: B-017.")
+    name: F.text(100)
+    letter: str = Field(pattern="^[A-Za-z]$", description="Its tickets' letter: B-017.")
 
 
 class ServiceFields(Body):
-    agency_id: str = SLUG
-    name: str = Field(min_length=1, max_length=120)
-    name_en: str = Field("", max_length=120)
-    requirements: list[str] = Field(default_factory=list, max_length=20)
-    requirements_en: list[str] = Field(default_factory=list, max_length=20)
-    slot_minutes: int = Field(ge=5, le=240)
-    capacity: int = Field(ge=0, le=100, description="Seats per slot (before distancing).")
+    agency_id: F.Slug = Field(description="An agency of this mall.")
+    name: F.text(120)
+    name_en: F.text(120, blank=True) = ""
+    requirements: list[F.text(300, blank=True)] = Field(default_factory=list, max_length=20)
+    requirements_en: list[F.text(300, blank=True)] = Field(default_factory=list, max_length=20)
+    slot_minutes: F.whole(5, 240)
+    capacity: F.whole(0, 100) = Field(description="Seats per slot (before distancing).")
     online: bool = True
-    walkin_quota: int = Field(0, ge=0, le=2000)
+    walkin_quota: F.whole(0, 2000) = 0
 
 
 class CounterFields(Body):
-    name: str = Field(min_length=1, max_length=60)
-    service_ids: list[str] = Field(min_length=1, max_length=50)
+    name: F.text(60)
+    service_ids: list[F.Slug] = Field(min_length=1, max_length=50,
+                                      description="Services of this mall.")
 
 
 class NewStaff(Body):
-    email: str = Field(min_length=3, max_length=254)
-    name: str = Field(min_length=1, max_length=100)
+    email: F.Email
+    name: F.text(100)
     role: Literal["staff", "admin"] = "staff"
 
 
 class NewKiosk(Body):
-    label: str = Field(min_length=1, max_length=60,
-                       description="Where it stands, e.g. \"Pintu masuk utama\".")
+    label: F.text(60, description="Where it stands, e.g. \"Pintu masuk utama\".")
 
 
 class NewClosure(Body):
-    date_from: str = Field(alias="from", max_length=10)
-    date_to: str = Field(alias="to", max_length=10)
-    reason: str = Field(min_length=1, max_length=200)
-    service_id: str | None = Field(None, max_length=64)
+    date_from: F.Date = Field(alias="from")
+    date_to: F.Date = Field(alias="to", description="On or after `from` (today or later), 90 days at most.")
+    reason: F.text(200)
+    service_id: F.Slug | None = None
 
 
 class CutiBersama(Body):
-    year: int = Field(ge=2020, le=2100)
+    year: F.whole(2020, 2100)
 
 
 def _who():
@@ -310,10 +314,14 @@ def retry_mail(mall_id, mail_id):
 
 @route(bp, M + "/audit", doc=Op(
     "audit", "Who changed what, when, with before and after; newest first", "admin",
-    (Answer(200, "The audit log", [S.AuditEntry]),), ADMIN_ERRORS, auth="bearer"))
+    (Answer(200, "The audit log", [S.AuditEntry]),), (*ADMIN_ERRORS, E.ValidationFailed),
+    auth="bearer", parameters=({"name": "limit", "in": "query", "required": False,
+                                "description": "How many entries (100 unless given).",
+                                "schema": {"type": "integer", "minimum": 1,
+                                           "maximum": AUDIT_LIMIT}},)))
 def audit(mall_id):
-    limit = query_param(bp.current_request, "limit")
-    return admin.audit(_who(), mall_id, int(limit) if (limit or "").isdigit() else 100)
+    return admin.audit(_who(), mall_id, int_param(bp.current_request, "limit", 1, AUDIT_LIMIT,
+                                                  default=100))
 
 
 # --- closures -------------------------------------------------------------------------------------
@@ -367,12 +375,10 @@ def closure(closure_id):
 @route(bp, M + "/stats", doc=Op(
     "stats", "Statistics per agency, service and day (JSON, or CSV with format=csv)", "admin",
     (Answer(200, "One row per service and day (`format=csv`: the same rows as text/csv)",
-            [S.StatsRow]),),
+            [S.StatsRow], alternatives=(("text/csv", {"type": "string"}),)),),
     (*ADMIN_ERRORS, E.ValidationFailed), auth="bearer",
-    parameters=({"name": "from", "in": "query", "required": True,
-                 "schema": {"type": "string", "format": "date"}},
-                {"name": "to", "in": "query", "required": True,
-                 "schema": {"type": "string", "format": "date"}},
+    parameters=(date_query("from"),
+                date_query("to", "On or after `from`, at most 366 days on."),
                 {"name": "format", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["json", "csv"]}})))
 def stats(mall_id):

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from chalice import Blueprint, Response
-from pydantic import Field
-
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
-from chalicelib.api.docs import IDEMPOTENCY_KEY, Answer, Op
+from chalicelib.api.docs import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RE, Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
 from chalicelib.errors import ValidationFailed
 from chalicelib.mail.qr import qr_svg
@@ -14,24 +13,21 @@ from chalicelib.services import booking, waitlist
 
 bp = Blueprint(__name__)
 
-ID = Field(min_length=1, max_length=64)
-
-
 class NewBooking(Body):
-    mall_id: str = ID
-    service_id: str = ID
-    date: str = Field(max_length=10)
-    start: str = Field(max_length=5)
+    mall_id: F.Slug
+    service_id: F.Slug
+    date: F.Date
+    start: F.Time
 
 
 class NewSlot(Body):
-    date: str = Field(max_length=10)
-    start: str = Field(max_length=5)
+    date: F.Date
+    start: F.Time
 
 
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("idempotency-key")
-    if key is not None and not (1 <= len(key) <= 128 and key.isprintable()):
+    if key is not None and not IDEMPOTENCY_KEY_RE.fullmatch(key):
         raise ValidationFailed.field("Idempotency-Key", "validation.idempotency_key")
     return key
 
@@ -112,9 +108,9 @@ def reschedule(booking_id):
 
 
 class NewWaitlist(Body):
-    mall_id: str = ID
-    service_id: str = ID
-    date: str = Field(max_length=10)
+    mall_id: F.Slug
+    service_id: F.Slug
+    date: F.Date
 
 
 @route(bp, "/v1/waitlist", methods=["POST"], doc=Op(

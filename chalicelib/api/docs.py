@@ -5,10 +5,12 @@ undocumented and the documentation cannot describe a route that is gone.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from chalicelib.api import fields
 from chalicelib.errors import AntreError
 
 
@@ -19,6 +21,7 @@ class Answer:
     schema: type[BaseModel] | list | dict | None = None  # a model, [model], or a raw schema
     media: str = "application/json"
     headers: tuple[str, ...] = ()  # names from `HEADERS` in api.openapi
+    alternatives: tuple[tuple[str, dict], ...] = ()  # other media types: (type, schema)
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,23 @@ def register(methods, path: str, op: Op) -> None:
 
 
 # Parameters several routes share
-DATE_QUERY = {"name": "date", "in": "query", "required": True,
-              "description": "The day, in the mall's time zone.",
-              "schema": {"type": "string", "format": "date"}}
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": fields.DATE}
+
+
+def date_query(name: str, description: str = "In the mall's time zone.") -> dict:
+    return {"name": name, "in": "query", "required": True, "description": description,
+            "schema": DATE_SCHEMA}
+
+
+DATE_QUERY = date_query("date", "The day, in the mall's time zone.")
+# printable ASCII, 1 to 128 characters, no space at either end (HTTP would drop it)
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~](?:[ -~]{0,126}[!-~])?$"
+IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "The same key from the same account answers the same booking (200) and "
                    "never books twice; reused for a different request it is refused.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 128}}
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}}
 ACCEPT_LANGUAGE = {
     "name": "Accept-Language", "in": "header", "required": False,
     "description": "The language of error messages: Bahasa Indonesia (`id`, the default) or "

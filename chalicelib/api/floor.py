@@ -9,6 +9,7 @@ from chalice import Blueprint, Response
 from pydantic import Field
 
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import IF_NONE_MATCH, Answer, Op
 from chalicelib.api.http import Body, client_address, created, now, parse, route
@@ -19,7 +20,7 @@ bp = Blueprint(__name__)
 
 class PhoneWalkIn(Body):
     token: str = Field(min_length=1, max_length=1000, description="From the hall's QR.")
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: F.Slug
     priority: bool = False
 
 
@@ -65,8 +66,8 @@ def walkin_services(mall_id):
 @route(bp, "/v1/walkins", methods=["POST"], doc=Op(
     "phone_walk_in", "A walk-in ticket on one's own phone, with the QR from the hall", "floor",
     (Answer(201, "The ticket", S.Ticket),),
-    (E.QrExpired, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed, E.Busy),
-    body=PhoneWalkIn))
+    (E.QrExpired, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed,
+     E.TooManyAttempts, E.Busy), body=PhoneWalkIn))
 def phone_walk_in():
     request = bp.current_request
     body = parse(request, PhoneWalkIn)

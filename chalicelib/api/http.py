@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -21,9 +22,11 @@ JSON_TYPES = ["application/json", "text/plain"]  # text/plain: sendBeacon and si
 
 
 class Body(BaseModel):
-    """Request bodies: unknown fields are refused, strings are not coerced from numbers."""
+    """Request bodies: unknown fields are refused, strings are not coerced from numbers.
+    Each field has a type of `api.fields`, which checks it as the OpenAPI document says and
+    then trims what is text."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def language(request) -> str:
@@ -123,6 +126,16 @@ def client_address(request) -> str:
 
 def query_param(request, name: str) -> str | None:
     return (request.query_params or {}).get(name)
+
+
+def int_param(request, name: str, low: int, high: int, *, default: int) -> int:
+    """A whole-number query parameter from `low` to `high` (422 otherwise), or `default`."""
+    raw = query_param(request, name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"-?[0-9]{1,9}", raw) or not low <= int(raw) <= high:
+        raise ValidationFailed.field(name, "validation.invalid")
+    return int(raw)
 
 
 def now():

@@ -5,6 +5,7 @@ from chalice import Blueprint, Response
 from pydantic import Field
 
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
 from chalicelib.api.http import Body, created, now, parse, route
@@ -17,11 +18,14 @@ bp = Blueprint(__name__)
 class CheckIn(Body):
     code: str = Field(min_length=1, max_length=64,
                       description="The booking code as typed or as a scanner reads the QR: "
-                                  "any case; spaces and dashes are ignored.")
+                                  "8 characters of `23456789ABCDEFGHJKLMNPQRSTUVWXYZ`, in "
+                                  "any case; spaces and dashes are ignored. Anything else "
+                                  "(a stray scan) is an unknown code, 404.",
+                      examples=["K7RM-4QXP"])
 
 
 class WalkIn(Body):
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: F.Slug
     priority: bool = Field(False, description="Elderly, disabled or pregnant: called first.")
 
 
@@ -42,7 +46,8 @@ def me():
     "check_in", "Check in a booking: issues its queue ticket", "kiosk",
     (Answer(201, "Checked in; the ticket to print", S.Ticket),
      Answer(200, "Checked in already: the same ticket", S.Ticket)),
-    (E.UnknownCode, E.NotToday, E.TooEarly, E.TooLate, E.Busy), body=CheckIn, auth="kiosk",
+    (E.UnknownCode, E.NotToday, E.TooEarly, E.TooLate, E.TooManyAttempts, E.Busy), body=CheckIn,
+    auth="kiosk",
     description="Accepts a booking of this kiosk's mall on its day, from "
                 "`checkin_early_minutes` (120) before the slot until `checkin_late_minutes` "
                 "(30) after its start. Exactly once: however often a code is scanned, and "

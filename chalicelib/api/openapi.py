@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib import errors
+from chalicelib.api import fields
 from chalicelib.api.docs import ACCEPT_LANGUAGE, REGISTRY, Answer, Op
 from chalicelib.api.http import route
 from chalicelib.errors import AntreError
@@ -42,12 +43,26 @@ class Error(BaseModel):
     message: str
 
 
-PATH_PARAMETERS = {"mall_id": "A mall, e.g. `kota-bogor`.", "service_id": "A service of the mall.",
-                   "booking_id": "One of the caller's bookings; anyone else's is 404.",
-                   "mail_id": "An outbox mail about the admin's own mall.",
-                   "ticket_id": "A ticket's unguessable id.",
-                   "counter_id": "A counter (loket) of the staff's mall.",
-                   "kiosk_id": "A kiosk of the admin's mall."}
+_SLUG = {"type": "string", "pattern": fields.SLUG}
+_ULID = {"type": "string", "pattern": fields.ULID}
+# Every path parameter: (description, schema). A value of the right shape that names nothing
+# the caller may see is 404, like one of the wrong shape.
+PATH_PARAMETERS = {
+    "mall_id": ("A mall, e.g. `kota-bogor`.", _SLUG),
+    "service_id": ("A service of the mall.", _SLUG),
+    "agency_id": ("An agency of the mall.", _SLUG),
+    "counter_id": ("A counter (loket) of the mall.", _SLUG),
+    "booking_id": ("One of the caller's bookings; anyone else's is 404.", _ULID),
+    "waitlist_id": ("One of the caller's waitlist entries; anyone else's is 404.", _ULID),
+    "mail_id": ("An outbox mail about the admin's own mall.", _ULID),
+    "kiosk_id": ("A kiosk of the admin's mall.", _ULID),
+    "account_id": ("A staff or admin account of the mall.", _ULID),
+    "ticket_id": ("A ticket's unguessable id.", {"type": "string", "pattern": fields.TICKET_ID}),
+    "closure_id": ("A closure: its mall and a ULID, e.g. `kota-bogor.01J...`.",
+                   {"type": "string", "pattern": fields.CLOSURE_ID}),
+    "date": ("A day, in the mall's time zone.",
+             {"type": "string", "format": "date", "pattern": fields.DATE}),
+}
 
 HEADERS = {
     "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
@@ -100,7 +115,7 @@ def _build() -> dict:
     _, schemas = models_json_schema(models, ref_template="#/components/schemas/{model}")
     paths: dict[str, dict] = {}
     for (method, path), op in operations.items():
-        paths.setdefault(path, {})[method.lower()] = _operation(path, op)
+        paths.setdefault(path, {})[method.lower()] = _operation(method, path, op)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Antre API", "version": "1.0.0", "description": DESCRIPTION},
@@ -139,29 +154,41 @@ def _answer(a: Answer) -> dict:
     answer: dict = {"description": a.description}
     if a.schema is not None:
         answer["content"] = {a.media: {"schema": _schema(a.schema)}}
+        answer["content"].update({media: {"schema": schema} for media, schema in a.alternatives})
     if a.headers:
         answer["headers"] = {name: HEADERS[name] for name in a.headers}
     return answer
 
 
-def _operation(path: str, op: Op) -> dict:
+def _operation(method: str, path: str, op: Op) -> dict:
+    names = re.findall(r"{(\w+)}", path)
     parameters = [{"name": name, "in": "path", "required": True,
-                   "description": PATH_PARAMETERS.get(name, ""), "schema": {"type": "string"}}
-                  for name in re.findall(r"{(\w+)}", path)]
+                   "description": PATH_PARAMETERS[name][0], "schema": PATH_PARAMETERS[name][1]}
+                  for name in names]
     parameters += [*op.parameters, ACCEPT_LANGUAGE]
     responses = {str(a.status): _answer(a) for a in op.answers}
     failures = list(op.errors)
-    if op.body:  # `http.parse`: bad JSON is 400, invalid fields 422; other media types 415
-        failures += [errors.BadRequest, errors.ValidationFailed, _UnsupportedMedia]
+    if names:  # a path naming nothing the caller may see
+        failures.append(errors.NotFound)
+    if "date" in names or any(p["in"] == "query" and p.get("required") for p in op.parameters):
+        failures.append(errors.ValidationFailed)  # a query or path value the server checks
+    if op.body:  # `http.parse`: bad JSON is 400, invalid fields 422
+        failures += [errors.BadRequest, errors.ValidationFailed]
+    if method != "GET":  # chalice: a body of another media type than JSON is 415
+        failures.append(_UnsupportedMedia)
     if op.auth:
         failures.append(errors.Unauthorized)
+    if op.tag != "meta":  # DynamoDB overloaded after retries (`http.answers`)
+        failures.append(errors.Busy)
     responses.update(_error_responses(failures))
     result = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
               "responses": responses, "parameters": parameters}
     if op.description:
         result["description"] = op.description
     if op.body:
-        result["requestBody"] = {"required": True,
+        # a body with no required field may be left out: `http.parse` reads none as {}
+        result["requestBody"] = {"required": any(f.is_required()
+                                                 for f in op.body.model_fields.values()),
                                  "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.auth:
         result["security"] = [{op.auth: []}]

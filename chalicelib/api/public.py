@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from chalicelib import errors as E
 from chalicelib.api import schemas as S
-from chalicelib.api.docs import DATE_QUERY, Answer, Op
+from chalicelib.api.docs import DATE_QUERY, Answer, Op, date_query
 from chalicelib.api.http import language, now, query_param, route
 from chalicelib.errors import ValidationFailed
 from chalicelib.services import booking, catalog
@@ -38,10 +38,8 @@ def services(mall_id):
     (Answer(200, "Each day: open, full, closed (with why), past, or not_yet (with the date "
                  "it opens: the window moves each midnight, mall time)", S.DaySummary),),
     (E.NotFound, E.ValidationFailed),
-    parameters=({"name": "from", "in": "query", "required": True,
-                 "schema": {"type": "string", "format": "date"}},
-                {"name": "to", "in": "query", "required": True,
-                 "schema": {"type": "string", "format": "date"}})))
+    parameters=(date_query("from", "The first day, in the mall's time zone."),
+                date_query("to", "The last day: on or after `from`, 62 days in all at most."))))
 def days(mall_id, service_id):
     request = bp.current_request
     first, last = query_param(request, "from"), query_param(request, "to")

@@ -3,9 +3,9 @@ transfer; and bookings made at the mall for citizens without email or phone."""
 from __future__ import annotations
 
 from chalice import Blueprint
-from pydantic import Field
 
 from chalicelib import errors as E
+from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
@@ -16,16 +16,16 @@ bp = Blueprint(__name__)
 
 
 class Transfer(Body):
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: F.Slug
 
 
 class NewAssistedBooking(Body):
-    service_id: str = Field(min_length=1, max_length=64)
-    date: str = Field(max_length=10)
-    start: str = Field(max_length=5)
-    name: str = Field(min_length=1, max_length=100, description="As on the citizen's KTP.")
-    nik: str = Field(min_length=16, max_length=24)
-    phone: str | None = Field(None, max_length=24)
+    service_id: F.Slug
+    date: F.Date
+    start: F.Time
+    name: F.text(100, description="As on the citizen's KTP.")
+    nik: F.Nik
+    phone: F.Phone | None = None
 
 
 def _staff():
