@@ -1,15 +1,32 @@
-/* Antre citizen page: the account screens: log in, register, verify the email. */
+/* Antre citizen page: the account screens: log in, register, verify the email, and recover a
+   forgotten password with an emailed code. Passwords are sent exactly as typed. */
 import { t } from './i18n.js';
 import { get, post } from './api.js';
-import { $, say, sayError, fieldError, readForm, submitting, rules } from './view.js';
-import { S, go, saveSession, renderNav } from './citizen-state.js';
+import { $, say, sayError as sayAny, sayServer, serverText, fieldError, readForm, submitting, rules } from './view.js';
+import { S, go, saveSession, dropSession, renderNav } from './citizen-state.js';
+
+// A NIK may be pasted with spaces or dashes ("3201 0145 0690 0001"): they are dropped.
+const nikDigits = (v) => v.replace(/[\s-]/g, '');
 
 const RULES = Object.assign({}, rules, {
   name: rules.required,
   phone: (v) => (!v ? 'v.required' : (/^\+?[0-9 ().-]{8,20}$/.test(v) ? null : 'v.phone')),
-  nik: (v) => (!v ? 'v.required' : (/^[0-9]{16}$/.test(v.replace(/\s/g, '')) ? null : 'v.nik')),
+  nik: (v) => (!v ? 'v.required' : (/^[0-9]{16}$/.test(nikDigits(v)) ? null : 'v.nik')),
   code: (v) => (!v ? 'v.required' : (/^[0-9]{6}$/.test(v) ? null : 'v.code'))
 });
+
+// Too many attempts: the server says how long to wait; other errors in the page's own words.
+function sayError(err, extra) {
+  if (err && err.code === 'too_many_attempts') sayServer(err); else sayAny(err, extra);
+}
+
+// "field: words" from the server goes next to that field of the form (prefix: its ids' start).
+function serverFieldError(err, prefix) {
+  const m = err.code === 'validation_error' && /^(\w+):\s*(.*)$/.exec(err.message);
+  const input = m && $(prefix + m[1]);
+  if (input) fieldError(input, null, m[2]);
+  return input;
+}
 
 function onLogin(ev) {
   ev.preventDefault();
@@ -34,7 +51,7 @@ function onLogin(ev) {
         sayError(err, ['#/verify', 'ver.goto']);
       } else sayError(err);
     }
-  }, resendTick);
+  }, cooldowns);
 }
 
 function onRegister(ev) {
@@ -42,28 +59,25 @@ function onRegister(ev) {
   const v = readForm([['reg-name', 'name'], ['reg-email', 'email'], ['reg-phone', 'phone'],
     ['reg-nik', 'nik'], ['reg-password', 'newpassword']], RULES);
   if (!v) return;
-  v.nik = v.nik.replace(/\s/g, '');
   submitting(ev.target, async () => {
     say('loading', 'info');
     try {
-      await post('v1/accounts', { email: v.email, password: v.password, name: v.name, phone: v.phone, nik: v.nik });
+      await post('v1/accounts', { email: v.email, password: v.password, name: v.name, phone: v.phone,
+        nik: nikDigits(v.nik), sms_opt_in: $('reg-sms').checked });
       $('ver-email').value = v.email;
       $('login-email').value = v.email;
       $('reg-password').value = '';
-      resendCooldown();
+      verifyWait.start();
       S.flash = { msg: ['reg.ok', { email: v.email }], kind: 'ok' };
       go('#/verify');
     } catch (err) {
-      // "field: words" from the server goes next to that field.
-      const m = err.code === 'validation_error' && /^(\w+):\s*(.*)$/.exec(err.message);
-      const input = m && $('reg-' + m[1]);
-      if (input) fieldError(input, null, m[2]);
+      const input = serverFieldError(err, 'reg-');
       sayError(err);
       if (input) input.focus();
       if (err.code === 'email_taken') $('reg-email').focus();
       if (err.code === 'nik_taken') $('reg-nik').focus();
     }
-  }, resendTick);
+  }, cooldowns);
 }
 
 function onVerify(ev) {
@@ -82,54 +96,114 @@ function onVerify(ev) {
       sayError(err);
       if (err.code === 'invalid_code') $('ver-code').focus();
     }
-  }, resendTick);
+  }, cooldowns);
 }
 
-// ---- "send the code again", at most every 30 seconds ---------------------------------------
-let resendUntil = 0, resendTimer = null;
-
-function resendCooldown() { resendUntil = Date.now() + 30000; resendTick(); }
-
-export function resendTick() {
-  const b = $('ver-resend');
-  const left = Math.ceil((resendUntil - Date.now()) / 1000);
-  if (resendTimer) { clearTimeout(resendTimer); resendTimer = null; }
-  if (left > 0) {
-    b.disabled = true;
-    b.textContent = t('ver.resend.wait', { s: left });
-    resendTimer = setTimeout(resendTick, 1000);
-  } else {
-    b.disabled = $('form-verify').getAttribute('aria-busy') === 'true';
-    b.textContent = t('ver.resend');
-  }
+// ---- a forgotten password: the email, then the code and a new password ----------------------
+function onForgot(ev) {
+  ev.preventDefault();
+  const v = readForm([['fg-email', 'email']], RULES);
+  if (!v) return;
+  submitting(ev.target, async () => {
+    say('loading', 'info');
+    try {
+      await post('v1/accounts/password-reset', { email: v.email });
+      $('rp-email').value = v.email;
+      resetWait.start();
+      S.flash = { msg: ['fg.sent', { email: v.email }], kind: 'ok' };
+      go('#/reset');
+    } catch (err) { sayError(err); }
+  }, cooldowns);
 }
 
-async function onResend() {
-  const input = $('ver-email');
-  const bad = RULES.email(input.value.trim());
-  fieldError(input, bad);
-  if (bad) { say('v.fix', 'err'); input.focus(); return; }
-  $('ver-resend').disabled = true;
-  try {
-    await post('v1/accounts/verify/resend', { email: input.value.trim() });
-    resendCooldown();
-    say('ver.resent', 'ok');
-    $('ver-code').focus();
-  } catch (err) { sayError(err); resendTick(); }
+function onReset(ev) {
+  ev.preventDefault();
+  const v = readForm([['rp-email', 'email'], ['rp-code', 'code'], ['rp-password', 'newpassword']], RULES);
+  if (!v) return;
+  submitting(ev.target, async () => {
+    say('loading', 'info');
+    try {
+      await post('v1/accounts/password-reset/confirm', { email: v.email, code: v.code, password: v.password });
+      if (S.token) dropSession();  // every earlier session has ended
+      $('rp-password').value = '';
+      $('rp-code').value = '';
+      $('login-email').value = v.email;
+      S.returnTo = null;
+      S.flash = { msg: 'rp.ok', kind: 'ok' };
+      go('#/login');
+    } catch (err) {
+      if (err.code === 'invalid_code') {
+        fieldError($('rp-code'), null, serverText(err));
+        sayError(err);
+        $('rp-code').focus();
+        return;
+      }
+      const input = serverFieldError(err, 'rp-');
+      sayError(err);
+      if (input) input.focus();
+    }
+  }, cooldowns);
 }
+
+// ---- "send the code again", at most once a minute (the server sends one a minute) -----------
+function cooldown(id, send) {
+  let until = 0, timer = null;
+  const c = {
+    start() { until = Date.now() + 60000; c.tick(); },
+    tick() {
+      const b = $(id), left = Math.ceil((until - Date.now()) / 1000);
+      if (timer) { clearTimeout(timer); timer = null; }
+      if (left > 0) {
+        b.disabled = true;
+        b.textContent = t('ver.resend.wait', { s: left });
+        timer = setTimeout(c.tick, 1000);
+      } else {
+        b.disabled = b.form.getAttribute('aria-busy') === 'true';
+        b.textContent = t('ver.resend');
+      }
+    },
+    async click(emailId, done) {
+      const input = $(emailId);
+      const bad = RULES.email(input.value.trim());
+      fieldError(input, bad);
+      if (bad) { say('v.fix', 'err'); input.focus(); return false; }
+      $(id).disabled = true;
+      try {
+        await post(send, { email: input.value.trim() });
+        c.start();
+        say(done, 'ok');
+        return true;
+      } catch (err) { sayError(err); c.tick(); return false; }
+    }
+  };
+  return c;
+}
+
+const verifyWait = cooldown('ver-resend', 'v1/accounts/verify/resend');
+const resetWait = cooldown('rp-resend', 'v1/accounts/password-reset');
+
+export function cooldowns() { verifyWait.tick(); resetWait.tick(); }
 
 export function initAccount() {
   $('form-login').addEventListener('submit', onLogin);
   $('form-register').addEventListener('submit', onRegister);
   $('form-verify').addEventListener('submit', onVerify);
-  $('ver-resend').addEventListener('click', onResend);
+  $('form-forgot').addEventListener('submit', onForgot);
+  $('form-reset').addEventListener('submit', onReset);
+  $('ver-resend').addEventListener('click', () => verifyWait.click('ver-email', 'ver.resent').then((ok) => ok && $('ver-code').focus()));
+  $('rp-resend').addEventListener('click', () => resetWait.click('rp-email', 'rp.resent').then((ok) => ok && $('rp-code').focus()));
   document.querySelectorAll('[data-show-pw]').forEach((c) => {
     c.addEventListener('change', () => { $(c.getAttribute('data-show-pw')).type = c.checked ? 'text' : 'password'; });
   });
-  ['reg-nik', 'ver-code'].forEach((id) => {
+  ['ver-code', 'rp-code'].forEach((id) => {
     $(id).addEventListener('input', (ev) => {
       const v = ev.target.value, d = v.replace(/[^0-9]/g, '');
       if (v !== d) ev.target.value = d;
     });
   });
+  // Whoever came to recover a password from the login form keeps the address typed there.
+  $('view-login').querySelector('[data-testid="to-forgot"]').addEventListener('click', () => {
+    if (!$('fg-email').value) $('fg-email').value = $('login-email').value.trim();
+  });
+  cooldowns();
 }

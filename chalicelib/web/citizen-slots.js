@@ -1,14 +1,18 @@
 /* Antre citizen page: date, free slots, and the book button. Booking and rescheduling share
-   this screen (S.pick.mode is 'book' or 'reschedule'). */
+   this screen (S.pick.mode is 'book' or 'reschedule'). The dates are the mall's: its "today"
+   and its booking window come from the server, never from the phone's clock. */
 import { t } from './i18n.js';
 import { get, post, ApiError, idempotencyKey } from './api.js';
-import { $, el, clear, say, sayError, loading, fieldError, todayIn, addDays, fmtDate, fmtTime, zoneAbbr } from './view.js';
+import { $, el, clear, say, sayError, sayServer, loading, fieldError, addDays, fmtDate, fmtTime, zoneAbbr } from './view.js';
 import { S, go, needLogin } from './citizen-state.js';
-import { mallById, serviceById, reqList } from './citizen-catalog.js';
+import { mallById, serviceById, reqList, ensurePlace } from './citizen-catalog.js';
+import { loadDays, forgetDays, renderQuick, renderHelp, markChips } from './citizen-days.js';
 
-const WINDOW_DAYS = 30;
 const slotCache = {};   // "mall|service|date" -> {at, list}
 const cacheKey = (p, date) => p.mall_id + '|' + p.service_id + '|' + date;
+// The server's own words say more than ours for these (why a slot cannot be booked, until when
+// booking is paused, how many bookings are active).
+const SERVER_WORDS = { booking_paused: 1, slot_unavailable: 1, booking_limit_reached: 1, forbidden: 1 };
 
 async function fetchSlots(p, date) {
   const r = await get('v1/malls/' + encodeURIComponent(p.mall_id) + '/services/' + encodeURIComponent(p.service_id) +
@@ -18,15 +22,21 @@ async function fetchSlots(p, date) {
   return list;
 }
 
-function bookable(slot, date, now) {
-  if (!(slot.remaining > 0)) return false;
-  return !(date === now.date && slot.start <= now.time);
+const windowOf = (place) => ({ min: place.today, max: addDays(place.today, place.max_days_ahead) });
+
+function hooks(p, mall) {
+  return {
+    pick: (date) => { fieldError($('date'), null); selectDate(p, mall, date); },
+    reload: () => { loadSlots(S.gen, p, mall, true); showDays(S.gen, p, true); }
+  };
 }
 
 export async function viewSlots(gen, p) {
   const mall = mallById(p.mall_id), svc = serviceById(p.mall_id, p.service_id);
   if (!mall || !svc) throw new ApiError('not_found', '', 404);
-  const now = todayIn(mall.timezone), max = addDays(now.date, WINDOW_DAYS);
+  const place = await ensurePlace(p.mall_id);
+  if (gen !== S.gen) return;
+  const w = windowOf(place);
   const rs = p.mode === 'reschedule';
   $('h-slots').textContent = rs ? t('rs.title') + ': ' + svc.name : svc.name;
   $('slots-sub').textContent = (svc.agency_name ? svc.agency_name + ' · ' : '') + mall.name;
@@ -39,36 +49,55 @@ export async function viewSlots(gen, p) {
     cur.textContent = t('rs.current', { date: fmtDate(b.date), time: fmtTime(b.start, b.end, mall.timezone), code: b.code });
     cur.hidden = false;
   } else cur.hidden = true;
+  const until = S.me && S.me.booking_paused_until;
+  $('paused').hidden = !(until && until >= place.today && !rs);
+  if (until) $('paused').textContent = t('paused.until', { date: fmtDate(until) });
   $('slots-req').querySelector('summary').textContent = t('svc.req.n', { n: (svc.requirements || []).length });
   const rl = $('slots-req-list');
   clear(rl);
   rl.appendChild(reqList(svc.requirements));
 
   const d = $('date');
-  d.min = now.date; d.max = max;
+  d.min = w.min; d.max = w.max;
+  if (p.date && (p.date < w.min || p.date > w.max)) p.date = null;
   d.value = p.date || '';
-  $('date-hint').textContent = t('slots.datehint', { min: fmtDate(now.date, true), max: fmtDate(max, true) });
+  $('date-hint').textContent = t('slots.datehint', { n: place.max_days_ahead, min: fmtDate(w.min, true), max: fmtDate(w.max, true) });
   fieldError(d, null);
   renderSlots(p, mall);
   if (p.date) loadSlots(gen, p, mall);
-  scanDays(gen, p, mall, now);
+  showDays(gen, p, false);
+}
+
+// The window's free days: the quick chips, and what a full day leads to.
+async function showDays(gen, p, fresh) {
+  const mall = mallById(p.mall_id);
+  let data = null;
+  renderQuick(p, null, hooks(p, mall).pick);
+  try { data = await loadDays(p, await ensurePlace(p.mall_id), fresh); } catch (e) { /* the date field still works */ }
+  if (gen !== S.gen) return;
+  renderQuick(p, data, hooks(p, mall).pick);
+  if (!data) $('quick-scan').hidden = true;
+  renderSlots(p, mall);
+}
+
+function dayKind(entry) {
+  if (!entry) return null;
+  if (!entry.list.length) return 'none';
+  return entry.list.some((s) => s.remaining > 0) ? null : 'full';
 }
 
 function renderSlots(p, mall) {
   const ul = $('slot-list'), h = $('slots-heading');
   clear(ul);
   const entry = p.date && slotCache[cacheKey(p, p.date)];
-  $('slots-empty').hidden = !(entry && entry.list.length === 0);
   h.hidden = !(entry && entry.list.length);
   if (entry) h.textContent = t('slots.for', { date: fmtDate(p.date) });
-  const now = todayIn(mall.timezone);
   let still = false;
   (entry ? entry.list : []).forEach((s) => {
-    const ok = bookable(s, p.date, now);
+    const ok = s.remaining > 0;
     const sel = ok && p.start === s.start;
     if (sel) still = true;
-    const left = !(s.remaining > 0) ? t('slots.full') : !ok ? t('slots.past')
-      : t(s.remaining === 1 ? 'slots.left1' : 'slots.left', { n: s.remaining });
+    const left = !ok ? t('slots.full') : t(s.remaining === 1 ? 'slots.left1' : 'slots.left', { n: s.remaining });
     ul.appendChild(el('li', null, [
       el('button', {
         type: 'button', class: 'slot', 'data-testid': 'slot', 'data-start': s.start,
@@ -81,6 +110,7 @@ function renderSlots(p, mall) {
     ]));
   });
   if (!still) { p.start = null; p.end = null; }
+  renderHelp(p, dayKind(entry), hooks(p, mall));
   const pick = $('pick'), bookBtn = $('book');
   pick.hidden = !p.start;
   if (p.start) {
@@ -106,12 +136,11 @@ function onDateChange() {
   const p = S.pick, mall = p && mallById(p.mall_id);
   if (!mall) return;
   const d = $('date'), v = d.value;
-  const now = todayIn(mall.timezone), max = addDays(now.date, WINDOW_DAYS);
-  if (!v || v < now.date || v > max) {
+  if (!v || v < d.min || v > d.max) {
     p.date = null; p.start = null; p.end = null;
     markChips(p);
     renderSlots(p, mall);
-    fieldError(d, null, v ? t('v.date', { min: fmtDate(now.date, true), max: fmtDate(max, true) }) : '');
+    fieldError(d, null, v ? t('v.date', { min: fmtDate(d.min, true), max: fmtDate(d.max, true) }) : '');
     return;
   }
   fieldError(d, null);
@@ -124,46 +153,6 @@ function selectDate(p, mall, v) {
   markChips(p);
   renderSlots(p, mall);
   loadSlots(S.gen, p, mall);
-}
-
-// Finds the next few days that still have seats, so nobody has to try dates one by one.
-async function scanDays(gen, p, mall, now) {
-  const box = $('quick'), chips = $('quick-days'), note = $('quick-scan');
-  clear(chips); box.hidden = true; note.hidden = false;
-  note.textContent = t('slots.scanning');
-  let found = [], day = 0;
-  const LIMIT = 14, WANT = 4;
-  async function worker() {
-    while (day < LIMIT && found.length < WANT) {
-      const date = addDays(now.date, day++);
-      const c = slotCache[cacheKey(p, date)];
-      let list;
-      try { list = c && Date.now() - c.at < 60000 ? c.list : await fetchSlots(p, date); } catch (e) { return; }
-      if (gen !== S.gen) return;
-      const seats = list.filter((s) => bookable(s, date, now)).reduce((a, s) => a + s.remaining, 0);
-      if (seats > 0) found.push({ date, seats });
-    }
-  }
-  await Promise.all([worker(), worker()]);
-  if (gen !== S.gen) return;
-  found.sort((a, b) => (a.date < b.date ? -1 : 1));
-  found = found.slice(0, WANT);
-  note.hidden = found.length > 0;
-  note.textContent = t('slots.noquick');
-  found.forEach((f) => {
-    chips.appendChild(el('button', {
-      type: 'button', class: 'chip', 'data-date': f.date, 'data-testid': 'quick-day',
-      on: { click: () => { fieldError($('date'), null); selectDate(p, mall, f.date); } }
-    }, [el('span', { text: fmtDate(f.date, true) }), el('span', { class: 'small', text: t('slots.seats', { n: f.seats }) })]));
-  });
-  box.hidden = !found.length;
-  markChips(p);
-}
-
-function markChips(p) {
-  document.querySelectorAll('#quick-days .chip').forEach((c) => {
-    c.setAttribute('aria-pressed', c.getAttribute('data-date') === p.date ? 'true' : 'false');
-  });
 }
 
 async function onBook() {
@@ -196,11 +185,15 @@ async function onBook() {
     S.bookings = null;
     S.pick = null;
     delete slotCache[cacheKey(p, p.date)];
+    forgetDays(p);
     go('#/b/' + encodeURIComponent(b.booking_id));
   } catch (err) {
     if (err.code !== 'network' && err.code !== 'busy' && err.code !== 'server') S.attempt = null;
-    sayError(err);
-    if (mall && (err.code === 'slot_full' || err.code === 'slot_unavailable')) loadSlots(S.gen, p, mall, true);
+    if (SERVER_WORDS[err.code]) sayServer(err); else sayError(err);
+    if (mall && (err.code === 'slot_full' || err.code === 'slot_unavailable')) {
+      loadSlots(S.gen, p, mall, true);
+      showDays(S.gen, p, true);
+    }
   } finally {
     btn.disabled = false;
     btn.textContent = label;

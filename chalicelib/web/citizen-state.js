@@ -1,23 +1,29 @@
-/* Antre citizen page: the state shared by its screens, the session, and navigation. */
-import { t } from './i18n.js';
-import { $ } from './view.js';
+/* Antre citizen page: the state shared by its screens, the session, navigation, and the small
+   confirmation box that cancelling, leaving a waitlist and logging out everywhere share. */
+import { t, lang } from './i18n.js';
+import { $, el } from './view.js';
 
 export const S = {
   token: null,
   me: null,
   malls: null,            // [{mall_id, name, city, timezone}]
-  services: {},           // mall_id -> [service]
+  services: {},           // "lang|mall_id" -> [service]: names and requirements in that language
+  place: {},              // "lang|mall_id" -> {at, data}: address, hours, closed days (GET v1/malls/{m})
   bookings: null,         // last list from the server
   booking: {},            // booking_id -> booking
+  waits: null,            // last waitlist from the server
   pick: null,             // {mode, mall_id, service_id, booking_id?, date, start, end}
   attempt: null,          // {key, body}: Idempotency-Key reused when the same booking is retried
   justBooked: null,
-  confirming: null,       // booking_id whose cancel confirmation is open
+  confirming: null,       // id of the booking or waitlist entry whose confirmation is open
   returnTo: null,
   flash: null,            // {msg, kind}: said by the next route
   route: null,
   gen: 0                  // bumps on each navigation; stale async results are dropped
 };
+
+// Cache key of what the server answers in the reader's language.
+export const inLang = (id) => lang() + '|' + id;
 
 let router = () => {};
 export function setRouter(fn) { router = fn; }
@@ -53,11 +59,15 @@ export function loadSession() {
 
 export function saveSession(expires) {
   const ss = store();
-  if (ss) try { ss.setItem(KEY, JSON.stringify({ token: S.token, expires_at: expires || null, me: S.me })); } catch (e) { /* ignore */ }
+  if (!ss) return;
+  try {
+    const old = JSON.parse(ss.getItem(KEY) || '{}');
+    ss.setItem(KEY, JSON.stringify({ token: S.token, expires_at: expires || old.expires_at || null, me: S.me }));
+  } catch (e) { /* ignore */ }
 }
 
 export function dropSession() {
-  S.token = null; S.me = null; S.bookings = null; S.booking = {}; S.attempt = null;
+  S.token = null; S.me = null; S.bookings = null; S.booking = {}; S.attempt = null; S.waits = null;
   const ss = store();
   if (ss) try { ss.removeItem(KEY); } catch (e) { /* ignore */ }
   renderNav();
@@ -67,7 +77,7 @@ export function dropSession() {
 export function sessionEnded() {
   const here = location.hash;
   dropSession();
-  S.returnTo = /^#\/(login|register|verify)/.test(here) ? null : here;
+  S.returnTo = /^#\/(login|register|verify|forgot|reset)/.test(here) ? null : here;
   S.flash = { msg: 'err.unauthorized', kind: 'err' };
   go('#/login');
 }
@@ -84,4 +94,18 @@ export function renderNav() {
 export function renderWho() {
   const w = $('who');
   if (S.token && S.me && S.me.name) { w.textContent = t('who', { name: S.me.name }); w.hidden = false; } else w.hidden = true;
+}
+
+// An inline "are you sure?" group: question, a danger button and a "no" button.
+// id names the group; the buttons' test ids are confirm-<what> and keep-<what>.
+export function confirmBox(id, what, question, yes, onYes, onNo) {
+  return el('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'cq-' + id }, [
+    el('p', { id: 'cq-' + id, text: question }),
+    el('div', { class: 'actions' }, [
+      el('button', { type: 'button', class: 'danger', 'data-testid': 'confirm-' + what,
+        on: { click: (ev) => onYes(ev.currentTarget) }, text: yes }),
+      el('button', { type: 'button', class: 'secondary', 'data-testid': 'keep-' + what,
+        on: { click: onNo }, text: t('bks.confirm.no') })
+    ])
+  ]);
 }

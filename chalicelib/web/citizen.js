@@ -1,21 +1,34 @@
-/* Antre citizen page: register, verify, log in, book an MPP slot, show the QR, manage bookings.
+/* Antre citizen page: find a free time at a public service mall, book it, show the QR, manage
+   bookings and waitlists, recover an account.
    The entry module: strings, API set-up, header and navigation, and the hash router.
-   Plain ES modules, no build step, no framework: it must load fast on cheap phones. */
+   Plain ES modules, no build step, no framework: it must load fast on cheap phones.
+   index.html already shows the first screen (what Antre is, the mall list's heading) before
+   this runs; routing then shows the view the address asks for. */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure } from './api.js';
 import { $, say, sayError, interacted } from './view.js';
 import { STRINGS } from './citizen-strings.js';
 import { S, go, needLogin, setRouter, loadSession, dropSession, sessionEnded, renderNav, renderWho } from './citizen-state.js';
-import { initAccount, resendTick } from './citizen-account.js';
-import { ensureMalls, ensureServices, viewMalls, viewServices, initCatalog } from './citizen-catalog.js';
+import { initAccount, cooldowns } from './citizen-account.js';
+import { ensureMalls, ensureServices, namesFor, viewMalls, viewServices, initCatalog } from './citizen-catalog.js';
 import { viewSlots, initSlots } from './citizen-slots.js';
-import { ensureBooking, namesFor, viewBooking, viewBookings } from './citizen-bookings.js';
+import { ensureBooking, viewBooking, viewBookings } from './citizen-bookings.js';
+import { viewWait } from './citizen-waitlist.js';
+import { viewAccount, initProfile } from './citizen-profile.js';
 
-const VIEWS = ['login', 'register', 'verify', 'malls', 'services', 'slots', 'booking', 'bookings'];
-const NEED_AUTH = { bookings: 1, b: 1, r: 1 };
+const VIEWS = ['login', 'forgot', 'reset', 'register', 'verify', 'malls', 'services', 'slots', 'booking',
+  'bookings', 'wait', 'account'];
+const NEED_AUTH = { bookings: 1, b: 1, r: 1, w: 1, account: 1 };
+
+// The menu button of each view (aria-current marks where the person is).
+const NAV_OF = { malls: 'nav-book', services: 'nav-book', slots: 'nav-book', bookings: 'nav-bookings',
+  booking: 'nav-bookings', wait: 'nav-bookings', account: 'nav-account', login: 'nav-login' };
 
 function show(name, focus) {
   VIEWS.forEach((v) => { $('view-' + v).hidden = v !== name; });
+  document.querySelectorAll('#nav button').forEach((b) => {
+    if (b.id === NAV_OF[name]) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
+  });
   if (focus) { const h = $('h-' + name); if (h) h.focus({ preventScroll: false }); }
 }
 
@@ -38,8 +51,10 @@ async function route(rerender) {
   try {
     switch (parts[0]) {
       case 'login': show('login', focus); break;
+      case 'forgot': show('forgot', focus); break;
+      case 'reset': show('reset', focus); cooldowns(); break;
       case 'register': show('register', focus); break;
-      case 'verify': show('verify', focus); resendTick(); break;
+      case 'verify': show('verify', focus); cooldowns(); break;
       case 'm':
         if (parts[2] === 's' && parts[3]) {
           show('slots', focus);
@@ -68,10 +83,12 @@ async function route(rerender) {
         break;
       }
       case 'b': show('booking', focus); await viewBooking(gen, parts[1]); break;
+      case 'w': show('wait', focus); await viewWait(gen, parts[1]); break;
       case 'bookings': show('bookings', focus); await viewBookings(gen); break;
+      case 'account': show('account', focus); await viewAccount(gen); break;
       case 'malls': show('malls', focus); await viewMalls(gen); break;
       default:
-        go(S.token ? '#/malls' : '#/login');
+        go('#/malls');
     }
   } catch (err) {
     if (gen === S.gen) sayError(err);
@@ -91,10 +108,13 @@ applyLang();
 paintTitle();
 langToggle($('lang-toggle'));
 renderNav();
+// Names, requirements and closed days come from the server in the reader's language: the
+// caches are kept per language, so the same route again fetches them in the new one.
 onLangChange(() => { paintTitle(); renderWho(); route(true); });
 
 $('nav-book').addEventListener('click', () => go('#/malls'));
 $('nav-bookings').addEventListener('click', () => go('#/bookings'));
+$('nav-account').addEventListener('click', () => go('#/account'));
 $('nav-login').addEventListener('click', () => { S.returnTo = null; go('#/login'); });
 $('nav-logout').addEventListener('click', () => {
   dropSession();
@@ -105,5 +125,6 @@ $('skip').addEventListener('click', (ev) => { ev.preventDefault(); $('main').foc
 initAccount();
 initCatalog();
 initSlots();
+initProfile();
 window.addEventListener('hashchange', () => route());
 route();

@@ -122,6 +122,11 @@ def test_register_book_and_cancel_at_phone_size(page, live_server):
 
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "id"
+    # the first screen: what Antre is, and the malls, before any login
+    expect(page.get_by_test_id("intro")).to_be_visible()
+    expect(page.get_by_test_id(f"mall-{MALL}")).to_be_visible()
+    page.get_by_test_id("nav-login").click()
+    expect(page.locator("#h-login")).to_be_visible()
     expect(page.locator("#h-login")).to_have_text("Masuk")
     assert_accessible(page, "the login view")
 

@@ -97,3 +97,22 @@ def test_no_absolute_paths_to_the_api_or_static_files():
             assert not ABSOLUTE.search(line), (
                 f"{path.name}:{n} uses an absolute path; write it relative (static/..., v1/...) "
                 f"so the page also works under the /api/ stage prefix: {line.strip()}")
+
+
+# Any quoted literal shaped like a key ('day.full', 'wl.st.waiting') whose first part is one of
+# the page's key prefixes: keys handed around in arrays or maps are checked too, not only t().
+KEY_LITERAL = re.compile(r"""['"]([a-z]+(?:\.[a-z0-9_]+)+)['"]""")
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_key_shaped_literal_a_page_uses_exists(page):
+    known = set(dictionaries("i18n.js")["id"]) | set(dictionaries(PAGES[page])["id"])
+    prefixes = {k.split(".")[0] for k in known}
+    html = (WEB / page).read_text(encoding="utf-8")
+    entry = re.search(r'<script type="module" src="static/([^"]+)"', html).group(1)
+    missing = set()
+    for module in ({entry} | imports(entry)) - set(strings_modules()):
+        for key in KEY_LITERAL.findall((WEB / module).read_text(encoding="utf-8")):
+            if key.split(".")[0] in prefixes and not key.endswith(".js") and key not in known:
+                missing.add(f"{module}: {key}")
+    assert not missing, f"{page} uses keys no dictionary has: {sorted(missing)}"

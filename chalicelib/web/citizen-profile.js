@@ -1,0 +1,78 @@
+/* Antre citizen page: the account screen: who is logged in, SMS on or off, a pause of online
+   booking (no-show policy) with its end, and logging out on every device. */
+import { t } from './i18n.js';
+import { get, post, request } from './api.js';
+import { $, el, clear, say, sayError, loading, fmtDate } from './view.js';
+import { S, go, confirmBox, dropSession, saveSession, renderWho } from './citizen-state.js';
+
+export async function refreshMe() {
+  S.me = await get('v1/me', { auth: true });
+  saveSession();
+  renderWho();
+  return S.me;
+}
+
+export async function viewAccount(gen) {
+  if (!S.me) loading(true);
+  const me = await refreshMe();
+  if (gen !== S.gen) return;
+  loading(false);
+  renderAccount(me);
+}
+
+function renderAccount(me) {
+  const dl = $('acc-details');
+  clear(dl);
+  [['acc.name', me.name], ['f.email', me.email], ['f.phone', me.phone],
+    ['f.nik', me.nik_last4 ? '•••• •••• •••• ' + me.nik_last4 : '']].forEach((row) => {
+    if (row[1]) dl.appendChild(el('div', null, [el('dt', { text: t(row[0]) }), el('dd', { text: row[1] })]));
+  });
+  const paused = $('acc-paused');
+  paused.hidden = !me.booking_paused_until;
+  if (me.booking_paused_until) paused.textContent = t('paused.until', { date: fmtDate(me.booking_paused_until) });
+  $('acc-sms').checked = !!me.sms_opt_in;
+  const box = $('acc-everywhere');
+  clear(box);
+  if (S.confirming === 'everywhere') {
+    box.appendChild(confirmBox('everywhere', 'everywhere', t('acc.everywhere.q'), t('acc.everywhere.yes'),
+      logoutEverywhere, () => { S.confirming = null; renderAccount(me); $('acc-everywhere').querySelector('button').focus(); }));
+  } else {
+    box.appendChild(el('button', { type: 'button', class: 'danger-outline', 'data-testid': 'everywhere',
+      on: { click: () => { S.confirming = 'everywhere'; renderAccount(me); $('acc-everywhere').querySelector('[data-testid="confirm-everywhere"]').focus(); } },
+      text: t('acc.everywhere') }));
+  }
+}
+
+async function onSms(ev) {
+  const box = ev.target, want = box.checked;
+  box.disabled = true;
+  try {
+    S.me = await request('PATCH', 'v1/me', { body: { sms_opt_in: want }, auth: true });
+    saveSession();
+    box.checked = !!S.me.sms_opt_in;
+    say(want ? 'acc.sms.on' : 'acc.sms.off', 'ok');
+  } catch (err) {
+    box.checked = !want;
+    sayError(err);
+  } finally {
+    box.disabled = false;
+  }
+}
+
+async function logoutEverywhere(btn) {
+  btn.disabled = true;
+  try {
+    await post('v1/sessions/logout-everywhere', undefined, { auth: true });
+    S.confirming = null;
+    dropSession();
+    S.flash = { msg: 'acc.everywhere.ok', kind: 'ok' };
+    go('#/login');
+  } catch (err) {
+    btn.disabled = false;
+    sayError(err);
+  }
+}
+
+export function initProfile() {
+  $('acc-sms').addEventListener('change', onSms);
+}
