@@ -34,6 +34,7 @@ browser:
 bench: $(STAMP)
 	$(PY) -m tests.bench.requests
 	$(PY) -m tests.bench.closure
+	$(PY) -m tests.bench.package
 
 # City IT's command line, e.g. make cli ARGS="--stage prod import-mall infra/malls/x.yaml"
 cli: $(STAMP)
