@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench cli browser clean
+.PHONY: run test fuzz bench cli browser clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ browser:
 	    echo "The browser tests need Debian's chromium. Run: sudo apt-get install chromium" >&2; \
 	    exit 1; \
 	  fi; }
+
+# schemathesis against the local stack for longer than `make test`'s bounded minute:
+# more examples per operation and a longer time budget (tests/api/test_schema_fuzz.py).
+fuzz: $(STAMP)
+	ANTRE_FUZZ_EXAMPLES=$${ANTRE_FUZZ_EXAMPLES:-100} ANTRE_FUZZ_SECONDS=$${ANTRE_FUZZ_SECONDS:-600} \
+	  $(PY) -m pytest tests/api/test_schema_fuzz.py -s
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.requests
