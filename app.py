@@ -6,7 +6,7 @@ from chalicelib import clock, config, logs
 from chalicelib.api import accounts, admin, citizen, floor, http, kiosk, public, staff, web
 from chalicelib.api import openapi
 from chalicelib.api.application import Antre
-from chalicelib.mail import sender
+from chalicelib.mail import feedback, sender
 from chalicelib.services import closures, jobs, queue, reminders, waitlist
 
 logs.setup()
@@ -22,6 +22,7 @@ app.register_blueprint(staff.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(web.bp)
 app.register_blueprint(openapi.bp)
+app.register_blueprint(feedback.bp)  # SES bounces and complaints, through SNS
 if config.get().is_local:
     from chalicelib.api import dev
 

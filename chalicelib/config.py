@@ -32,6 +32,7 @@ class Config:
     ses_region: str
     endpoint_url: str | None  # a local emulator; None means real AWS
     mail_sender: str
+    ses_configuration_set: str | None  # sends report bounces and complaints through it
     token_hours: int
     max_active_bookings: int
     catalog_cache_seconds: float
@@ -82,6 +83,7 @@ def from_env(env: dict | None = None) -> Config:
         or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         mail_sender=env.get("ANTRE_MAIL_SENDER", "no-reply@antre.local"),
+        ses_configuration_set=env.get("ANTRE_SES_CONFIGURATION_SET") or None,
         token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
         max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
         catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),

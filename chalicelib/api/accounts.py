@@ -141,6 +141,13 @@ def update_me():
     return accounts.update_settings(who, body.sms_opt_in, now())
 
 
+@route(bp, "/v1/me/email/resume", methods=["POST"], doc=Op(
+    "resume_email", "Send mail to the account's address again after it bounced", "accounts",
+    (Answer(200, "The account", S.Me),), (E.NotFound,), auth="bearer"))
+def resume_email():
+    return accounts.resume_email(principal(bp.current_request), now())
+
+
 @route(bp, "/v1/me", doc=Op(
     "me", "The logged-in account", "accounts", (Answer(200, "The account", S.Me),),
     (E.NotFound,), auth="bearer"))

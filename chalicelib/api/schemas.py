@@ -49,6 +49,9 @@ class Me(BaseModel):
     sms_opt_in: bool = Field(description="Codes, reminders and offers also by SMS.")
     booking_paused_until: dt.date | None = Field(
         description="Online booking is paused until this day by a no-show policy.")
+    email_undeliverable: bool = Field(
+        False, description="SES reported a permanent bounce or a complaint for the account's "
+        "email address: no mail is sent to it until it is fixed.")
 
 
 class Mall(BaseModel):

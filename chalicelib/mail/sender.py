@@ -14,7 +14,7 @@ import boto3
 from chalicelib import config
 from chalicelib.mail.render import build_mime, render
 from chalicelib.mail.sms import render_sms
-from chalicelib.store import outbox
+from chalicelib.store import outbox, suppression
 from chalicelib.store.models import OutboxMail
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
     try:
         if not outbox.claim(mail, now):
             return mail.status
+        if not sms and suppression.is_suppressed(mail.to):  # SES reported a bounce or complaint
+            _record_failure(mail, now, "suppressed: the address bounced or complained", 0)
+            return mail.status
         if sms:
             text = render_sms(mail.kind, mail.context)
         else:
@@ -65,7 +68,10 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}})
         else:
             answer = (ses or ses_client()).send_raw_email(
-                Source=cfg.mail_sender, Destinations=[mail.to], RawMessage={"Data": raw})
+                Source=cfg.mail_sender, Destinations=[mail.to], RawMessage={"Data": raw},
+                # the stage's configuration set reports bounces and complaints (feedback.py)
+                **({"ConfigurationSetName": cfg.ses_configuration_set}
+                   if cfg.ses_configuration_set else {}))
     except Exception as exc:
         log.warning("%s refused mail %s: %r", "SNS" if sms else "SES", mail.mail_id, exc)
         _record_failure(mail, now, f"{'sns' if sms else 'ses'}: {exc!r}",

@@ -22,7 +22,7 @@ from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
 from chalicelib.store import accounts as store
-from chalicelib.store import outbox
+from chalicelib.store import outbox, suppression
 from chalicelib.store.models import Account
 
 RESEND_INTERVAL_SECONDS = 60
@@ -160,6 +160,17 @@ def update_settings(principal: Principal, sms_opt_in: bool, now: datetime) -> di
     return me(principal, now)
 
 
+def resume_email(principal: Principal, now: datetime) -> dict:
+    """The citizen says the mailbox works again: mail to it may go out again. Another
+    permanent bounce or complaint suppresses it once more (mail/feedback.py)."""
+    account = principal.account or store.get(principal.account_id)
+    if account is None:
+        raise NotFound()
+    if account.email:
+        suppression.lift(account.email)
+    return me(principal, now)
+
+
 def logout_everywhere(principal: Principal) -> None:
     """End every session of the account (every token issued so far)."""
     store.bump_token_version(principal.account)
@@ -227,7 +238,9 @@ def me(principal: Principal, now: datetime) -> dict:
     return {"account_id": account.account_id, "email": account.email, "name": account.name,
             "phone": account.phone, "nik_last4": account.nik_last4, "role": account.role,
             "mall_id": account.mall_id, "sms_opt_in": bool(account.sms_opt_in),
-            "booking_paused_until": _paused_until(account, now)}
+            "booking_paused_until": _paused_until(account, now),
+            "email_undeliverable": bool(account.email)
+            and suppression.is_suppressed(account.email)}
 
 
 def _paused_until(account: Account, now: datetime) -> str | None:

@@ -1,5 +1,6 @@
 /* Antre citizen page: the account screen: who is logged in, SMS on or off, a pause of online
-   booking (no-show policy) with its end, and logging out on every device. */
+   booking (no-show policy) with its end, an email address mail no longer reaches, and logging
+   out on every device. */
 import { t } from './i18n.js';
 import { get, post, request } from './api.js';
 import { $, el, clear, say, sayError, loading, fmtDate } from './view.js';
@@ -30,6 +31,14 @@ function renderAccount(me) {
   const paused = $('acc-paused');
   paused.hidden = !me.booking_paused_until;
   if (me.booking_paused_until) paused.textContent = t('paused.until', { date: fmtDate(me.booking_paused_until) });
+  const mail = $('acc-mail');  // SES reported a bounce or complaint: mail to it is stopped
+  clear(mail);
+  mail.hidden = !me.email_undeliverable;
+  if (me.email_undeliverable) {
+    mail.appendChild(el('p', { text: t('acc.mail.undeliverable', { email: me.email }) }));
+    mail.appendChild(el('button', { type: 'button', class: 'secondary', 'data-testid': 'mail-resume',
+      on: { click: resumeMail }, text: t('acc.mail.resume') }));
+  }
   $('acc-sms').checked = !!me.sms_opt_in;
   const box = $('acc-everywhere');
   clear(box);
@@ -56,6 +65,20 @@ async function onSms(ev) {
     sayError(err);
   } finally {
     box.disabled = false;
+  }
+}
+
+async function resumeMail(ev) {
+  const btn = ev.target;
+  btn.disabled = true;
+  try {
+    S.me = await post('v1/me/email/resume', undefined, { auth: true });
+    saveSession();
+    renderAccount(S.me);
+    say('acc.mail.resumed', 'ok');
+  } catch (err) {
+    btn.disabled = false;
+    sayError(err);
   }
 }
 

@@ -172,8 +172,9 @@ def test_every_function_has_an_error_alarm(template, stage):
             (dim,) = props["Dimensions"]
             watched.add(sub(dim["Value"], Stage=stage))
     assert watched == chalice_function_names(stage)
-    # the API, retry_mail, sweep_floor and closure_worker
-    assert len(chalice_function_names(stage)) == 4
+    # the API, retry_mail, sweep_floor, closure_worker and ses_feedback among them
+    assert {f"antre-{stage}", f"antre-{stage}-closure_worker",
+            f"antre-{stage}-ses_feedback"} <= chalice_function_names(stage)
 
 
 def test_dynamodb_alarms_watch_the_table(template):
@@ -252,7 +253,11 @@ def dynamodb_actions(source: str, model_names: set[str], skip_functions=()) -> s
             if isinstance(func, ast.Attribute):
                 method = func.attr
                 found.update(_ANY_RECEIVER.get(method, ()))
-                if is_model(func.value):
+                # Item.pk.exists() is a condition, not a DescribeTable: an index qualifies as
+                # a receiver (OutboxMail.due.query), an attribute does not
+                is_attribute_condition = method == "exists" and isinstance(func.value,
+                                                                            ast.Attribute)
+                if is_model(func.value) and not is_attribute_condition:
                     found.update(_MODEL_RECEIVER.get(method, ()))
                     if method == "count":
                         found.add("Query" if node.args else "Scan")
@@ -284,6 +289,9 @@ def test_the_scanner_sees_what_it_should():
     assert dynamodb_actions("Item.scan()", models) == {"dynamodb:Scan"}
     assert dynamodb_actions("OutboxMail.due.query('DUE')", models) == {"dynamodb:Query"}
     assert dynamodb_actions("d.get('x'); d.update(y)", models) == set()
+    assert dynamodb_actions("Item.exists()", models) == {"dynamodb:DescribeTable"}
+    assert dynamodb_actions("m.update(actions=[], condition=Item.pk.exists())", models) == \
+        {"dynamodb:UpdateItem"}
     assert dynamodb_actions("Item.get('a', 'b'); m.update(actions=[])", models) == \
         {"dynamodb:GetItem", "dynamodb:UpdateItem"}
     assert dynamodb_actions("def create_table():\n    Item.create_table()", models,
@@ -404,3 +412,66 @@ def test_deploy_script_throttles_the_api_stage():
     text = (INFRA / "deploy.sh").read_text()
     assert "apigateway update-stage" in text
     assert "/*/*/throttling/rateLimit" in text and "/*/*/throttling/burstLimit" in text
+
+
+
+# --- mail feedback, log groups, the restore path ---------------------------------------------
+
+
+def test_bounces_and_complaints_reach_the_function_that_suppresses_them(template):
+    (config_set,) = resources(template, "AWS::SES::ConfigurationSet").values()
+    (destination,) = resources(template, "AWS::SES::ConfigurationSetEventDestination").values()
+    event = destination["Properties"]["EventDestination"]
+    assert destination["Properties"]["ConfigurationSetName"] == {"Ref": "MailConfigurationSet"}
+    assert sorted(event["MatchingEventTypes"]) == ["bounce", "complaint"]
+    topic = template["Resources"][event["SnsDestination"]["TopicARN"]["Ref"]]
+    (handler,) = [s for s in app.event_sources if s.name == "ses_feedback"]
+    for stage in DEPLOYED_STAGES:
+        # chalice subscribes the function to the topic by name
+        assert sub(topic["Properties"]["TopicName"], Stage=stage) == f"antre-{stage}-ses-feedback"
+        assert sub(config_set["Properties"]["Name"], Stage=stage) == \
+            stage_env(stage)["ANTRE_SES_CONFIGURATION_SET"]
+    assert handler.topic.endswith("-ses-feedback")
+    (policy,) = resources(template, "AWS::SNS::TopicPolicy").values()
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"}
+
+
+def test_a_domain_sender_signs_with_dkim_and_its_own_mail_from(template):
+    (identity,) = resources(template, "AWS::SES::EmailIdentity").values()
+    props = identity["Properties"]
+    assert props["ConfigurationSetAttributes"] == {
+        "ConfigurationSetName": {"Ref": "MailConfigurationSet"}}
+    cond, dkim, _ = props["DkimSigningAttributes"]["Fn::If"]
+    assert cond == "SenderIsDomain" and dkim == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    cond, mail_from, _ = props["MailFromAttributes"]["Fn::If"]
+    assert cond == "SenderIsDomain"
+    assert mail_from["MailFromDomain"] == {"Fn::Sub": "${MailFromSubdomain}.${SenderIdentity}"}
+    assert {"DkimRecord1", "MailFromMxRecord", "MailFromSpfRecord"} <= set(template["Outputs"])
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_every_function_log_group_is_kept_when_the_stack_goes(template, stage):
+    groups = resources(template, "AWS::Logs::LogGroup").values()
+    assert {sub(g["Properties"]["LogGroupName"], Stage=stage) for g in groups} == \
+        {f"/aws/lambda/{name}" for name in chalice_function_names(stage)}
+    for group in groups:
+        assert group["DeletionPolicy"] == group["UpdateReplacePolicy"] == "Retain"
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_policy_grants_only_what_is_used_and_works_on_a_restored_table(stage):
+    policy = POLICIES[stage]
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
+    # the README's restore path: restore to antre-<stage>-restore-<date>, point ANTRE_TABLE at it
+    restored = f"{arn}antre-{stage}-restore-20260131"
+    for action in code_dynamodb_actions():
+        assert allowed(action, restored, policy), action
+    assert allowed("dynamodb:Query", f"{restored}/index/due", policy)
+    assert "dynamodb:DescribeTable" not in code_dynamodb_actions()
+    assert not allowed("dynamodb:DescribeTable", f"{arn}antre-{stage}", policy)
+    # the code sends raw mail only, with the stage's configuration set
+    ses = f"arn:aws:ses:{REGION}:{ACCOUNT}:"
+    assert not allowed("ses:SendEmail", f"{ses}identity/example.go.id", policy)
+    assert allowed("ses:SendRawEmail", f"{ses}configuration-set/antre-{stage}", policy)
+    assert not allowed("ses:SendRawEmail", f"{ses}configuration-set/other", policy)
