@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Deploys one Antre stage to the AWS account and region the aws CLI is configured for:
 #   ANTRE_SENDER=no-reply@antre.kota.go.id ANTRE_ALARM_EMAIL=it@kota.go.id infra/deploy.sh prod
+# Optional: ANTRE_DOMAIN=antre.kota.go.id ANTRE_CERTIFICATE_ARN=arn:aws:acm:... serves the
+# stage at the root of the city's own domain (infra/domain.yaml).
 # Safe to run again: every step creates what is missing and updates what changed.
 # See infra/README.md.
 set -euo pipefail
@@ -16,6 +18,14 @@ cd "$ROOT"
 
 INFRA_STACK="antre-$STAGE-infra"
 GATEWAY_STACK="antre-$STAGE-gateway-responses"
+DOMAIN_STACK="antre-$STAGE-domain"
+# chalice's record of what it deployed (function and API ids); kept in SSM as well, so a
+# deploy from another machine updates the same API instead of creating a second one.
+DEPLOYED=".chalice/deployed/$STAGE.json"
+DEPLOYED_PARAM="/antre/$STAGE/chalice-deployed"
+# Every function chalice makes for the stage (alarms and log groups in infra/template.yaml).
+FUNCTIONS=("antre-$STAGE" "antre-$STAGE-retry_mail" "antre-$STAGE-sweep_floor"
+  "antre-$STAGE-closure_worker" "antre-$STAGE-ses_feedback")
 export AWS_PAGER=""
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -64,14 +74,18 @@ if ! aws cloudformation describe-stacks --stack-name "$INFRA_STACK" >/dev/null 2
   # First deploy: the stack owns the log groups unless the functions have already run (then
   # Lambda created them, and a stack cannot take over an existing log group). Later deploys
   # keep the stack's earlier choice.
+  # The groups outlive a deleted stack (DeletionPolicy: Retain), so a stack made again
+  # finds them too.
   existing=0
-  for group in "/aws/lambda/antre-$STAGE" "/aws/lambda/antre-$STAGE-retry_mail"; do
+  for fn in "${FUNCTIONS[@]}"; do
+    group="/aws/lambda/$fn"
     found=$(aws logs describe-log-groups --log-group-name-prefix "$group" \
       --query "length(logGroups[?logGroupName=='$group'])" --output text)
     [ "$found" = "0" ] || existing=1
   done
   if [ "$existing" = 1 ]; then
-    for group in "/aws/lambda/antre-$STAGE" "/aws/lambda/antre-$STAGE-retry_mail"; do
+    for fn in "${FUNCTIONS[@]}"; do
+      group="/aws/lambda/$fn"
       aws logs create-log-group --log-group-name "$group" 2>/dev/null || true
       aws logs put-retention-policy --log-group-name "$group" --retention-in-days 90
     done
@@ -114,10 +128,28 @@ ensure_secret "$(chalice_setting ANTRE_NIK_HMAC_KEY_SSM "/antre/$STAGE/nik-hmac-
   "Antre $STAGE: NIK hash key. NEVER CHANGE: stored NIK hashes depend on it"
 
 step "Lambda functions and API (chalice deploy --stage $STAGE)"
+# Without its record chalice would create a second API and new functions beside the old
+# ones. A machine that never deployed this stage takes the record from SSM.
+if [ ! -f "$DEPLOYED" ]; then
+  if saved=$(aws ssm get-parameter --name "$DEPLOYED_PARAM" --query Parameter.Value \
+      --output text 2>/dev/null); then
+    mkdir -p "$(dirname "$DEPLOYED")"
+    printf '%s' "$saved" | base64 -d | gunzip >"$DEPLOYED"
+    echo "restored $DEPLOYED from SSM $DEPLOYED_PARAM: updating the stage's existing API"
+  else
+    echo "no $DEPLOYED here nor in SSM: a first deploy of stage '$STAGE' (new API)"
+  fi
+fi
 chalice deploy --stage "$STAGE"
 
-DEPLOYED=".chalice/deployed/$STAGE.json"
 [ -f "$DEPLOYED" ] || die "chalice did not write $DEPLOYED"
+# Saved after every deploy (gzip + base64 keeps it within a standard parameter). Replaced by
+# delete and put: the record is not a secret, and this script never overwrites parameters.
+aws ssm delete-parameter --name "$DEPLOYED_PARAM" >/dev/null 2>&1 || true
+aws ssm put-parameter --name "$DEPLOYED_PARAM" --type String --tier Intelligent-Tiering \
+  --description "Antre $STAGE: chalice's .chalice/deployed/$STAGE.json (infra/deploy.sh)" \
+  --value "$(gzip -9c "$DEPLOYED" | base64 | tr -d '\n')" >/dev/null
+echo "saved $DEPLOYED to SSM $DEPLOYED_PARAM"
 read -r REST_API_ID API_URL < <(python3 - "$DEPLOYED" <<'EOF'
 import json, sys
 for r in json.load(open(sys.argv[1]))["resources"]:
@@ -150,15 +182,61 @@ aws apigateway update-stage --rest-api-id "$REST_API_ID" --stage-name "$API_STAG
   --patch-operations "op=replace,path=/*/*/throttling/rateLimit,value=$RATE" \
   "op=replace,path=/*/*/throttling/burstLimit,value=$BURST" >/dev/null
 
+if [ -n "${ANTRE_DOMAIN:-}" ]; then
+  : "${ANTRE_CERTIFICATE_ARN:?set ANTRE_CERTIFICATE_ARN to an ACM certificate for $ANTRE_DOMAIN in $REGION}"
+  step "Custom domain $ANTRE_DOMAIN at the root (stack $DOMAIN_STACK)"
+  aws cloudformation deploy \
+    --stack-name "$DOMAIN_STACK" \
+    --template-file infra/domain.yaml \
+    --parameter-overrides "DomainName=$ANTRE_DOMAIN" "CertificateArn=$ANTRE_CERTIFICATE_ARN" \
+    "RestApiId=$REST_API_ID" "StageName=$API_STAGE" \
+    --tags app=antre "stage=$STAGE" \
+    --no-fail-on-empty-changeset
+  aws cloudformation describe-stacks --stack-name "$DOMAIN_STACK" \
+    --query "Stacks[0].Outputs[?OutputKey=='DnsRecord'].OutputValue" --output text
+  [ "$(chalice_setting ANTRE_PUBLIC_BASE_URL "")" = "https://$ANTRE_DOMAIN" ] || echo \
+    "warning: set ANTRE_PUBLIC_BASE_URL to https://$ANTRE_DOMAIN for stage '$STAGE' in" \
+    ".chalice/config.json (links in emails use it), then deploy again." >&2
+fi
+
+# SES's sandbox: a new account mails only verified addresses, 200 a day. Per region.
+SES_REGION=$(chalice_setting ANTRE_SES_REGION "$REGION")
+step "SES account in $SES_REGION"
+production=$(aws sesv2 get-account --region "$SES_REGION" --query ProductionAccessEnabled \
+  --output text 2>/dev/null || echo unknown)
+sending=$(aws sesv2 get-account --region "$SES_REGION" --query SendingEnabled \
+  --output text 2>/dev/null || echo unknown)
+if [ "$production" = "True" ] && [ "$sending" = "True" ]; then
+  echo "SES: akses produksi aktif, pengiriman berjalan / production access on, sending enabled."
+else
+  cat >&2 <<EOF
+PERHATIAN: akun SES di $SES_REGION masih di sandbox (atau pengirimannya dihentikan):
+  email hanya sampai ke alamat yang sudah diverifikasi, paling banyak 200 sehari, jadi warga
+  tidak menerima kode. Ajukan akses produksi (AWS menjawab dalam sekitar satu hari):
+WARNING: the SES account in $SES_REGION is still in the sandbox (or its sending is paused):
+  mail reaches verified addresses only, 200 a day, so citizens get no codes. Request
+  production access (AWS answers in about a day):
+    aws sesv2 put-account-details --region $SES_REGION --production-access-enabled \\
+      --mail-type TRANSACTIONAL --website-url "${API_URL:-https://${ANTRE_DOMAIN:-your-domain}/}" \\
+      --contact-language EN --use-case-description "Transactional mail only for a public \\
+      service mall's bookings: verification codes, booking confirmations, reminders; no \\
+      marketing. Bounces and complaints reach an SNS topic through a configuration set and \\
+      the addresses are suppressed at once."
+  (ProductionAccessEnabled=$production, SendingEnabled=$sending)
+EOF
+fi
+
 URL=${API_URL:-$(chalice url --stage "$STAGE")}
 step "Done"
 echo "API and citizen page: $URL"
+[ -z "${ANTRE_DOMAIN:-}" ] || echo "On the city's domain, once its DNS record is published: https://$ANTRE_DOMAIN/"
 cat <<EOF
 
 Still to do by hand (once):
   - confirm the SNS subscription mail sent to $ANTRE_ALARM_EMAIL;
-  - verify the SES identity $ANTRE_SENDER (the link SES mailed, or the DKIM records:
+  - verify the SES identity $ANTRE_SENDER (the link SES mailed, or, for a domain, the DKIM,
+    MAIL FROM (MX, SPF) and DMARC records:
     aws cloudformation describe-stacks --stack-name $INFRA_STACK --query 'Stacks[0].Outputs');
-  - while the account is in the SES sandbox, mail only reaches verified addresses:
-    request production access (infra/README.md).
+  - keep $DEPLOYED (commit it in the city's own deployment repository), or rely on its copy
+    in SSM $DEPLOYED_PARAM, which this script restores on another machine.
 EOF

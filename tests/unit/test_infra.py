@@ -475,3 +475,31 @@ def test_policy_grants_only_what_is_used_and_works_on_a_restored_table(stage):
     assert not allowed("ses:SendEmail", f"{ses}identity/example.go.id", policy)
     assert allowed("ses:SendRawEmail", f"{ses}configuration-set/antre-{stage}", policy)
     assert not allowed("ses:SendRawEmail", f"{ses}configuration-set/other", policy)
+
+
+def test_a_custom_domain_serves_the_stage_at_its_root():
+    template = load_cfn("domain.yaml")
+    assert {"DomainName", "CertificateArn", "RestApiId"} <= set(template["Parameters"])
+    (domain,) = resources(template, "AWS::ApiGateway::DomainName").values()
+    assert domain["Properties"]["RegionalCertificateArn"] == {"Ref": "CertificateArn"}
+    assert domain["Properties"]["SecurityPolicy"] == "TLS_1_2"
+    (mapping,) = resources(template, "AWS::ApiGateway::BasePathMapping").values()
+    assert "BasePath" not in mapping["Properties"]  # the root, where relative URLs work
+    assert mapping["Properties"]["RestApiId"] == {"Ref": "RestApiId"}
+    assert template["Parameters"]["StageName"]["Default"] == \
+        CHALICE_CONFIG["stages"]["prod"]["api_gateway_stage"]
+    text = (INFRA / "deploy.sh").read_text()
+    assert "--template-file infra/domain.yaml" in text and "ANTRE_CERTIFICATE_ARN" in text
+
+
+def test_deploy_script_keeps_chalice_record_and_checks_the_ses_sandbox():
+    text = (INFRA / "deploy.sh").read_text()
+    restore = text.index('printf \'%s\' "$saved" | base64 -d | gunzip >"$DEPLOYED"')
+    deploy = text.index('chalice deploy --stage "$STAGE"')
+    save = text.index('aws ssm put-parameter --name "$DEPLOYED_PARAM"')
+    assert restore < deploy < save  # restored before chalice looks for it, saved after
+    assert "aws sesv2 get-account" in text and "ProductionAccessEnabled" in text
+    assert "PERHATIAN" in text.split("aws sesv2 get-account", 1)[1]  # Indonesian first
+    # every function's log group is looked for when the stack is made again
+    for name in chalice_function_names("prod"):
+        assert f'"{name.replace("prod", "$STAGE", 1)}"' in text, name
