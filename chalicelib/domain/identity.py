@@ -104,10 +104,13 @@ def normalize_email(raw: str) -> str:
 
 def check_password_strength(password: str, user_inputs: list[str]) -> None:
     """Refuse common or trivially guessable passwords (zxcvbn's estimate, score 2 of 4 at
-    least), whatever their length; the person's own name and email count as guessable."""
+    least), whatever their length; the person's own name and email count as guessable.
+    zxcvbn refuses more than 72 characters by default (a ValueError, once a 500): the whole
+    of the 128 a password may have is estimated."""
     from zxcvbn import zxcvbn
 
-    if zxcvbn(password[:128], user_inputs=[u for u in user_inputs if u])["score"] < 2:
+    if zxcvbn(password[:128], user_inputs=[u for u in user_inputs if u],
+              max_length=128)["score"] < 2:
         raise ValidationFailed.field("password", "validation.password_weak")
 
 

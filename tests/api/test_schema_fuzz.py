@@ -27,8 +27,8 @@ from pathlib import Path
 from tests.api.helpers import ADMIN, BOOK, KIOSK, STAFF, nik, verification_code
 from tests.http_client import request
 
-EXAMPLES = int(os.environ.get("ANTRE_FUZZ_EXAMPLES", "8"))  # per operation and phase
-SECONDS = int(os.environ.get("ANTRE_FUZZ_SECONDS", "45"))  # schemathesis's whole run
+EXAMPLES = int(os.environ.get("ANTRE_FUZZ_EXAMPLES", "3"))  # per operation and phase
+SECONDS = int(os.environ.get("ANTRE_FUZZ_SECONDS", "55"))  # schemathesis's whole run
 SEED = int(os.environ.get("ANTRE_FUZZ_SEED", "20261207"))
 PASSWORD = "rahasia-fuzz-123"
 TOMORROW = "2026-12-08"
@@ -97,7 +97,10 @@ def _config(url: str, tmp: Path) -> Path:
     lines = [
         f"seed = {SEED}",
         f"max-time = {SECONDS}",
-        "workers = 2",
+        # one worker: with two, hypothesis's threads parse source concurrently and CPython
+        # 3.11's ast.parse is not thread-safe ("SystemError: AST constructor recursion depth
+        # mismatch", CPython gh-106905); the emulator serves one request at a time anyway
+        "workers = 1",
         "[generation]",
         f"max-examples = {EXAMPLES}",
         "[phases.coverage]",
@@ -142,8 +145,9 @@ def test_schemathesis_finds_nothing(live_server, fixed_clock, tmp_path):
     seconds = time.monotonic() - started
     out = run.stdout
     print(out[out.find("=== SUMMARY"):] if "=== SUMMARY" in out else out[-3000:])
+    failures = _figure(r"found ([0-9]+) unique failure", out).replace("?", "0")
+    errors = sum(int(n) for n in re.findall(r"🚫 [^\n:]+: ([0-9]+)", out))
     print(f"\n[fuzz] schemathesis {_figure(r'Tested: ([0-9]+)', out)} operations, "
-          f"{_figure(r'([0-9]+) generated', out)} cases, all checks, "
-          f"{_figure(r'found ([0-9]+) unique failures', out) if run.returncode else 0} "
-          f"failures in {seconds:.0f} s (seed {SEED})")
+          f"{_figure(r'([0-9]+) generated', out)} cases, all checks: {failures} failures, "
+          f"{errors} errors in {seconds:.0f} s (seed {SEED})")
     assert run.returncode == 0, out[-30000:] + run.stderr[-5000:]

@@ -4,7 +4,7 @@ import random
 import pytest
 
 from chalicelib.domain.identity import (
-    BOOKING_CODE_ALPHABET, new_booking_code, new_verification_code, nik_hash, nik_last4,
+    BOOKING_CODE_ALPHABET, check_password_strength, new_booking_code, new_verification_code, nik_hash, nik_last4,
     normalize_booking_code, normalize_email, normalize_phone, validate_nik,
 )
 from chalicelib.errors import ValidationFailed
@@ -111,3 +111,10 @@ def test_new_verification_code():
     codes = [new_verification_code() for _ in range(50)]
     assert all(len(c) == 6 and c.isascii() and c.isdigit() for c in codes)
     assert len(set(codes)) > 1
+
+
+def test_password_strength_is_estimated_up_to_the_longest_password_allowed():
+    """zxcvbn stops at 72 characters unless told (a ValueError: schemathesis found the 500)."""
+    check_password_strength("kopi tubruk di stasiun bogor " * 4 + "x" * 12, [])  # 128
+    with pytest.raises(ValidationFailed):
+        check_password_strength("a" * 128, [])
