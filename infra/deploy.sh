@@ -140,6 +140,13 @@ if [ ! -f "$DEPLOYED" ]; then
     echo "no $DEPLOYED here nor in SSM: a first deploy of stage '$STAGE' (new API)"
   fi
 fi
+# The dependency layer (chalice's automatic_layer), built once per requirements.txt into
+# .chalice/deployments/ and reused by `chalice deploy`: built here first, so that the
+# dependencies' own test folders can be taken out of it (infra/layer.py).
+layer_out=$(mktemp -d)
+chalice package --stage "$STAGE" "$layer_out" >/dev/null
+rm -rf "$layer_out"
+python3 -m infra.layer
 chalice deploy --stage "$STAGE"
 
 [ -f "$DEPLOYED" ] || die "chalice did not write $DEPLOYED"

@@ -3,7 +3,8 @@ builds it (offline once the layer is cached in .chalice/deployments/).
 
 The function's own zip holds the app (app.py, chalicelib/ with its pages and templates); the
 dependencies, boto3 and botocore included, sit in chalice's automatic layer, uploaded again
-only when requirements.txt changes (see README, "Deploy"). Target: the function's zip at
+only when requirements.txt changes, without the dependencies' test folders (infra/layer.py;
+see README, "Deploying to AWS"). Target: the function's zip at
 most 8 MB. `make bench` runs it; prints, and exits 1 above the target.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 CHALICE = ROOT / ".venv" / "bin" / "chalice"
 TARGET_MB = 8.0
 
@@ -45,6 +47,10 @@ def main(stage: str = "prod") -> int:
         build(stage, out)
         function = out / "deployment.zip"
         layer = out / "layer-deployment.zip"
+        if layer.exists():
+            from infra.layer import strip  # as deploy.sh uploads it
+
+            strip(str(layer))
         mb = function.stat().st_size / 1e6
         print(f"function zip ({stage}):            {mb:.2f} MB (target <= {TARGET_MB:.0f} MB): "
               f"{largest(function)}")

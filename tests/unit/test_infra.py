@@ -503,3 +503,15 @@ def test_deploy_script_keeps_chalice_record_and_checks_the_ses_sandbox():
     # every function's log group is looked for when the stack is made again
     for name in chalice_function_names("prod"):
         assert f'"{name.replace("prod", "$STAGE", 1)}"' in text, name
+
+
+def test_the_layer_loses_whole_test_folders_only():
+    from infra.layer import is_test_file
+
+    site = "python/lib/python3.11/site-packages/"
+    assert is_test_file(site + "icalendar/tests/test_time.py")
+    assert is_test_file(site + "qrcode/tests/__init__.py")
+    assert not is_test_file(site + "jinja2/tests.py")  # a module jinja2 imports
+    assert not is_test_file(site + "holidays/countries/indonesia.py")
+    text = (INFRA / "deploy.sh").read_text()
+    assert text.index("python3 -m infra.layer") < text.index('chalice deploy --stage "$STAGE"')
