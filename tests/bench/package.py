@@ -57,7 +57,27 @@ def main(stage: str = "prod") -> int:
         if layer.exists():
             print(f"dependency layer (boto3 pinned): {layer.stat().st_size / 1e6:.2f} MB: "
                   f"{largest(layer)}")
+            print(f"function + layer alone import the app: {imports_alone(function, layer)}")
         return 0 if mb <= TARGET_MB else 1
+
+
+def imports_alone(function: Path, layer: Path) -> str:
+    """Import `app` in an isolated interpreter (-I -S: no site-packages, no project folder) from the
+    two zips only, as Lambda does: proof that the package holds what the app runs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fn, lib = Path(tmp) / "task", Path(tmp) / "opt"
+        zipfile.ZipFile(function).extractall(fn)
+        zipfile.ZipFile(layer).extractall(lib)
+        site = next(lib.glob("python/lib/python3*/site-packages"))
+        code = (f"import sys; sys.path[:0] = [{str(fn)!r}, {str(site)!r}]; import app; "
+                "print(len(app.app.routes))")
+        env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "ap-southeast-3",
+               "ANTRE_STAGE": "prod"}
+        run = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=fn, env=env,
+                             capture_output=True, text=True)
+        if run.returncode:
+            return "NO: " + run.stderr.strip().splitlines()[-1]
+        return f"yes ({run.stdout.strip()} routes)"
 
 
 if __name__ == "__main__":
