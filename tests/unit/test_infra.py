@@ -8,6 +8,7 @@ import ast
 import json
 import re
 import subprocess
+import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -515,3 +516,14 @@ def test_the_layer_loses_whole_test_folders_only():
     assert not is_test_file(site + "holidays/countries/indonesia.py")
     text = (INFRA / "deploy.sh").read_text()
     assert text.index("python3 -m infra.layer") < text.index('chalice deploy --stage "$STAGE"')
+
+
+def test_the_templates_pass_cfn_lint():
+    """Property names and values against CloudFormation's own resource schemas for the
+    region, offline: what moto passes over (alarms, the SES event destination) is checked
+    here too."""
+    names = ["template.yaml", "domain.yaml", "gateway_responses.yaml"]
+    run = subprocess.run([sys.executable, "-c", "from cfnlint.runner import main; main()",
+                          "--regions", REGION, "--", *[str(INFRA / n) for n in names]],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
