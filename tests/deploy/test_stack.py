@@ -29,6 +29,7 @@ def aws(service: str):
 
 def test_the_stack_creates_a_table_the_api_works_on():
     cfn = aws("cloudformation")
+    assert "antre-dev" not in aws("dynamodb").list_tables()["TableNames"]  # the stack makes it
     cfn.create_stack(StackName=STACK, TemplateBody=(ROOT / "infra/template.yaml").read_text(),
                      Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in {
                          "Stage": "dev", "SenderIdentity": SENDER,
