@@ -135,9 +135,11 @@ if [ ! -f "$DEPLOYED" ]; then
       --output text 2>/dev/null); then
     mkdir -p "$(dirname "$DEPLOYED")"
     printf '%s' "$saved" | base64 -d | gunzip >"$DEPLOYED"
-    echo "restored $DEPLOYED from SSM $DEPLOYED_PARAM: updating the stage's existing API"
+    echo "$DEPLOYED dipulihkan dari SSM $DEPLOYED_PARAM: API tahap ini yang sudah ada diperbarui" \
+      "/ restored $DEPLOYED from SSM $DEPLOYED_PARAM: updating the stage's existing API"
   else
-    echo "no $DEPLOYED here nor in SSM: a first deploy of stage '$STAGE' (new API)"
+    echo "$DEPLOYED tidak ada di sini maupun di SSM: deploy pertama tahap '$STAGE' (API baru)" \
+      "/ no $DEPLOYED here nor in SSM: a first deploy of stage '$STAGE' (new API)"
   fi
 fi
 # The dependency layer (chalice's automatic_layer), built once per requirements.txt into
@@ -156,7 +158,7 @@ aws ssm delete-parameter --name "$DEPLOYED_PARAM" >/dev/null 2>&1 || true
 aws ssm put-parameter --name "$DEPLOYED_PARAM" --type String --tier Intelligent-Tiering \
   --description "Antre $STAGE: chalice's .chalice/deployed/$STAGE.json (infra/deploy.sh)" \
   --value "$(gzip -9c "$DEPLOYED" | base64 | tr -d '\n')" >/dev/null
-echo "saved $DEPLOYED to SSM $DEPLOYED_PARAM"
+echo "$DEPLOYED disimpan di SSM $DEPLOYED_PARAM / saved $DEPLOYED to SSM $DEPLOYED_PARAM"
 read -r REST_API_ID API_URL < <(python3 - "$DEPLOYED" <<'EOF'
 import json, sys
 for r in json.load(open(sys.argv[1]))["resources"]:
@@ -202,7 +204,9 @@ if [ -n "${ANTRE_DOMAIN:-}" ]; then
   aws cloudformation describe-stacks --stack-name "$DOMAIN_STACK" \
     --query "Stacks[0].Outputs[?OutputKey=='DnsRecord'].OutputValue" --output text
   [ "$(chalice_setting ANTRE_PUBLIC_BASE_URL "")" = "https://$ANTRE_DOMAIN" ] || echo \
-    "warning: set ANTRE_PUBLIC_BASE_URL to https://$ANTRE_DOMAIN for stage '$STAGE' in" \
+    "peringatan: isi ANTRE_PUBLIC_BASE_URL tahap '$STAGE' di .chalice/config.json dengan" \
+    "https://$ANTRE_DOMAIN (tautan di email memakainya), lalu deploy lagi." \
+    "/ warning: set ANTRE_PUBLIC_BASE_URL to https://$ANTRE_DOMAIN for stage '$STAGE' in" \
     ".chalice/config.json (links in emails use it), then deploy again." >&2
 fi
 
@@ -236,7 +240,8 @@ fi
 URL=${API_URL:-$(chalice url --stage "$STAGE")}
 step "Done"
 echo "API and citizen page: $URL"
-[ -z "${ANTRE_DOMAIN:-}" ] || echo "On the city's domain, once its DNS record is published: https://$ANTRE_DOMAIN/"
+[ -z "${ANTRE_DOMAIN:-}" ] || echo "Di domain kota, setelah catatan DNS-nya terbit / on the" \
+  "city's domain, once its DNS record is published: https://$ANTRE_DOMAIN/"
 cat <<EOF
 
 Still to do by hand (once):
