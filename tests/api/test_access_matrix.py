@@ -42,7 +42,6 @@ class World:
     headers: dict[str, dict]  # principal: its credentials
     path: dict[str, str]  # path parameter: an object of A or of mall X
     bodies: dict[str, dict]  # operation id: a valid body
-    code: str  # the booking code of A's booking today (for the kiosk check-in)
 
 
 def _bearer(token: str) -> dict:
@@ -145,8 +144,7 @@ def world(client, fixed_clock) -> World:
             "close": {"from": "2026-12-30", "to": "2026-12-30", "reason": "Uji",
                       "service_id": "pbg"},
             "close_cuti_bersama": {"year": 2027},
-        },
-        code=today["code"])
+        })
 
 
 # --- who may call what --------------------------------------------------------------------------
