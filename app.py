@@ -1,5 +1,5 @@
-"""Builds the Chalice app: registers the blueprints, the scheduled jobs and the closure
-worker, nothing else."""
+"""Builds the Chalice app: registers the blueprints, the scheduled jobs, the mail sender on
+the table's stream and the closure worker, nothing else."""
 from chalice import Rate
 
 from chalicelib import clock, config, logs
@@ -29,9 +29,18 @@ if config.get().is_local:
     app.register_blueprint(dev.bp)
 
 
+@app.on_dynamodb_record(stream_arn=config.get().mail_stream_arn, name="send_new_mail",
+                        batch_size=100)
+def send_new_mail(event):
+    """Send each outbox item (email or SMS) the moment its transaction commits; every other
+    change to the table passes by. Locally, infra/local/streams.py feeds this handler from
+    the emulator's stream."""
+    return sender.deliver_new(event, clock.now())
+
+
 @app.schedule(Rate(2, unit=Rate.MINUTES))
 def retry_mail(event):
-    """Re-send outbox mail that failed or was never attempted."""
+    """The safety net: send outbox mail that failed, or that the stream did not hand over."""
     return sender.deliver_due(clock.now())
 
 

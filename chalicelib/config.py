@@ -46,6 +46,9 @@ class Config:
     retention_days: int  # personal data of a booking is kept this long after its slot
     jobs: str  # how long jobs run: "lambda" (deployed), "thread" (make run), "none" (tests)
     closure_worker: str  # the Lambda function that runs closure jobs
+    # the table's DynamoDB Stream, whose new outbox items the `send_new_mail` function
+    # sends; deploy.sh sets it from the stack's output before `chalice deploy`
+    mail_stream_arn: str
     demo_now: str | None  # local stage only: the clock starts here (DEMO_NOW)
     demo_anchor: float | None  # the real instant (epoch) DEMO_NOW corresponds to
 
@@ -98,11 +101,20 @@ def from_env(env: dict | None = None) -> Config:
         retention_days=int(env.get("ANTRE_RETENTION_DAYS", "180")),
         jobs=env.get("ANTRE_JOBS") or ("thread" if stage == "local" else "lambda"),
         closure_worker=env.get("ANTRE_CLOSURE_WORKER", f"antre-{stage}-closure_worker"),
+        mail_stream_arn=env.get("ANTRE_MAIL_STREAM_ARN") or _placeholder_stream(env, stage),
         # Every stage but the local one ignores DEMO_NOW: a deployed clock is the real one.
         demo_now=(env.get("DEMO_NOW") or None) if stage == "local" else None,
         demo_anchor=float(env["ANTRE_DEMO_ANCHOR"])
         if stage == "local" and env.get("ANTRE_DEMO_ANCHOR") else None,
     )
+
+
+def _placeholder_stream(env: dict, stage: str) -> str:
+    """Locally (and when chalice merely imports the app) the stream is found by table name
+    (infra/local/streams.py); a deployed stage needs the real ARN, and `chalice deploy` with
+    this one fails, as it should."""
+    table = env.get("ANTRE_TABLE", f"antre-{stage}")
+    return f"arn:aws:dynamodb:ap-southeast-3:000000000000:table/{table}/stream/unset"
 
 
 @lru_cache(maxsize=1)

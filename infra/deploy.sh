@@ -25,7 +25,7 @@ DEPLOYED=".chalice/deployed/$STAGE.json"
 DEPLOYED_PARAM="/antre/$STAGE/chalice-deployed"
 # Every function chalice makes for the stage (alarms and log groups in infra/template.yaml).
 FUNCTIONS=("antre-$STAGE" "antre-$STAGE-retry_mail" "antre-$STAGE-sweep_floor"
-  "antre-$STAGE-closure_worker" "antre-$STAGE-ses_feedback")
+  "antre-$STAGE-closure_worker" "antre-$STAGE-ses_feedback" "antre-$STAGE-send_new_mail")
 export AWS_PAGER=""
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -142,6 +142,12 @@ if [ ! -f "$DEPLOYED" ]; then
       "/ no $DEPLOYED here nor in SSM: a first deploy of stage '$STAGE' (new API)"
   fi
 fi
+# The mail sender's event source is the table's stream (the stack's output); chalice reads
+# it when it imports the app (ANTRE_MAIL_STREAM_ARN, chalicelib/config.py).
+ANTRE_MAIL_STREAM_ARN=$(aws cloudformation describe-stacks --stack-name "$INFRA_STACK" \
+  --query "Stacks[0].Outputs[?OutputKey=='TableStreamArn'].OutputValue" --output text)
+[[ "$ANTRE_MAIL_STREAM_ARN" == arn:* ]] || die "the stack $INFRA_STACK has no TableStreamArn output"
+export ANTRE_MAIL_STREAM_ARN
 # The dependency layer (chalice's automatic_layer), built once per requirements.txt into
 # .chalice/deployments/ and reused by `chalice deploy`: built here first, so that the
 # dependencies' own test folders can be taken out of it (infra/layer.py).

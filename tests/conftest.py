@@ -41,12 +41,13 @@ for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
 
 from chalice.test import Client  # noqa: E402
 
-from app import app  # noqa: E402
+from app import app, send_new_mail  # noqa: E402
 from chalicelib import clock  # noqa: E402
 from chalicelib.store import catalog as catalog_store  # noqa: E402
 from chalicelib.store import kiosks as kiosk_store  # noqa: E402
 from chalicelib.store.models import Item  # noqa: E402
 from infra.local.bootstrap import prepare  # noqa: E402
+from infra.local.streams import StreamFeeder  # noqa: E402
 
 ADMIN = {"DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
          "DEMO_STAFF_EMAIL": "staff@antre.local", "DEMO_STAFF_PASSWORD": "staff-demo-123",
@@ -59,7 +60,18 @@ def pytest_sessionfinish(session, exitstatus):
     EMULATOR.stop()
 
 
+# Deployed, the table's stream hands new outbox mail to `send_new_mail` within a second;
+# here the tests hand it over whenever they look at what was sent.
+MAIL_STREAM = StreamFeeder(send_new_mail)
+
+
+def send_new_mail_now() -> int:
+    """Run the stream's mail sender on what was written since it last ran."""
+    return MAIL_STREAM.feed()
+
+
 def emulator_mail(to: str | None = None) -> list[dict]:
+    send_new_mail_now()
     with urllib.request.urlopen(f"{EMULATOR.url}/_antre/mail") as answer:
         mail = json.loads(answer.read())
     return [m for m in mail if to is None or m["to"] == to]
@@ -74,6 +86,7 @@ def fail_next_sms(count: int) -> None:
 
 
 def emulator_sms(to: str | None = None) -> list[dict]:
+    send_new_mail_now()
     with urllib.request.urlopen(f"{EMULATOR.url}/_antre/sms") as answer:
         sms = json.loads(answer.read())
     return [m for m in sms if to is None or m["to"] == to]

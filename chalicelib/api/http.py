@@ -109,13 +109,14 @@ def _described(error: ValidationError) -> ValidationFailed:
     return ValidationFailed.field(where, f"validation.{kind}", **params)
 
 
-def principal(request) -> Principal:
+def principal(request, also=None) -> Principal:
     """The caller of an `Authorization: Bearer` request, with its account: a token of a
     missing or disabled account, or one issued before a password reset or a logout from
-    everywhere, is 401 (one GetItem, which the use case then reuses)."""
+    everywhere, is 401 (one read, which the use case then reuses; `also` adds the items a
+    use case needs to that read, see `accounts.authenticated`)."""
     from chalicelib.services.accounts import authenticated
 
-    return authenticated(read_token(request.headers.get("authorization"), clock.now()))
+    return authenticated(read_token(request.headers.get("authorization"), clock.now()), also)
 
 
 def client_address(request) -> str:

@@ -9,7 +9,6 @@ from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
 from chalicelib.api.http import Body, created, now, parse, principal, route
-from chalicelib.mail.qr import qr_svg
 from chalicelib.services import booking, queue
 
 bp = Blueprint(__name__)
@@ -88,6 +87,7 @@ def transfer(ticket_id):
 
 
 def _assisted_view(b, catalog=None) -> dict:
+    from chalicelib.mail.qr import qr_svg  # the QR code library loads when a QR is drawn
     from chalicelib.services.catalog import catalog_of
 
     catalog = catalog or catalog_of(b.mall_id)

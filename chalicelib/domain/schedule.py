@@ -6,8 +6,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-import holidays
-
 from chalicelib.domain.catalog import Mall, Service, Slot
 from chalicelib.errors import SlotUnavailable, ValidationFailed
 from chalicelib.i18n import ByLanguage, Text
@@ -21,6 +19,8 @@ _HHMM_RE = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 def _holidays_of(year: int, language: str = "en_US") -> MappingProxyType:
     # Names in a fixed language so reasons are stable whatever the host locale; "public"
     # category only, i.e. no cuti bersama (joint leave days): managers add those as closures.
+    import holidays  # a second of cold start: loaded by the first day that needs it
+
     found = holidays.country_holidays("ID", years=year, language=language)
     return MappingProxyType(dict(sorted(found.items())))
 
@@ -40,6 +40,8 @@ def closed_text(mall: Mall, day: date, service_id: str | None = None) -> Text | 
 def joint_leave_days(year: int) -> list[date]:
     """The government's *cuti bersama* (joint leave) days of `year`, which the `holidays`
     package keeps apart from the public holidays: a mall closes them by choice."""
+    import holidays
+
     found = holidays.country_holidays("ID", years=year, categories=("government",))
     return sorted(found)
 

@@ -1,19 +1,17 @@
 """Sends outbox mail through SES (v1 SendRawEmail) and SMS through SNS (Publish to a phone
-number); never raises into the caller's request.
+number), never inside a citizen's request.
 
-`deliver` runs right after the transaction that wrote the mail; `deliver_due` is the
-scheduled retry (`app.schedule`) for whatever failed or was never attempted.
+`deliver_new` is the table stream's handler (`send_new_mail` in app.py): it sends each
+outbox item as soon as the transaction that wrote it commits. `deliver_due` is the
+scheduled retry (`app.schedule`) for whatever failed or the stream never handed over.
+Both go through `deliver`, whose conditional lease sends each item once.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-import boto3
-
 from chalicelib import config
-from chalicelib.mail.render import build_mime, render
-from chalicelib.mail.sms import render_sms
 from chalicelib.store import outbox, suppression
 from chalicelib.store.models import OutboxMail
 
@@ -25,6 +23,8 @@ _ses = None
 def ses_client():
     global _ses
     if _ses is None:
+        import boto3  # loaded by the senders only, not by every cold start of the API
+
         cfg = config.get()
         _ses = boto3.client("ses", region_name=cfg.ses_region, endpoint_url=cfg.endpoint_url)
     return _ses
@@ -33,6 +33,8 @@ def ses_client():
 def sns_client():
     global _sns
     if _sns is None:
+        import boto3
+
         cfg = config.get()
         _sns = boto3.client("sns", region_name=cfg.region, endpoint_url=cfg.endpoint_url)
     return _sns
@@ -54,8 +56,12 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
             _record_failure(mail, now, "suppressed: the address bounced or complained", 0)
             return mail.status
         if sms:
+            from chalicelib.mail.sms import render_sms
+
             text = render_sms(mail.kind, mail.context)
         else:
+            from chalicelib.mail.render import build_mime, render
+
             raw = build_mime(cfg.mail_sender, mail.to,
                              render(mail.kind, {**mail.context, "now": now}))
     except Exception as exc:  # a rendering bug must not lose the mail: keep it for retry
@@ -88,14 +94,21 @@ def _record_failure(mail, now, error, max_attempts):
         log.exception("could not record failure of mail %s", mail.mail_id)
 
 
-def deliver_quietly(mails: list, now: datetime) -> None:
-    """The request path's send: a failure here leaves the mail due for the retry. Items may
-    be outbox items or lists of them (an email with its SMS)."""
-    for mail in [item for entry in mails for item in outbox.as_list(entry)]:
+def deliver_new(records, now: datetime) -> dict[str, int]:
+    """The stream's handler: send the outbox items these stream records created; every
+    other change to the table is passed over. Never raises: the batch is not handed over
+    again (Lambda would retry it whole), and what could not be sent stays due for the
+    retry. Returns counts by resulting status."""
+    counts: dict[str, int] = {}
+    for record in records:
         try:
-            deliver(mail, now)
+            mail = outbox.from_stream(record)
+            status = "skipped" if mail is None else deliver(mail, now)
         except Exception:
-            log.exception("mail %s left for the retry", mail.mail_id)
+            log.exception("stream record %s left for the retry", record.event_id)
+            status = "left"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 def deliver_due(now: datetime, limit: int = 50) -> dict[str, int]:

@@ -18,7 +18,6 @@ from chalicelib.errors import (
     NotFound,
     ValidationFailed,
 )
-from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
 from chalicelib.store import accounts as store
@@ -69,8 +68,6 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
         account.verify_attempts = 0
         mail = _verify_mail(account, code, now)
     store.create_once(account, mail, extra)
-    if mail is not None:
-        deliver_quietly([mail], now)
     return account_id
 
 
@@ -116,16 +113,24 @@ def resend_code(*, email: str, now: datetime) -> None:
     mail = _verify_mail(account, code, now)
     store.replace_code(account, _code_hash(account.account_id, code),
                        int(now.timestamp()) + 60 * cfg.verify_code_minutes, mail)
-    deliver_quietly([mail], now)
 
 
-def authenticated(principal: Principal) -> Principal:
-    """The principal with its account, if the account still stands behind the token."""
-    account = store.get(principal.account_id)
+def authenticated(principal: Principal, also=None) -> Principal:
+    """The principal with its account, if the account still stands behind the token.
+
+    `also(principal)` may name more items the use case will read ({name: (pk, sk)}): they
+    come in the same call as the account (one BatchGetItem) and wait in `principal.read`,
+    so a booking makes one read before its transaction."""
+    keys = also(principal) if also else {}
+    account, read = store.get_with(principal.account_id, keys) if keys \
+        else (store.get(principal.account_id), {})
     if account is None or account.disabled \
             or int(account.token_version) != principal.version:
         raise Unauthorized("token.revoked")
-    return replace(principal, role=account.role, mall_id=account.mall_id, account=account)
+    if principal.nik_hash != account.nik_hash:  # cannot happen: a NIK never changes
+        principal, read = replace(principal, nik_hash=account.nik_hash), {}
+    return replace(principal, role=account.role, mall_id=account.mall_id, account=account,
+                   read=read)
 
 
 def login(*, email: str, password: str, now: datetime, address: str = "unknown",
@@ -151,7 +156,7 @@ def login(*, email: str, password: str, now: datetime, address: str = "unknown",
     if account.disabled:
         raise InvalidCredentials()
     return issue_token(Principal(account.account_id, account.role, account.mall_id,
-                                 int(account.token_version)), now)
+                                 int(account.token_version), account.nik_hash), now)
 
 
 def update_settings(principal: Principal, sms_opt_in: bool, now: datetime) -> dict:
@@ -204,7 +209,6 @@ def request_reset(*, email: str, now: datetime, address: str = "unknown") -> Non
     mail = _reset_mail(account, code, now)
     store.replace_reset_code(account, _code_hash(account.account_id, f"reset:{code}"),
                              int(now.timestamp()) + 60 * cfg.verify_code_minutes, mail)
-    deliver_quietly([mail], now)
 
 
 def confirm_reset(*, email: str, code: str, password: str, now: datetime,

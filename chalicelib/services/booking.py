@@ -28,7 +28,6 @@ from chalicelib.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service
@@ -136,8 +135,23 @@ def _request_hash(mall_id, service_id, day, start) -> str:
     return hashlib.sha256(json.dumps([mall_id, service_id, day, start]).encode()).hexdigest()
 
 
-def _replay(principal: Principal, key: str, request_hash: str) -> dict | None:
-    record = store.idempotency_record(principal.account_id, key)
+def first_reads(principal: Principal, idempotency_key: str | None = None) -> dict:
+    """What a booking reads besides the caller's account, asked for in the same call that
+    checks the token (`accounts.authenticated`): the citizen's state, whose key the token
+    carries, and the record of an earlier request with the same Idempotency-Key."""
+    keys = {}
+    if principal.role == "citizen" and principal.nik_hash:
+        keys["citizen"] = store.citizen_state_key(principal.nik_hash)
+    if idempotency_key:
+        keys["idempotency"] = store.idempotency_key(principal.account_id, idempotency_key)
+    return keys
+
+
+def _replay(principal: Principal, key: str, request_hash: str, fresh: bool = False):
+    """The booking an earlier request with this key made, or None. `fresh`: read again,
+    not what was read with the account."""
+    record = principal.read.get("idempotency") if "idempotency" in principal.read \
+        and not fresh else store.idempotency_record(principal.account_id, key)
     if record is None:
         return None
     if record.request_hash != request_hash:
@@ -198,7 +212,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         if not idempotency_key:
             return None
         return IdempotencyRecord(
-            pk=f"IDEMP#{principal.account_id}#{idempotency_key}", sk="IDEMP",
+            *store.idempotency_key(principal.account_id, idempotency_key),
             booking_id=booking.booking_id, request_hash=request_hash,
             expires_at=int(now.timestamp()) + store.IDEMPOTENCY_TTL_SECONDS)
 
@@ -207,32 +221,34 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         booking, mail = _place(principal.account_id, account.nik_hash, mall, service, slot, now,
                                mail_for=mail_for, idempotency_for=idempotency_for,
                                enforce_capacity=enforce_capacity, extra_for=lambda b: limit,
-                               refused=refused)
+                               refused=refused, state_read=principal.read.get("citizen"))
     except _KeyTaken:  # the same key won a concurrent request: answer with its booking
-        replay = _replay(principal, idempotency_key, request_hash)
+        replay = _replay(principal, idempotency_key, request_hash, fresh=True)
         if replay is None:  # cannot happen: the key is written with its booking
             raise Busy() from None
         return replay, False
-    deliver_quietly([mail], now)
     return public_view(booking), True
 
 
 def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now: datetime, *,
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
            enforce_capacity: bool = True, held: bool = False, extra_for=None,
-           refused=None, **holder) -> tuple[Booking, object]:
+           refused=None, state_read=None, **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
     `new_citizen`: the NIK may have no state yet (no account); it is then created with the
     booking. The citizen's active-booking limit holds either way: it is kept per NIK.
+    `state_read`: the citizen's state as read with the account (None: not read), for the
+    first attempt only; a retry, which lost a race, reads it again.
     """
     limit = config.get().max_active_bookings
     booking_id = str(ULID())
     now_epoch = int(now.timestamp())
+    first = [state_read] if state_read is not None else []
 
     def attempt():
-        state = store.citizen_state(nik_hash)
+        state = first.pop() if first else store.citizen_state(nik_hash)
         if state is None and not new_citizen:  # written with the account; cannot be missing
             raise Busy()
         if not new_citizen and state is not None:
@@ -394,7 +410,6 @@ def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
     _with_retries(lambda: store.cancel_and_release(
         booking, now_epoch, now.isoformat(timespec="seconds"), mail),
         {"booking": BookingNotChangeable})
-    deliver_quietly([mail], now)
     _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     booking.status = "cancelled"
     return {**public_view(booking), "status": "cancelled"}
@@ -435,7 +450,6 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
         mall.seats(service), now_epoch, now.isoformat(timespec="seconds"), mail,
         _arrival(mall, booking.booking_id, slot)),
         {"booking": _changed, "guard": AlreadyBooked, "seat": SlotFull})
-    deliver_quietly([mail], now)
     _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     moved.pop("sequence")
     return moved

@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from chalicelib import clock, config
 from chalicelib.domain import schedule
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services import admin
 from chalicelib.services.auth import Principal
 from chalicelib.services.booking import mail_context, public_view
@@ -144,16 +143,13 @@ def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
         for day in run.days:
             for booking in run.affected_on(day):
                 if _time.monotonic() > deadline:
-                    run.flush()
                     store.release(job)
                     return "more"
                 run.relocate(booking)
                 if stop_after is not None and run.handled >= stop_after:
                     raise Crash(f"stopped after {run.handled} bookings")
                 if run.handled % 20 == 0:
-                    run.flush()
                     store.renew(job, int(now_of().timestamp()))
-        run.flush()
         store.finish(job, now_of().isoformat(timespec="seconds"))
         return "done"
     except Crash:
@@ -165,7 +161,7 @@ def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
 
 
 class _Run:
-    """One run of a closure's job: the catalog, the seats it has seen, the mail to send."""
+    """One run of a closure's job: the catalog, the seats it has seen."""
 
     def __init__(self, job, now_of):
         self.job, self.now_of = job, now_of
@@ -178,7 +174,6 @@ class _Run:
         self.taken: dict[tuple[str, str], dict[str, int]] = {}
         self.failed = set((job.failed.as_dict() if hasattr(job.failed, "as_dict")
                            else job.failed or {}))
-        self.mail: list = []
         self.handled = 0
 
     def affected_on(self, day: date) -> list[Booking]:
@@ -189,10 +184,6 @@ class _Run:
                  if (self.job.service_id in (None, b.service_id)) and b.status == "booked"
                  and int(b.start_at) > now_epoch and b.booking_id not in self.failed]
         return sorted(found, key=lambda b: (int(b.start_at), b.nik_hash, b.booking_id))
-
-    def flush(self) -> None:
-        deliver_quietly(self.mail, self.now_of())
-        self.mail = []
 
     def _seats(self, service_id: str, day: date) -> dict[str, int]:
         key = (service_id, day.isoformat())
@@ -264,8 +255,6 @@ class _Run:
                 continue
             taken = self._seats(service.service_id, day)
             taken[slot.start_hhmm] = taken.get(slot.start_hhmm, 0) + 1
-            if mail is not None:
-                self.mail.append(mail)
             return True
         return False
 
@@ -280,8 +269,6 @@ class _Run:
         except TransactionFailed as e:
             _raise_for(e)
             raise _Again() from e
-        if mail is not None:
-            self.mail.append(mail)
 
     def _mail(self, booking: Booking, service, account, kind: str, **new):
         """The citizen's email, or None for a booking staff made for someone without one."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import jwt
 
 from chalicelib import config
 from chalicelib.domain import identity, schedule
@@ -200,6 +199,8 @@ def walkin_services(mall_id: str, now: datetime) -> dict:
 def walkin_token(kiosk: Kiosk, now: datetime) -> dict:
     """A short-lived signed token for the QR the kiosk and the TV show. It opens the phone
     page and lets it take one walk-in ticket; an old photo of it is useless minutes later."""
+    import jwt  # loaded on first use (see services/auth.py)
+
     cfg = config.get()
     epoch = int(now.timestamp())
     expires = epoch + cfg.walkin_qr_seconds
@@ -217,6 +218,8 @@ def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime,
                   address: str = "unknown") -> dict:
     """A walk-in ticket taken on a phone with a fresh token from the hall's QR; a few per
     client address, so one photo of the QR cannot empty the day's quota."""
+    import jwt
+
     throttle.take("walkin_address", address, now)
     try:
         claims = jwt.decode(token, config.get().jwt_secret, algorithms=["HS256"],

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from chalicelib.domain import identity
 from chalicelib.errors import NotFound
-from chalicelib.mail.sender import deliver_quietly
+from chalicelib.mail.sender import deliver
 from chalicelib.services.admin import managed
 from chalicelib.services.auth import Principal
 from chalicelib.store import outbox
@@ -30,6 +30,6 @@ def retry_mail(principal: Principal, mall_id: str, mail_id: str, now: datetime) 
     mail = outbox.get(mail_id) if identity.is_ulid(mail_id) else None
     if mail is None or mail.mall_id != mall_id:
         raise NotFound("mail.not_found")
-    if outbox.requeue(mail, now):
-        deliver_quietly([mail], now)
+    if outbox.requeue(mail, now):  # the admin asked to send it now: the answer says how it went
+        deliver(mail, now)
     return _view(outbox.get(mail_id))

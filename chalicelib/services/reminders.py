@@ -1,13 +1,13 @@
 """The day-before reminder: from 17:00 in each mall's own time zone (WIB, WITA or WIT), every
 booking of the next day gets one email with its code, what to bring and a link to manage
 it. Run by the five-minute sweep; a booking is marked in the same transaction as its
-reminder is queued, so no run sends one twice and a missed run is caught up by the next."""
+reminder is queued (the table's stream then sends it), so no run sends one twice and a
+missed run is caught up by the next."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
 from chalicelib import config
-from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services.booking import mail_context, public_view
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as booking_store
@@ -49,6 +49,5 @@ def send_due(now: datetime) -> int:
                                        ref=booking.booking_id, now=now, mall_id=mall.mall_id)
             if booking_store.remind_once(booking, mail, now.isoformat(timespec="seconds")):
                 mails.append(mail)
-        deliver_quietly(mails, now)
         sent += len(mails)
     return sent

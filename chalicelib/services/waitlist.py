@@ -22,7 +22,6 @@ from chalicelib.errors import (
     SeatsAvailable,
     SlotUnavailable,
 )
-from chalicelib.mail.sender import deliver_quietly
 from chalicelib.services import booking as booking_service
 from chalicelib.services.auth import Principal
 from chalicelib.services.catalog import mall_and_service
@@ -160,7 +159,6 @@ def accept(principal: Principal, waitlist_id: str, now: datetime) -> dict:
         if fresh.status != "offered":
             raise OfferExpired("waitlist.offer_expired") from None
         raise
-    deliver_quietly([mail], now)
     return booking_service.public_view(made)
 
 
@@ -196,8 +194,6 @@ def offer_freed(mall_id: str, service_id: str, day: str, now: datetime) -> int:
                 catalog = catalog_store.mall_catalog(mall_id)
                 mall, service = catalog.mall, catalog.services[service_id]
             continue  # the seat or the entry changed meanwhile: look again
-        if mail is not None:
-            deliver_quietly([mail], now)
         offered += 1
     return offered
 

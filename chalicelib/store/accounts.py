@@ -66,6 +66,18 @@ def get(account_id: str) -> Account | None:
         return None
 
 
+def get_with(account_id: str, others: dict[str, tuple[str, str]]) -> tuple[Account | None, dict]:
+    """The account and other items by key, in one strongly consistent BatchGetItem:
+    (account or None, {name: item or None})."""
+    wanted = {(account_pk(account_id), "PROFILE"): "account",
+              **{key: name for name, key in others.items()}}
+    found: dict = {name: None for name in wanted.values()}
+    for item in Item.batch_get(list(wanted), consistent_read=True):
+        found[wanted[(item.pk, item.sk)]] = item
+    account = found.pop("account")
+    return (account if isinstance(account, Account) else None), found
+
+
 def staff_of(mall_id: str) -> list[StaffEntry]:
     """The mall's staff and admin accounts: one Query."""
     return list(StaffEntry.query(f"STAFF#{mall_id}"))

@@ -178,16 +178,24 @@ def mark_no_show(booking: Booking, updated_at: str) -> bool:
         return False
 
 
+def citizen_state_key(nik_hash: str) -> tuple[str, str]:
+    return citizen_pk(nik_hash), "STATE"
+
+
 def citizen_state(nik_hash: str) -> CitizenState | None:
     try:
-        return CitizenState.get(citizen_pk(nik_hash), "STATE", consistent_read=True)
+        return CitizenState.get(*citizen_state_key(nik_hash), consistent_read=True)
     except CitizenState.DoesNotExist:
         return None
 
 
+def idempotency_key(account_id: str, key: str) -> tuple[str, str]:
+    return f"IDEMP#{account_id}#{key}", "IDEMP"
+
+
 def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
     try:
-        return IdempotencyRecord.get(f"IDEMP#{account_id}#{key}", "IDEMP", consistent_read=True)
+        return IdempotencyRecord.get(*idempotency_key(account_id, key), consistent_read=True)
     except IdempotencyRecord.DoesNotExist:
         return None
 

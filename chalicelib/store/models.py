@@ -80,6 +80,9 @@ def _meta():
         host = cfg.endpoint_url
         billing_mode = "PAY_PER_REQUEST"
         max_pool_connections = 32  # threaded local server and race tests
+        # new outbox items reach the mail sender through the table's stream (as in
+        # infra/template.yaml); only create_table reads this
+        stream_view_type = "NEW_IMAGE"
 
     return Meta
 

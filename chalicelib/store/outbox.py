@@ -1,8 +1,11 @@
 """The email outbox: mail is written in the transaction of the change it reports, then sent.
 
-An outbox item is "due" (carries the sparse `due` index keys) until it is sent or has
-failed `mail_max_attempts` times. Senders claim an item with a conditional lease so the
-request path and the scheduled retry never send the same mail at the same time.
+The table's DynamoDB Stream hands each new outbox item to the sender (`send_new_mail` in
+app.py) at once, off the request path. An item is also "due" (carries the sparse `due`
+index keys) until it is sent or has failed `mail_max_attempts` times, so the scheduled
+retry sends what the stream did not: new mail becomes due for it only `STREAM_GRACE`
+after it was written. Senders claim an item with a conditional lease, so the stream's
+sender and the retry never send the same mail at the same time, nor one mail twice.
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from chalicelib.store.models import OutboxMail
 
 DUE = "DUE"
 LEASE_SECONDS = 120
+# the stream delivers new mail within seconds; the retry leaves it alone for this long
+STREAM_GRACE = timedelta(minutes=2)
 
 
 def _iso(t: datetime) -> str:
@@ -28,13 +33,24 @@ def failed_pk(mall_id: str | None) -> str:
 
 def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime,
              mall_id: str | None = None) -> OutboxMail:
-    """An outbox item to save inside the caller's transaction; due at once."""
+    """An outbox item to save inside the caller's transaction: the stream sends it; the
+    retry takes it after `STREAM_GRACE` if it is still unsent."""
     mail_id = str(ULID())
     return OutboxMail(
         pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=kind, to=to, context=context,
         status="pending", ref=ref, mall_id=mall_id, created_at=_iso(now), due_pk=DUE,
-        due_sk=f"{_iso(now)}#{mail_id}",
+        due_sk=f"{_iso(now + STREAM_GRACE)}#{mail_id}",
     )
+
+
+def from_stream(record) -> OutboxMail | None:
+    """The outbox item a stream record created (an INSERT of a pending mail item), or None
+    for any other change to the table. The record's new image is the whole item."""
+    image = record.new_image or {}
+    if record.event_name != "INSERT" or image.get("type", {}).get("S") != "mail" \
+            or image.get("status", {}).get("S") != "pending":
+        return None
+    return OutboxMail.from_raw_data(image)
 
 
 SMS_KINDS = {"verify", "password_reset", "booking_confirmed", "booking_reminder",

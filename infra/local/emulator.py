@@ -1,4 +1,5 @@
-"""Local AWS emulator for DynamoDB and SES: moto's server app, one request at a time.
+"""Local AWS emulator for DynamoDB (and its streams) and SES: moto's server app, one
+request at a time.
 
 moto is not thread-safe (concurrent requests lose or duplicate writes), while DynamoDB
 makes each call atomic. A lock around moto's WSGI app gives every call that atomicity, so
@@ -285,6 +286,29 @@ def _plain_json_answers() -> None:
     DynamoHandler.serialized = serialized
 
 
+def _used_shard_iterators_forgotten() -> None:
+    """Forget a stream's shard iterator once GetRecords has used it.
+
+    moto keeps every shard iterator it ever issued, and each GetRecords issues one, so a
+    stream polled a few times a second (`make run`'s feeder) would hold hundreds of
+    thousands a day. Readers here move on with the iterator each answer gives them.
+    """
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    if getattr(DynamoDBStreamsBackend.get_records, "_antre", False):
+        return
+    original = DynamoDBStreamsBackend.get_records
+
+    def get_records(self, iterator_arn, limit):
+        try:
+            return original(self, iterator_arn, limit)
+        finally:
+            self.shard_iterators.pop(iterator_arn, None)
+
+    get_records._antre = True
+    DynamoDBStreamsBackend.get_records = get_records
+
+
 class Emulator:
     """A running emulator on a loopback port; `stop()` shuts it down."""
 
@@ -294,6 +318,7 @@ class Emulator:
         _item_level_transactions()
         _partition_queries()
         _plain_json_answers()
+        _used_shard_iterators_forgotten()
 
         self.app = SerialApp(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(host, port, self.app, threaded=True)

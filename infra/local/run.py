@@ -2,9 +2,10 @@
 
 Starts the AWS emulator on 127.0.0.1:5000 (unless AWS_ENDPOINT_URL names one already
 running), creates the table from the app's own models, verifies the SES sender, seeds the
-demo mall, runs the scheduled jobs (mail retry every 30 s, no-show sweep every minute), and
-serves the API and pages with `chalice local --stage local` on 127.0.0.1:8000. Ctrl-C stops
-everything.
+demo mall, feeds the table's stream to the app's mail sender (`send_new_mail`, as Lambda
+does deployed), runs the scheduled jobs (mail retry every 30 s, no-show sweep every
+minute), and serves the API and pages with `chalice local --stage local` on
+127.0.0.1:8000. Ctrl-C stops everything.
 
 `DEMO_NOW=2026-12-01T08:05+07:00` starts the app's clock at that instant when `make run`
 starts; it then runs forward in real time, in the server and the jobs alike (they share
@@ -67,6 +68,7 @@ def main() -> int:
             [sys.executable, "-m", "infra.local.server", "--host", "127.0.0.1",
              "--port", str(port)], env=os.environ.copy(), start_new_session=True)
         threading.Thread(target=_scheduled_jobs, args=(stop,), daemon=True).start()
+        _feed_the_mail_sender(stop)
         if not _wait_for(f"http://127.0.0.1:{port}/v1/malls", server):
             print("The API server did not start; see the messages above.", file=sys.stderr)
             return 1
@@ -127,6 +129,16 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     return False
+
+
+def _feed_the_mail_sender(stop: threading.Event) -> None:
+    """Locally there is no Lambda event source: read the table's stream and hand it to the
+    app's own `send_new_mail`, so mail leaves as it does deployed (within a second)."""
+    from app import send_new_mail
+    from infra.local.streams import StreamFeeder
+
+    feeder = StreamFeeder(send_new_mail)
+    threading.Thread(target=feeder.run, args=(stop, 0.5), daemon=True).start()
 
 
 def _scheduled_jobs(stop: threading.Event) -> None:

@@ -6,7 +6,7 @@ import pytest
 from chalicelib.domain.catalog import Agency, DayHours, Mall, Service
 from chalicelib.store import catalog
 from tests.api.helpers import call, citizen
-from tests.conftest import emulator_mail
+from tests.conftest import emulator_mail, send_new_mail_now
 
 HOURS = DayHours(time(8), time(15))
 
@@ -49,6 +49,7 @@ def test_dev_mail_page_shows_text_and_qr(client):
     email, token = citizen(client)
     call(client, "POST", "/v1/bookings", {"mall_id": "kota-bogor", "service_id": "ktp-el",
                                           "date": "2026-12-08", "start": "09:00"}, token=token)
+    send_new_mail_now()  # the table's stream hands the confirmation to the sender
     page = client.http.get("/dev/mail")
     assert page.status_code == 200 and b"data:image/png;base64," in page.body
     status, mine = call(client, "GET", f"/dev/mail.json?to={email}")

@@ -58,6 +58,15 @@ def test_run_serves_the_demo_mall_and_stops_on_sigterm():
         status, token = request(base, "POST", "/v1/sessions",
                                 {"email": "admin@antre.local", "password": "admin-demo-123"})
         assert status == 200
+        # mail leaves as deployed: the table's stream hands it to the app's sender
+        status, _ = request(base, "POST", "/v1/accounts", {
+            "email": "baru@example.id", "password": "rahasia-123", "name": "Warga Baru",
+            "phone": "0812-3456-7890", "nik": "3201014506900001"})
+        assert status == 201
+        deadline = time.monotonic() + 15
+        while not request(base, "GET", "/dev/mail.json?to=baru@example.id")[1]:
+            assert time.monotonic() < deadline, "the verification mail never left"
+            time.sleep(0.2)
     finally:
         run.send_signal(signal.SIGTERM)
         run.wait(30)
