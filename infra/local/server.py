@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Handler(ChaliceRequestHandler):
+    # chalice writes an answer's headers and its body in two sends; with Nagle's algorithm
+    # the body then waits for the client's delayed ACK (40 ms on Linux) on a kept-alive
+    # connection, which a browser's or a test's second request would pay every time
+    disable_nagle_algorithm = True
+
     def _send_error_response(self, error) -> None:
         if not isinstance(error, ForbiddenError):  # chalice's answer to an unknown route
             return super()._send_error_response(error)

@@ -2,12 +2,26 @@
 
 `make bench`. The baseline is `GET /v1/malls` with a warm catalog cache (no DynamoDB call:
 pure app and HTTP overhead through chalice's test client); every other figure is a ratio to
-it, so the numbers mean something on a noisy machine. Prints; asserts nothing.
+it, so the numbers mean something on a noisy machine. Then a booking through the HTTP API
+(chalice's local server) against a raw `TransactWriteItems` of the same items on the same
+emulator (target: at most 3 times), and `import app` against `import boto3` in fresh
+processes without `.pyc`, as a Lambda cold start gets them (target: at most 1.5 times).
+Prints; asserts nothing.
 """
 from __future__ import annotations
 
+import contextlib
+import copy
+import http.client
+import io
+import json
+import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -77,6 +91,109 @@ def _call_next_only(measure, call_next, free_counter, n):
             {k: v / n for k, v in per_call.items()})
 
 
+def booking_against_raw(rounds: int = 40) -> None:
+    """A citizen's booking through the HTTP API (chalice's local server, real HTTP, one
+    kept-alive connection) against its own `TransactWriteItems` sent raw (the same client,
+    the same items and writes, on fresh keys) to the same emulator, in the same run."""
+    from chalicelib.store.models import Item
+    from tests.api.helpers import citizen
+    from tests.conftest import LiveServer
+
+    client = Item._get_connection().connection.client
+    server = LiveServer()
+    try:
+        from chalice.test import Client
+
+        from app import app
+
+        with Client(app, stage_name="local", project_dir=str(ROOT)) as c:
+            tokens = [citizen(c)[1] for _ in range(rounds)]
+        captured = []
+
+        def capture(params, **_):
+            captured.append(copy.deepcopy(params))
+
+        client.meta.events.register("provide-client-params.dynamodb.TransactWriteItems",
+                                    capture)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port)
+        starts = [f"{h:02d}:{m:02d}" for h in range(8, 15) for m in (0, 30)]
+        booked = []
+        with contextlib.redirect_stderr(io.StringIO()):  # the server's line per request
+            for i in range(rounds):
+                body = json.dumps({"mall_id": "kota-bogor", "service_id": "pajak-kendaraan",
+                                   "date": "2026-12-09", "start": starts[i % len(starts)]})
+                started = time.perf_counter()
+                connection.request("POST", "/v1/bookings", body, {
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {tokens[i]}"})
+                answer = connection.getresponse()
+                answer.read()
+                booked.append(time.perf_counter() - started)
+                assert answer.status == 201, answer.status
+        client.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems",
+                                      capture)
+        raw = []
+        for i, params in enumerate(captured):
+            fresh = _on_fresh_keys(params, f"RAW{i}#")
+            started = time.perf_counter()
+            client.transact_write_items(**fresh)
+            raw.append(time.perf_counter() - started)
+    finally:
+        server.stop()
+    b, r = statistics.median(booked), statistics.median(raw)
+    items = len(captured[0]["TransactItems"])
+    print(f"\nbooking through the HTTP API  median {b * 1000:7.2f} ms  ({rounds} bookings)")
+    print(f"raw TransactWriteItems ({items} items) median {r * 1000:7.2f} ms")
+    print(f"ratio {b / r:.2f} (target at most 3)")
+
+
+def _on_fresh_keys(params: dict, prefix: str) -> dict:
+    """The booking's transaction with every key made new (`prefix` before each pk) and each
+    condition replaced by `attribute_not_exists(pk)`, which holds on a new key: the same
+    items and writes, each still conditional, none depending on the booking's state."""
+    params = copy.deepcopy(params)
+    params.pop("ClientRequestToken", None)
+    for entry in params["TransactItems"]:
+        (kind, op), = entry.items()
+        key = op["Item"] if kind == "Put" else op["Key"]
+        key["pk"] = {"S": prefix + key["pk"]["S"]}
+        op["ConditionExpression"] = "attribute_not_exists(pk)"
+        used = " ".join(op.get(k, "") for k in ("UpdateExpression", "ConditionExpression"))
+        for field, mark in (("ExpressionAttributeNames", "#"),
+                            ("ExpressionAttributeValues", ":")):
+            kept = {k: v for k, v in op.get(field, {}).items()
+                    if re.search(re.escape(k) + r"\b", used)}
+            if kept:
+                op[field] = kept
+            else:
+                op.pop(field, None)
+    return params
+
+
+def import_times(runs: int = 5) -> None:
+    """`import app` against `import boto3`, each in a fresh process compiling from source
+    (no `.pyc`: PYTHONDONTWRITEBYTECODE and an empty pycache prefix), as Lambda imports a
+    package that ships none; runs alternate so both see the same machine."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    times: dict[str, list[float]] = {"boto3": [], "app": []}
+    for _ in range(runs):
+        for module in times:
+            empty = tempfile.mkdtemp()
+            try:
+                out = subprocess.run(
+                    [sys.executable, "-X", f"pycache_prefix={empty}", "-c",
+                     "import time; t = time.perf_counter(); import " + module
+                     + "; print(time.perf_counter() - t)"],
+                    cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+            finally:
+                shutil.rmtree(empty, ignore_errors=True)
+            times[module].append(float(out.stdout.split()[-1]))
+    app_s, boto_s = statistics.median(times["app"]), statistics.median(times["boto3"])
+    print(f"\nimport without .pyc, median of {runs}: app {app_s:.2f} s, boto3 {boto_s:.2f} s,"
+          f" ratio {app_s / boto_s:.2f} (target at most 1.5)")
+
+
 def main(rounds: int = 40) -> None:
     # the test set-up starts the emulator and sets the environment, as for the tests
     from tests.conftest import ADMIN, EMULATOR, MONDAY_7AM_WIB  # isort: skip
@@ -136,7 +253,9 @@ def main(rounds: int = 40) -> None:
     for label, median, per_call in rows:
         shown = ", ".join(f"{k} {v:g}" for k, v in sorted(per_call.items())) or "none"
         print(f"{label:36} {median * 1000:10.2f} {median / base:11.1f}  {shown}")
+    booking_against_raw(rounds)
     EMULATOR.stop()
+    import_times()
 
 
 if __name__ == "__main__":
