@@ -35,7 +35,8 @@ browser:
 # more examples per operation and a longer time budget (tests/api/test_schema_fuzz.py).
 fuzz: $(STAMP)
 	ANTRE_FUZZ_EXAMPLES=$${ANTRE_FUZZ_EXAMPLES:-100} ANTRE_FUZZ_SECONDS=$${ANTRE_FUZZ_SECONDS:-600} \
-	  $(PY) -m pytest tests/api/test_schema_fuzz.py -s
+	ANTRE_STATE_EXAMPLES=$${ANTRE_STATE_EXAMPLES:-100} \
+	  $(PY) -m pytest tests/api/test_schema_fuzz.py tests/api/test_state_machine.py -s
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.requests

@@ -17,9 +17,16 @@ HOLDS_SEAT = {"booked", "checked_in", "served", "no_show"}
 ACTIVE = {"booked", "checked_in"}
 
 
+# only the attributes the checks read: an outbox mail carries its whole rendered message,
+# and projecting it away makes the Scan one page instead of several
+_READ = ("pk", "sk", "type", "status", "mall_id", "service_id", "date", "start", "booked",
+         "nik_hash", "booking_id", "ticket_id", "holder_name", "offer_start", "agency_id",
+         "number", "kind", "channel", "ref", "waitlist_id")
+
+
 def table() -> dict[type, list]:
     by_type: dict[type, list] = defaultdict(list)
-    for item in Item.scan(consistent_read=True):
+    for item in Item.scan(consistent_read=True, attributes_to_get=list(_READ)):
         by_type[type(item)].append(item)
     return by_type
 
@@ -49,6 +56,7 @@ def _seats(by_type, bookings, capacity_fixed: bool) -> None:
         if w.status == "offered":
             holders[(w.mall_id, w.service_id, w.date, w.offer_start)] += 1
     counted: Counter = Counter()
+    catalogs: dict = {}
     for c in by_type[SlotCounter]:
         _, mall_id, service_id, day = c.pk.split("#")
         counted[(mall_id, service_id, day, c.sk)] = int(c.booked)
@@ -57,7 +65,7 @@ def _seats(by_type, bookings, capacity_fixed: bool) -> None:
     assert not drift, f"slot counters differ from their holders (counter, holders): {drift}"
     if capacity_fixed:
         for (mall_id, service_id, _, _), taken in counted.items():
-            catalog = catalog_of(mall_id)
+            catalog = catalogs.get(mall_id) or catalogs.setdefault(mall_id, catalog_of(mall_id))
             seats = catalog.mall.seats(catalog.services[service_id])
             assert taken <= seats, f"overbooked: {taken} of {seats} in {mall_id}/{service_id}"
 
