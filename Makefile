@@ -31,8 +31,9 @@ browser:
 	    exit 1; \
 	  fi; }
 
-# schemathesis against the local stack for longer than `make test`'s bounded minute:
-# more examples per operation and a longer time budget (tests/api/test_schema_fuzz.py).
+# schemathesis and the state machine for longer than `make test`'s bounded runs:
+# more examples, new random ones, a longer time budget (tests/api/test_schema_fuzz.py,
+# tests/api/test_state_machine.py).
 fuzz: $(STAMP)
 	ANTRE_FUZZ_EXAMPLES=$${ANTRE_FUZZ_EXAMPLES:-100} ANTRE_FUZZ_SECONDS=$${ANTRE_FUZZ_SECONDS:-600} \
 	ANTRE_STATE_EXAMPLES=$${ANTRE_STATE_EXAMPLES:-100} \
