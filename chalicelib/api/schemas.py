@@ -83,6 +83,8 @@ class MallDetail(Mall):
     address: str
     min_lead_minutes: int = Field(description="A slot must start at least this long from now.")
     max_days_ahead: int = Field(description="The last bookable date is today plus this many.")
+    waitlist_hold_minutes: int = Field(description="How long a seat offered from the waitlist "
+                                                   "is held for the citizen.")
     weekly_hours: dict[str, DayHours] = Field(
         description="Keyed by weekday, \"0\" = Monday ... \"6\" = Sunday; a missing day is closed.")
 

@@ -45,15 +45,21 @@ def mall_detail(mall_id: str, now, lang: str = "id") -> dict:
             closed.append({"date": day.isoformat(), "reason": reason.render(lang)})
     return {"mall_id": mall.mall_id, "name": mall.name, "city": mall.city,
             "today": today.isoformat(),
-            "map_url": "https://www.openstreetmap.org/search?query="
-                       + quote_plus(f"{mall.address or mall.name}, {mall.city}"),
+            "map_url": "https://www.openstreetmap.org/search?query=" + quote_plus(_place(mall)),
             "closed_days": closed,
             "special_hours": {d.isoformat(): store.day_hours_to_json(h)
                               for d, h in sorted(mall.special_hours.items())
                               if today <= d <= window[-1]},
             "timezone": mall.timezone, "address": mall.address,
             "min_lead_minutes": mall.min_lead_minutes, "max_days_ahead": mall.max_days_ahead,
+            "waitlist_hold_minutes": mall.waitlist_hold_minutes,
             "weekly_hours": store.hours_to_json(mall.weekly_hours)}
+
+
+def _place(mall) -> str:
+    """What the map searches for: the address, with the city unless the address names it."""
+    place = mall.address or mall.name
+    return place if mall.city.lower() in place.lower() else f"{place}, {mall.city}"
 
 
 def list_services(mall_id: str, lang: str = "id") -> list[dict]:

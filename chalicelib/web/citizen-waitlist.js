@@ -4,7 +4,7 @@
 import { t } from './i18n.js';
 import { get, post, ApiError } from './api.js';
 import { $, el, clear, say, sayServer, loading, current, focus, fmtDate, zoneAbbr } from './view.js';
-import { S, go, confirmBox } from './citizen-state.js';
+import { S, go, confirmBox, inLang } from './citizen-state.js';
 import { mallById, serviceById, namesFor } from './citizen-catalog.js';
 
 const wlPath = (id) => 'v1/waitlist/' + encodeURIComponent(id);
@@ -63,7 +63,8 @@ function entryItem(w, rerender, again) {
   if (w.status === 'waiting') {
     kids.push(el('p', { 'data-testid': 'wait-position', 'data-position': String(w.position || ''),
       text: w.position ? t('wl.position', { n: w.position }) : t('wl.st.waiting') }));
-    kids.push(el('p', { class: 'small muted', text: t('wl.how') }));
+    const place = S.place[inLang(w.mall_id)], hold = place && place.data.waitlist_hold_minutes;
+    kids.push(el('p', { class: 'small muted', text: hold ? t('wl.how.n', { n: hold }) : t('wl.how') }));
   }
   if (w.status === 'offered' && w.offer) {
     kids.push(el('p', { class: 'offer', 'data-testid': 'offer', text: t('wl.offer', {

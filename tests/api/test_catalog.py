@@ -85,6 +85,8 @@ def test_the_mall_page_has_its_place_hours_and_closed_days_in_the_readers_langua
     status, mall = call(client, "GET", "/v1/malls/kota-bogor")
     assert status == 200 and mall["today"] == "2026-12-07"
     assert mall["map_url"].startswith("https://www.openstreetmap.org/search?query=Jl.")
+    assert mall["map_url"].count("Bogor") == 2  # the address names its city: no third time
+    assert mall["waitlist_hold_minutes"] == 15
     assert {"date": "2026-12-25", "reason": "hari libur nasional: Hari Raya Natal"} in \
         mall["closed_days"]
     english = call(client, "GET", "/v1/malls/kota-bogor", headers={"Accept-Language": "en"})[1]
