@@ -37,7 +37,7 @@ The floor partition holds one mall's day on site: each counter's state (what the
 one Query over `C#`), each agency's ticket numbers and walk-in counts, and one entry per
 waiting ticket (what call-next reads: one Query).
 
-The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE; mail
+The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE#<0-9>; mail
 that failed for good moves to `due_pk` = FAILED#<mall_id> so the mall's admins can list it.
 A booking that is still expected at the mall carries `due_pk` = ARRIVE#<mall>#<date> and
 `due_sk` = its check-in deadline, so the no-show sweep finds the late ones with a Query.
