@@ -26,7 +26,9 @@ class Body(BaseModel):
     Each field has a type of `api.fields`, which checks it as the OpenAPI document says and
     then trims what is text."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: a body's validator is built by its route's first request, not by every
+    # cold start for every route
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 def language(request) -> str:
