@@ -140,6 +140,9 @@ class Booking(BaseModel):
 class Offer(BaseModel):
     start: str = Field(pattern=HHMM)
     expires_at: dt.datetime
+    seconds_left: int | None = Field(None, description="By the server's clock, when the "
+                                     "answer was made: count down from this, not from the "
+                                     "device's clock.")
 
 
 class WaitlistEntry(BaseModel):

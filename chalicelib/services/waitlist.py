@@ -38,7 +38,10 @@ log = logging.getLogger(__name__)
 OFFER_ATTEMPTS = 5
 
 
-def view(entry: WaitlistEntry, position: int | None = None, mall=None) -> dict:
+def view(entry: WaitlistEntry, position: int | None = None, mall=None,
+         now: datetime | None = None) -> dict:
+    """An entry as its citizen sees it. An offer says when it lapses and, from the server's
+    clock, how many seconds are left: a phone's own clock may be wrong by minutes."""
     answer = {"waitlist_id": entry.waitlist_id, "mall_id": entry.mall_id,
               "service_id": entry.service_id, "date": entry.date, "status": entry.status,
               "position": position, "booking_id": entry.booking_id}
@@ -47,6 +50,9 @@ def view(entry: WaitlistEntry, position: int | None = None, mall=None) -> dict:
             else datetime.fromtimestamp(int(entry.offer_expires_at)).astimezone()
         answer["offer"] = {"start": entry.offer_start,
                            "expires_at": expires.isoformat(timespec="seconds")}
+        if now is not None:
+            answer["offer"]["seconds_left"] = max(0, int(entry.offer_expires_at)
+                                                  - int(now.timestamp()))
     return answer
 
 
@@ -90,14 +96,14 @@ def join(principal: Principal, mall_id: str, service_id: str, date: str,
         if "waiting" in e.failed:
             raise AlreadyWaiting() from e
         raise
-    return view(entry, _position(entry), mall)
+    return view(entry, _position(entry), mall, now)
 
 
 def mine(principal: Principal, now: datetime) -> list[dict]:
     found = []
     for entry in store.of_account(principal.account_id):
         catalog = catalog_store.mall_catalog(entry.mall_id)
-        found.append(view(entry, _position(entry), catalog.mall if catalog else None))
+        found.append(view(entry, _position(entry), catalog.mall if catalog else None, now))
     return found
 
 

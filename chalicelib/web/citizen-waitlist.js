@@ -12,6 +12,13 @@ const wlPath = (id) => 'v1/waitlist/' + encodeURIComponent(id);
 export async function loadWaits() {
   const r = await get('v1/waitlist', { auth: true });
   S.waits = Array.isArray(r) ? r : (r && r.items) || [];
+  // An offer's deadline on this phone's clock, from the seconds the server says are left:
+  // a cheap phone's clock may be minutes off, its elapsed time is not.
+  const now = Date.now();
+  S.waits.forEach((w) => {
+    if (w.offer) w.offer.deadline = typeof w.offer.seconds_left === 'number'
+      ? now + w.offer.seconds_left * 1000 : Date.parse(w.offer.expires_at);
+  });
   return S.waits;
 }
 
@@ -31,7 +38,7 @@ function tick() {
     const view = n.closest('.view');
     if (view && view.hidden) return;
     shown++;
-    const left = Math.max(0, Math.round((Date.parse(n.getAttribute('data-expires')) - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((Number(n.getAttribute('data-expires')) - Date.now()) / 1000));
     n.textContent = left > 0 ? t('wl.countdown', { time: mmss(left) }) : t('wl.lapsed');
     const id = n.getAttribute('data-for');
     if (!left && !lapsed[id] && refresh) { lapsed[id] = 1; setTimeout(refresh, 1500); }
@@ -69,7 +76,7 @@ function entryItem(w, rerender, again) {
   if (w.status === 'offered' && w.offer) {
     kids.push(el('p', { class: 'offer', 'data-testid': 'offer', text: t('wl.offer', {
       time: w.offer.start + ' ' + tz, until: String(w.offer.expires_at).slice(11, 16) + ' ' + tz }) }));
-    kids.push(el('p', { class: 'countdown', 'data-expires': w.offer.expires_at, 'data-for': w.waitlist_id, 'data-testid': 'countdown' }));
+    kids.push(el('p', { class: 'countdown', 'data-expires': String(w.offer.deadline), 'data-for': w.waitlist_id, 'data-testid': 'countdown' }));
     acts.push(el('button', { type: 'button', class: 'primary', 'data-testid': 'accept-offer',
       on: { click: (ev) => accept(w, ev.currentTarget, again) }, text: t('wl.accept') }));
   }

@@ -48,6 +48,9 @@ def test_a_freed_seat_is_held_for_the_first_offer_lapses_to_the_next(client, fix
     call(client, "POST", f"/v1/bookings/{freed['booking_id']}/cancel", token=token)
     offered = call(client, "GET", "/v1/waitlist", token=first)[1][0]
     assert (offered["status"], offered["offer"]["start"]) == ("offered", "10:00")
+    fixed_clock.advance(timedelta(seconds=100))  # the time left is the server's, for phones
+    offered = call(client, "GET", "/v1/waitlist", token=first)[1][0]
+    assert offered["offer"]["seconds_left"] == 15 * 60 - 100
     assert [m for m in emulator_mail(first_email) if "Kursi tersedia" in m["subject"]]
     # nobody else can book the held seat
     status, body = call(client, "POST", "/v1/bookings", {**FULL, "start": "10:00"},
