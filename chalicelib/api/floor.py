@@ -12,7 +12,7 @@ from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import IF_NONE_MATCH, Answer, Op
-from chalicelib.api.http import Body, client_address, created, now, parse, route
+from chalicelib.api.http import Body, client_address, created, language, now, parse, route
 from chalicelib.services import floor, queue
 
 bp = Blueprint(__name__)
@@ -60,7 +60,8 @@ def ticket_qr(ticket_id):
     "walkin_services", "Today's walk-in quota per service and what is left of it", "floor",
     (Answer(200, "The walk-in services", S.WalkinServices),), (E.NotFound,)))
 def walkin_services(mall_id):
-    return Response(floor.walkin_services(mall_id, now()), headers={"Cache-Control": "no-store"})
+    return Response(floor.walkin_services(mall_id, now(), language(bp.current_request)),
+                    headers={"Cache-Control": "no-store"})
 
 
 @route(bp, "/v1/walkins", methods=["POST"], doc=Op(

@@ -169,8 +169,9 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
     return ticket_view(ticket, catalog, people_ahead=ahead)
 
 
-def walkin_services(mall_id: str, now: datetime) -> dict:
-    """Today's walk-in quota per service and what is left of it: one Query."""
+def walkin_services(mall_id: str, now: datetime, lang: str = "id") -> dict:
+    """Today's walk-in quota per service and what is left of it: one Query. Services are
+    named in the reader's language (English where the catalog has it)."""
     catalog = catalog_of(mall_id)
     mall = catalog.mall
     day = today(mall, now)
@@ -184,7 +185,8 @@ def walkin_services(mall_id: str, now: datetime) -> dict:
         if s.walkin_quota <= 0:
             continue
         issued = counts.get(s.service_id, {}).get("walkins", 0)
-        services.append({"service_id": s.service_id, "name": s.name,
+        name = s.name_en if lang == "en" and s.name_en else s.name
+        services.append({"service_id": s.service_id, "name": name,
                          "agency_name": s.agency_name, "quota": s.walkin_quota,
                          "remaining": max(s.walkin_quota - issued, 0),
                          "waiting": counts.get(s.service_id, {}).get("waiting", 0)})

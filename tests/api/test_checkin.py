@@ -238,6 +238,11 @@ def test_walk_in_quota_is_apart_from_online_seats(client, nine_am):
     nib = next(s for s in quota["services"] if s["service_id"] == "nib")
     assert (nib["quota"], nib["remaining"], nib["waiting"]) == (2, 0, 2)
     assert quota["open_now"] is True
+    assert nib["name"].startswith("Nomor Induk Berusaha")
+    english = call(client, "GET", "/v1/malls/kota-bogor/walkins",
+                   headers={"Accept-Language": "en"})[1]
+    assert next(s for s in english["services"] if s["service_id"] == "nib")["name"] == \
+        "Business number (NIB) assistance"
 
 
 def test_a_service_without_walk_ins_refuses_them(client, nine_am):
