@@ -38,6 +38,12 @@ class Token(BaseModel):
     expires_at: dt.datetime
 
 
+class BookingPause(BaseModel):
+    mall_id: str
+    name: str
+    until: dt.date
+
+
 class Me(BaseModel):
     account_id: str
     email: str
@@ -48,7 +54,11 @@ class Me(BaseModel):
     mall_id: str | None = Field(description="The mall a staff account belongs to.")
     sms_opt_in: bool = Field(description="Codes, reminders and offers also by SMS.")
     booking_paused_until: dt.date | None = Field(
-        description="Online booking is paused until this day by a no-show policy.")
+        description="The last day online booking is paused somewhere by a no-show policy "
+                    "(the latest of `booking_pauses`).")
+    booking_pauses: list[BookingPause] = Field(
+        default_factory=list, description="Each mall whose no-show policy pauses online "
+                                          "booking now, until when (the mall's date).")
     email_undeliverable: bool = Field(
         False, description="SES reported a permanent bounce or a complaint for the account's "
         "email address: no mail is sent to it until it is fixed.")

@@ -239,28 +239,39 @@ def me(principal: Principal, now: datetime) -> dict:
     account = principal.account or store.get(principal.account_id)
     if account is None:
         raise NotFound()
+    pauses = _pauses(account, now)
     return {"account_id": account.account_id, "email": account.email, "name": account.name,
             "phone": account.phone, "nik_last4": account.nik_last4, "role": account.role,
             "mall_id": account.mall_id, "sms_opt_in": bool(account.sms_opt_in),
-            "booking_paused_until": _paused_until(account, now),
+            "booking_paused_until": max((p["until"] for p in pauses), default=None),
+            "booking_pauses": pauses,
             "email_undeliverable": bool(account.email)
             and suppression.is_suppressed(account.email)}
 
 
-def _paused_until(account: Account, now: datetime) -> str | None:
-    """The last day a citizen's online booking is paused by a no-show policy, if it is.
-    Malls may differ in policy; the one of the mall the no-shows were at is not kept, so
-    the strictest reading (the default 3 in 90 days, 30 days) answers here."""
+def _pauses(account: Account, now: datetime) -> list[dict]:
+    """The malls where a no-show policy pauses the citizen's online booking, and until when
+    (the mall's date). Each mall counts every no-show with its own policy, as booking does;
+    without a no-show (nearly everyone) this reads nothing more."""
     if not account.nik_hash:
-        return None
-    from chalicelib.domain.catalog import Mall
+        return []
     from chalicelib.domain.queue import paused_until
     from chalicelib.store import bookings as booking_store
+    from chalicelib.store import catalog as catalog_store
 
     state = booking_store.citizen_state(account.nik_hash)
-    policy = Mall("", "", "", "Asia/Jakarta")
-    until = paused_until(list(state.no_shows or []) if state else [], int(now.timestamp()),
-                         policy.no_show_limit, policy.no_show_window_days,
-                         policy.no_show_pause_days)
-    return datetime.fromtimestamp(until, policy.tz).date().isoformat() if until else None
-
+    shows = [int(t) for t in (state.no_shows or [])] if state else []
+    if not shows:
+        return []
+    found = []
+    for entry in catalog_store.list_malls():
+        catalog = catalog_store.mall_catalog(entry.mall_id)
+        if catalog is None:
+            continue
+        mall = catalog.mall
+        until = paused_until(shows, int(now.timestamp()), mall.no_show_limit,
+                             mall.no_show_window_days, mall.no_show_pause_days)
+        if until:
+            found.append({"mall_id": mall.mall_id, "name": mall.name,
+                          "until": datetime.fromtimestamp(until, mall.tz).date().isoformat()})
+    return found

@@ -29,8 +29,13 @@ function renderAccount(me) {
     if (row[1]) dl.appendChild(el('div', null, [el('dt', { text: t(row[0]) }), el('dd', { text: row[1] })]));
   });
   const paused = $('acc-paused');
+  const pauses = me.booking_pauses || [];
   paused.hidden = !me.booking_paused_until;
-  if (me.booking_paused_until) paused.textContent = t('paused.until', { date: fmtDate(me.booking_paused_until) });
+  if (pauses.length) {
+    paused.textContent = pauses.map((x) => t('paused.until.at', { mall: x.name, date: fmtDate(x.until) })).join(' ');
+  } else if (me.booking_paused_until) {
+    paused.textContent = t('paused.until', { date: fmtDate(me.booking_paused_until) });
+  }
   const mail = $('acc-mail');  // SES reported a bounce or complaint: mail to it is stopped
   clear(mail);
   mail.hidden = !me.email_undeliverable;

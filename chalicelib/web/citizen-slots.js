@@ -49,7 +49,10 @@ export async function viewSlots(gen, p) {
     cur.textContent = t('rs.current', { date: fmtDate(b.date), time: fmtTime(b.start, b.end, mall.timezone), code: b.code });
     cur.hidden = false;
   } else cur.hidden = true;
-  const until = S.me && S.me.booking_paused_until;
+  // this mall's pause (each mall has its own no-show policy)
+  const pauses = S.me && S.me.booking_pauses;
+  const here = pauses ? pauses.filter((x) => x.mall_id === p.mall_id)[0] : null;
+  const until = pauses ? (here ? here.until : null) : S.me && S.me.booking_paused_until;
   $('paused').hidden = !(until && until >= place.today && !rs);
   if (until) $('paused').textContent = t('paused.until', { date: fmtDate(until) });
   $('slots-req').querySelector('summary').textContent = t('svc.req.n', { n: (svc.requirements || []).length });

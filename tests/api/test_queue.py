@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.helpers import KIOSK, booked, call, citizen, staff_token
+from tests.api.helpers import KIOSK, admin_token, booked, call, citizen, staff_token
 from tests.api.test_checkin import check_in, walk_in
 
 TODAY = "2026-12-07"
@@ -272,6 +272,15 @@ def test_three_no_shows_pause_online_booking_for_thirty_days(client, fixed_clock
     assert "Jumat, 8 Januari 2027" in body["message"]  # 30 days after the third
     me = call(client, "GET", "/v1/me", token=token)[1]
     assert me["booking_paused_until"] == "2027-01-08"
+    assert me["booking_pauses"] == [{"mall_id": "kota-bogor", "name": "MPP Kota Bogor",
+                                     "until": "2027-01-08"}]
+    # each mall's own policy: a laxer one lifts the pause there, on the page as at booking
+    admin = admin_token(client)
+    assert call(client, "PATCH", "/v1/admin/malls/kota-bogor", {"no_show_limit": 4},
+                token=admin)[0] == 200
+    me = call(client, "GET", "/v1/me", token=token)[1]
+    assert (me["booking_paused_until"], me["booking_pauses"]) == (None, [])
+    assert call(client, "POST", "/v1/bookings", skck, token=token)[0] == 201
     fixed_clock.advance(timedelta(days=31))
     token = login(client, email)
     assert booked(client, token, service_id="skck", date="2027-01-12", start="09:00")[1]

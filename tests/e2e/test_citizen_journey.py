@@ -362,7 +362,8 @@ def test_a_paused_booking_says_why_and_until_when(open_page, live_server, fixed_
     expect(status(pg)).to_contain_text("tidak datang 3 kali dalam 90 hari terakhir")
     expect(status(pg)).to_contain_text("Jumat, 8 Januari 2027")
     pg.get_by_test_id("nav-account").click()
-    expect(pg.get_by_test_id("acc-paused")).to_contain_text("Jumat, 8 Januari 2027")
+    expect(pg.get_by_test_id("acc-paused")).to_contain_text(
+        "di MPP Kota Bogor dihentikan sementara sampai Jumat, 8 Januari 2027")
 
 
 # --- 3. the mall: where and when; both languages ------------------------------------------------
