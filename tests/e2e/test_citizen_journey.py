@@ -210,6 +210,8 @@ def test_the_account_screen_sms_and_logging_out_everywhere(open_page, live_serve
     pg.get_by_test_id("nav-account").click()
     expect(pg.locator("#h-account")).to_be_visible()
     expect(pg.get_by_test_id("acc-details")).to_contain_text(email)
+    # a long address wraps inside the card: nothing wider than the 360 px phone
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 360
     expect(pg.get_by_test_id("acc-sms")).not_to_be_checked()
     assert_accessible(pg, "the account screen")
     pg.get_by_test_id("acc-sms").check()
