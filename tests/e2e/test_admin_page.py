@@ -21,10 +21,11 @@ from chalicelib.mail import sender
 from chalicelib.services import admin as admin_service
 from chalicelib.services import closures
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
-    TIMEOUT_MS, assert_accessible, browser, wait_for_mail,
+    assert_accessible, browser, wait_for_mail,
 )
 from tests.conftest import fail_next_ses_sends
-from tests.e2e.test_floor_pages import CSP_WATCH, KIOSK, api
+from tests.e2e.pages import Pages, api
+from tests.e2e.test_floor_pages import KIOSK
 
 expect = sync_api.expect
 
@@ -40,27 +41,13 @@ _nik = iter(range(1000, 9999))
 def open_admin(browser, live_server, fixed_clock):
     """open_admin(width, height) → the admin page in a fresh context (its own session storage).
     Fails the test on any JavaScript error or CSP violation."""
-    contexts, errors = [], []
+    pages = Pages(browser, live_server, console_errors=("Content Security Policy", "Uncaught"))
 
     def open_(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="id-ID", timezone_id="Asia/Jakarta",
-                                      accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.add_init_script(CSP_WATCH)
-        contexts.append(context)
-        pg = context.new_page()
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("console", lambda m: errors.append(m.text)
-              if m.type == "error" and ("Content Security Policy" in m.text or "Uncaught" in m.text)
-              else None)
-        pg.goto(live_server.url + "/admin")
-        return pg
+        return pages.open("/admin", width=width, height=height, downloads=True)
 
     yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors or CSP violations: {errors}"
+    pages.close()
 
 
 # --- helpers ----------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from tests.e2e.pages import Pages, api
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
-    TIMEOUT_MS, assert_accessible, browser, wait_for_mail,
+    assert_accessible, browser, wait_for_mail,
 )
 from tests.http_client import request
 
@@ -33,53 +34,22 @@ PBG_STARTS = [f"{h:02d}:00" for h in range(8, 15)]
 STAFF = {"email": "staff@antre.local", "password": "staff-demo-123"}
 WEB = Path(__file__).resolve().parents[2] / "chalicelib" / "web"
 
-# CSP violations reach the console too; this makes sure each one is reported as an error.
-CSP_WATCH = """
-document.addEventListener('securitypolicyviolation', function (e) {
-  console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
-
 
 @pytest.fixture
 def open_page(browser, live_server, fixed_clock):
     """open_page(path, js=True, clock_off=timedelta(0)) → a 360 px phone page in its own
     context, its clock `clock_off` from the app's. Fails the test on any JavaScript error or
     CSP violation."""
-    contexts, errors = [], []
+    pages = Pages(browser, live_server)
 
     def open_(path="/", js=True, clock_off=timedelta(0)):
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
-                                      timezone_id="Asia/Jakarta", java_script_enabled=js,
-                                      accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        if js:
-            context.add_init_script(CSP_WATCH)
-        contexts.append(context)
-        pg = context.new_page()
-        if js:
-            pg.clock.install(time=fixed_clock.now() + clock_off)
-        pg.on("pageerror", lambda e: errors.append(f"{path}: {e}"))
-        pg.on("console", lambda m: errors.append(f"{path}: {m.text}")
-              if m.type == "error" and "Content Security Policy" in m.text else None)
-        if path is not None:
-            pg.goto(live_server.url + path)
-        return pg
+        return pages.open(path, js=js, clock_at=fixed_clock.now() + clock_off, downloads=True)
 
     yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors or CSP violations: {errors}"
+    pages.close()
 
 
 # --- helpers over HTTP ------------------------------------------------------------------------
-
-
-def api(live_server, method, path, body=None, token=None, expect_status=None, headers=None):
-    status, answer = request(live_server.url, method, path, body, token=token, headers=headers)
-    if expect_status is not None:
-        assert status == expect_status, (method, path, status, answer)
-    return answer
 
 
 _NIKS = iter(random.sample(range(2000, 10000), 8000))  # staff book with 1000-1099

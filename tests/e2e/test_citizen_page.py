@@ -20,6 +20,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright import sync_api
 
+from tests.e2e.pages import Pages
+
 expect = sync_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,7 +30,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SCREENSHOT = "/tmp/antre-page.png"
 MALL = "kota-bogor"
 BOOKING_CODE = re.compile(r"^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$")
-TIMEOUT_MS = 15_000
 
 
 
@@ -44,17 +45,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
-                                  timezone_id="Asia/Jakarta")
-    context.set_default_timeout(TIMEOUT_MS)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text)
-          if m.type == "error" and "Content Security Policy" in m.text else None)
-    yield pg
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    pages = Pages(browser, live_server)
+    yield pages.open(None)
+    pages.close()
 
 
 def get_json(url: str):

@@ -18,10 +18,10 @@ import pytest
 from playwright import sync_api
 
 from chalicelib import clock
+from tests.e2e.pages import TIMEOUT_MS, Pages, api
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
-    TIMEOUT_MS, assert_accessible, browser, wait_for_mail,
+    assert_accessible, browser, wait_for_mail,
 )
-from tests.http_client import request
 
 expect = sync_api.expect
 
@@ -61,14 +61,6 @@ window.print = function () {
 };
 """
 
-# CSP violations reach the console too; this makes sure each one is reported as an error.
-CSP_WATCH = """
-document.addEventListener('securitypolicyviolation', function (e) {
-  console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
-
-
 @pytest.fixture
 def floor_clock(fixed_clock):
     """Monday 7 December 2026, 08:05 WIB: the mall is open."""
@@ -80,36 +72,16 @@ def floor_clock(fixed_clock):
 def open_page(browser, live_server, floor_clock):
     """open_page(path, width, height, init) → a page in its own context (its own storage).
     Fails the test on any JavaScript error or CSP violation on any of them."""
-    contexts, errors = [], []
+    pages = Pages(browser, live_server)
 
     def open_(path, width=1280, height=800, init=""):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="id-ID", timezone_id="Asia/Jakarta")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.add_init_script(CSP_WATCH + init)
-        contexts.append(context)
-        pg = context.new_page()
-        pg.on("pageerror", lambda e: errors.append(f"{path}: {e}"))
-        pg.on("console", lambda m: errors.append(f"{path}: {m.text}")
-              if m.type == "error" and "Content Security Policy" in m.text else None)
-        if path is not None:
-            pg.goto(live_server.url + path)
-        return pg
+        return pages.open(path, width=width, height=height, init=init)
 
     yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors or CSP violations: {errors}"
+    pages.close()
 
 
 # --- API helpers ----------------------------------------------------------------------------------
-
-
-def api(live_server, method, path, body=None, token=None, headers=None, expect_status=None):
-    status, answer = request(live_server.url, method, path, body, token=token, headers=headers)
-    if expect_status is not None:
-        assert status == expect_status, (method, path, status, answer)
-    return answer
 
 
 def citizen_booking(live_server, service_id: str, start: str) -> dict:
