@@ -71,16 +71,22 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
     return account_id
 
 
+def _account_by_email(email: str) -> Account | None:
+    """The account of an address as typed, or None. An address that cannot be an account's
+    answers like an unknown one: no route reveals which addresses have accounts."""
+    try:
+        return store.get_by_email(identity.normalize_email(email))
+    except ValidationFailed:
+        return None
+
+
 def verify(*, email: str, code: str, now: datetime, address: str = "unknown") -> None:
     """Verify the address with its code. An attempt is spent (a conditional write) before
     the code is compared. An account already verified answers like an unknown one unless
     the code is its right one, so this route reveals no account."""
     cfg = config.get()
     throttle.take("code_address", address, now)
-    try:
-        account = store.get_by_email(identity.normalize_email(email))
-    except ValidationFailed:
-        account = None
+    account = _account_by_email(email)
     if account is None:
         raise InvalidCode()
     given = _code_hash(account.account_id, code.strip())
@@ -99,11 +105,7 @@ def verify(*, email: str, code: str, now: datetime, address: str = "unknown") ->
 def resend_code(*, email: str, now: datetime) -> None:
     """Send a new code to an unverified account. Says nothing about whether it exists."""
     cfg = config.get()
-    try:
-        email = identity.normalize_email(email)
-    except ValidationFailed:
-        return
-    account = store.get_by_email(email)
+    account = _account_by_email(email)
     if account is None or account.verified:
         return
     issued = (account.verify_expires_at or 0) - 60 * cfg.verify_code_minutes
@@ -196,10 +198,7 @@ def request_reset(*, email: str, now: datetime, address: str = "unknown") -> Non
     has an account; one code a minute at most."""
     cfg = config.get()
     throttle.take("reset_address", address, now)
-    try:
-        account = store.get_by_email(identity.normalize_email(email))
-    except ValidationFailed:
-        return
+    account = _account_by_email(email)
     if account is None or account.disabled:
         return
     issued = (account.reset_expires_at or 0) - 60 * cfg.verify_code_minutes
@@ -219,10 +218,7 @@ def confirm_reset(*, email: str, code: str, password: str, now: datetime,
     mailbox."""
     cfg = config.get()
     throttle.take("code_address", address, now)
-    try:
-        account = store.get_by_email(identity.normalize_email(email))
-    except ValidationFailed:
-        account = None
+    account = _account_by_email(email)
     if account is None or account.disabled or not account.reset_code_hash:
         raise InvalidCode()
     identity.check_password_strength(password, [account.email, account.name])
