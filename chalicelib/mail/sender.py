@@ -11,36 +11,21 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from chalicelib import config
+from chalicelib import aws, config
 from chalicelib.store import outbox, suppression
 from chalicelib.store.models import OutboxMail
 
 log = logging.getLogger(__name__)
 
-_ses = None
-
 
 def ses_client():
-    global _ses
-    if _ses is None:
-        import boto3  # loaded by the senders only, not by every cold start of the API
-
-        cfg = config.get()
-        _ses = boto3.client("ses", region_name=cfg.ses_region, endpoint_url=cfg.endpoint_url)
-    return _ses
+    cfg = config.get()
+    return aws.client("ses", cfg.ses_region, cfg.endpoint_url)
 
 
 def sns_client():
-    global _sns
-    if _sns is None:
-        import boto3
-
-        cfg = config.get()
-        _sns = boto3.client("sns", region_name=cfg.region, endpoint_url=cfg.endpoint_url)
-    return _sns
-
-
-_sns = None
+    cfg = config.get()
+    return aws.client("sns", cfg.region, cfg.endpoint_url)
 
 
 def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:

@@ -9,23 +9,17 @@ import json
 import logging
 import threading
 
-from chalicelib import clock, config
+from chalicelib import aws, clock, config
 
 log = logging.getLogger(__name__)
-
-_lambda = None
 
 
 def dispatch(closure_id: str) -> None:
     mode = config.get().jobs
     if mode == "lambda":
-        global _lambda
-        if _lambda is None:
-            import boto3
-
-            _lambda = boto3.client("lambda")
-        _lambda.invoke(FunctionName=config.get().closure_worker, InvocationType="Event",
-                       Payload=json.dumps({"closure_id": closure_id}).encode())
+        aws.client("lambda").invoke(FunctionName=config.get().closure_worker,
+                                    InvocationType="Event",
+                                    Payload=json.dumps({"closure_id": closure_id}).encode())
     elif mode == "thread":
         threading.Thread(target=_run_locally, args=(closure_id,), daemon=True).start()
 
