@@ -5,8 +5,6 @@ import functools
 import hashlib
 import json
 import logging
-import random
-import time
 from datetime import datetime, timedelta
 
 from ulid import ULID
@@ -37,6 +35,7 @@ from chalicelib.store import catalog as catalog_store
 from chalicelib.store import stats as stats_store
 from chalicelib.store import outbox
 from chalicelib.store.bookings import SeatRef, TransactionFailed
+from chalicelib.store.db import backoff
 from chalicelib.store.models import Booking, IdempotencyRecord
 
 log = logging.getLogger(__name__)
@@ -330,12 +329,8 @@ def _with_retries(write, fatal: dict):
                 if step in e.failed:
                     raise error() from e
             log.info("attempt %d lost a race: %s", attempt + 1, e)
-            _pause(attempt)
+            backoff(attempt, 0.05)
     raise Busy()
-
-
-def _pause(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.05 * (2 ** attempt)))
 
 
 def _arrival(mall, booking_id: str, slot: Slot) -> tuple[str, str]:

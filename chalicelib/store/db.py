@@ -38,15 +38,12 @@ class Transaction(TransactWrite):
     checked again as they stand)."""
 
     def commit(self) -> None:
-        for attempt in range(CONFLICT_RETRIES + 1):
+        def send():
             self._client_request_token = str(uuid.uuid4())
-            try:
-                self._commit()
-                return
-            except TransactWriteError as e:
-                if attempt == CONFLICT_RETRIES or not _only_conflicts(e):
-                    raise
-                time.sleep(random.uniform(0, 0.01 * (2 ** attempt)))
+            self._commit()
+
+        _again(send, CONFLICT_RETRIES + 1,
+               lambda e: isinstance(e, TransactWriteError) and _only_conflicts(e), base=0.01)
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         if exc_type is None:
@@ -62,13 +59,24 @@ def insist(write, attempts: int = 6):
     """Run a single write that must not be lost because it records something already done
     outside DynamoDB (an email SES accepted): on throttling or a conflict it is tried again,
     with jittered backoff, beyond botocore's own retries (which skip conflicts)."""
+    return _again(write, attempts, lambda e: overload_error(e) is not None, base=0.05)
+
+
+def _again(call, attempts: int, retryable, base: float):
+    """`call()`, tried up to `attempts` times while it fails with an error `retryable`
+    accepts, sleeping a jittered, doubling backoff (at most a second) in between."""
     for attempt in range(attempts):
         try:
-            return write()
-        except PynamoDBException as e:
-            if overload_error(e) is None or attempt == attempts - 1:
+            return call()
+        except Exception as e:
+            if attempt == attempts - 1 or not retryable(e):
                 raise
-            time.sleep(random.uniform(0, min(1.0, 0.05 * (2 ** attempt))))
+            backoff(attempt, base)
+
+
+def backoff(attempt: int, base: float) -> None:
+    """Sleep a jittered, doubling pause before attempt `attempt + 2` (at most a second)."""
+    time.sleep(random.uniform(0, min(1.0, base * (2 ** attempt))))
 
 
 def transaction() -> Transaction:
