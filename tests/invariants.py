@@ -56,7 +56,6 @@ def _seats(by_type, bookings, capacity_fixed: bool) -> None:
         if w.status == "offered":
             holders[(w.mall_id, w.service_id, w.date, w.offer_start)] += 1
     counted: Counter = Counter()
-    catalogs: dict = {}
     for c in by_type[SlotCounter]:
         _, mall_id, service_id, day = c.pk.split("#")
         counted[(mall_id, service_id, day, c.sk)] = int(c.booked)
@@ -64,8 +63,9 @@ def _seats(by_type, bookings, capacity_fixed: bool) -> None:
              if counted[k] != holders[k]}
     assert not drift, f"slot counters differ from their holders (counter, holders): {drift}"
     if capacity_fixed:
+        catalogs = {mall_id: catalog_of(mall_id) for mall_id, *_ in counted}
         for (mall_id, service_id, _, _), taken in counted.items():
-            catalog = catalogs.get(mall_id) or catalogs.setdefault(mall_id, catalog_of(mall_id))
+            catalog = catalogs[mall_id]
             seats = catalog.mall.seats(catalog.services[service_id])
             assert taken <= seats, f"overbooked: {taken} of {seats} in {mall_id}/{service_id}"
 
