@@ -81,10 +81,10 @@ Antre is running.
   Kiosk          {base}/kiosk#key={os.environ['DEMO_KIOSK_KEY']}
   Counter staff  {base}/counter   ({os.environ['DEMO_STAFF_EMAIL']} / {os.environ['DEMO_STAFF_PASSWORD']})
   Call display   {base}/display#kota-bogor
+  Mall admin     {base}/admin   ({os.environ['DEMO_ADMIN_EMAIL']} / {os.environ['DEMO_ADMIN_PASSWORD']})
   Sent mail      {base}/dev/mail
   API            {base}/v1/malls   (OpenAPI: /v1/openapi.json)
   AWS emulator   {os.environ['AWS_ENDPOINT_URL']} (DynamoDB table {os.environ['ANTRE_TABLE']}, SES)
-  Demo admin     {os.environ['DEMO_ADMIN_EMAIL']} / {os.environ['DEMO_ADMIN_PASSWORD']}
   Demo kiosk key {os.environ['DEMO_KIOSK_KEY']}
   App clock      {clock.now().astimezone().isoformat(timespec='seconds')}{' (DEMO_NOW)' if os.environ.get('DEMO_NOW') else ''}
 Press Ctrl-C to stop.
