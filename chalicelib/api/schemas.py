@@ -202,10 +202,24 @@ class Ticket(BaseModel):
     service_name: str
     agency_name: str
     status: TICKET_STATUSES
-    people_ahead: int = Field(description="Tickets of the same service called before this one.")
+    people_ahead: int = Field(
+        description="Tickets called before this one by the counters that serve its service "
+                    "(of every service those counters call).")
     estimated_wait_minutes: int | None = Field(
-        description="From the people ahead, the counters serving the service and today's "
-                    "service times; null once the ticket is called.")
+        description="The calling order replayed over the counters staffed now, with today's "
+                    "service times: the earliest likely call, in minutes. Null once called, "
+                    "or while no staffed counter serves the service (see no_counter_open).")
+    estimated_wait_max_minutes: int | None = Field(
+        description="The latest likely call, in minutes: the range a ticket shows.")
+    estimated_call_at: str | None = Field(
+        description="The replay's moment of the call (ISO 8601, the mall's zone).")
+    no_counter_open: bool = Field(
+        description="True while the ticket waits and no staffed counter serves its service.")
+    slot_start: str | None = Field(
+        description="A booked ticket's slot start (ISO 8601, the mall's zone): booked "
+                    "citizens who come early are called from then on.")
+    waits_for_slot: bool = Field(
+        description="True while a booked ticket waits for its slot to start (it came early).")
     counter_id: str | None
     counter_name: str | None
     recalls: int = Field(description="How often a called ticket was announced again.")

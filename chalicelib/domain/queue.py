@@ -85,12 +85,3 @@ def paused_until(no_shows: list[int], now: int, limit: int, window_days: int,
         return None
     until = recent[-1] + pause_days * 86400
     return until if until > now else None
-
-
-def estimated_wait_minutes(ahead: int, mean_service_seconds: float, counters: int) -> int:
-    """Minutes until this ticket is likely called: the people ahead, shared by the counters
-    that serve the service, each taking the service's mean time."""
-    if ahead <= 0:
-        return 0
-    seconds = ahead * mean_service_seconds / max(counters, 1)
-    return max(1, round(seconds / 60))

@@ -30,6 +30,7 @@ from chalicelib.services.queue import (
     ticket_number,
     ticket_view,
     today,
+    wait_of,
 )
 from chalicelib.store import floor as store
 from chalicelib.store.bookings import TransactionFailed
@@ -98,7 +99,7 @@ def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
             raise UnknownCode("checkin.unknown_code")
         agency = catalog.agencies[service.agency_id]
         day = today(mall, now)
-        number, ahead = store.take_number(mall.mall_id, day, agency.agency_id,
+        number, _ = store.take_number(mall.mall_id, day, agency.agency_id,
                                           service.service_id, atomic=atomic_numbers)
         ticket = _ticket(mall.mall_id, day, agency, service, number, "booking", now,
                          booking_id=claim.booking_id, account_id=claim.account_id,
@@ -111,7 +112,7 @@ def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
             if "kiosk" in e.failed:
                 raise Unauthorized("kiosk.unauthorized") from e
             continue  # a simultaneous scan won, or the booking changed: decide again
-        return ticket_view(ticket, catalog, people_ahead=ahead), True
+        return ticket_view(ticket, catalog, wait=wait_of(ticket, catalog, now)), True
     raise Busy()
 
 
@@ -153,7 +154,7 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
     agency = catalog.agencies[service.agency_id]
     day = today(mall, now)
     try:
-        number, ahead = store.take_number(mall.mall_id, day, agency.agency_id,
+        number, _ = store.take_number(mall.mall_id, day, agency.agency_id,
                                           service.service_id, walkin_quota=service.walkin_quota)
     except store.QuotaFull:
         raise WalkinQuotaFull("walkin.quota_full", service=service.name) from None
@@ -166,7 +167,8 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
         if "kiosk" in e.failed:
             raise Unauthorized("kiosk.unauthorized") from e
         raise Busy() from e
-    return ticket_view(ticket, catalog, people_ahead=ahead)
+    # the same estimate as the ticket's page, so the kiosk and the phone never disagree
+    return ticket_view(ticket, catalog, wait=wait_of(ticket, catalog, now))
 
 
 def walkin_services(mall_id: str, now: datetime, lang: str = "id") -> dict:

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from chalicelib import config
-from chalicelib.domain import queue, schedule
+from chalicelib.domain import queue, schedule, waits
 from chalicelib.errors import Busy, CounterBusy, NotFound, TicketNotChangeable
 from chalicelib.i18n import Text
 from chalicelib.services.auth import Principal, require_role
@@ -52,8 +52,7 @@ def today(mall, now: datetime) -> str:
 # --- the ticket as answered to kiosks, staff and the citizen ---------------------------------
 
 
-def ticket_view(ticket: Ticket, catalog, people_ahead: int = 0,
-                estimated_wait_minutes: int | None = None) -> dict:
+def ticket_view(ticket: Ticket, catalog, wait: waits.Estimate | None = None) -> dict:
     mall = catalog.mall
     service = catalog.services.get(ticket.service_id)
     agency = catalog.agencies.get(ticket.agency_id)
@@ -63,8 +62,15 @@ def ticket_view(ticket: Ticket, catalog, people_ahead: int = 0,
         "ticket_id": ticket.ticket_id, "ticket_number": ticket.ticket_number,
         "service_id": ticket.service_id, "service_name": service.name if service else "",
         "agency_name": agency.name if agency else "", "status": ticket.status,
-        "people_ahead": people_ahead if waiting else 0,
-        "estimated_wait_minutes": estimated_wait_minutes if waiting else None,
+        "people_ahead": wait.ahead if waiting and wait else 0,
+        "estimated_wait_minutes": wait.low_minutes if waiting and wait else None,
+        "estimated_wait_max_minutes": wait.high_minutes if waiting and wait else None,
+        "estimated_call_at": iso(wait.called_at, mall) if waiting and wait else None,
+        # no staffed counter serves this service now: no estimate, and the page says why
+        "no_counter_open": bool(waiting and wait and wait.called_at is None),
+        "slot_start": iso(ticket.slot_start_at, mall),
+        # booked and early: called from the slot's start, which the ticket says
+        "waits_for_slot": bool(waiting and wait and wait.for_slot),
         "counter_id": ticket.counter_id, "counter_name": counter.name if counter else None,
         "recalls": int(ticket.recalls or 0),
         "booking_id": ticket.booking_id, "kind": ticket.kind, "priority": bool(ticket.priority),
@@ -93,18 +99,56 @@ def _waiting(entries: list[WaitingEntry]) -> list[queue.Waiting]:
                           e.ticket_number, int(e.number)) for e in entries]
 
 
-def _mean_service_seconds(stats, service) -> float:
-    """Today's mean service time once three citizens were served; before that, the time
-    the service's booking capacity assumes (slot length / seats per slot)."""
+STAFFED_IDLE_MINUTES = 30  # a counter that neither called nor finished for this long is unstaffed
+CALL_SECONDS = 90  # a call's own time before service starts: walking up, recalls, a no-show
+
+
+def _service_seconds(stats, service, counters: int) -> float:
+    """One citizen's time at a counter, call included: today's mean service time once three
+    citizens were served; before that, what the catalog's capacity implies per counter."""
     if stats is not None and int(stats.serve_count) >= 3:
-        return int(stats.serve_seconds) / int(stats.serve_count)
-    return service.slot_minutes * 60 / max(service.capacity, 1)
+        return int(stats.serve_seconds) / int(stats.serve_count) + CALL_SECONDS
+    return waits.prior_service_seconds(service.slot_minutes, service.capacity, counters)
+
+
+def _desks(catalog, states: list[FloorCounter], now: int,
+           seconds: dict[str, float]) -> list[waits.Desk]:
+    """The counters staffed now, each free when its current ticket should be done."""
+    desks = []
+    for state in states:
+        counter = catalog.counters.get(state.counter_id)
+        if counter is None or not waits.staffed(
+                max(int(state.called_at or 0), int(state.freed_at or 0)) or None,
+                bool(state.current_ticket_id), now, STAFFED_IDLE_MINUTES):
+            continue
+        free_at = now
+        if state.current_ticket_id and state.called_at:
+            free_at = int(state.called_at) + int(seconds.get(state.current_service_id, 0))
+        desks.append(waits.Desk(counter.counter_id, frozenset(counter.service_ids),
+                                max(free_at, now), int(state.streak or 0)))
+    return desks
+
+
+def wait_of(ticket: Ticket, catalog, now: datetime) -> waits.Estimate:
+    """The ticket's estimate from the whole floor: one Query of the floor partition and one
+    BatchGetItem of the day figures of the services its counters may call."""
+    epoch = int(now.timestamp())
+    states, entries = store.floor_day(ticket.mall_id, ticket.date)
+    waiting = _waiting(entries)
+    services = {w.service_id for w in waiting} | {
+        s.current_service_id for s in states if s.current_service_id}
+    services = {sid for sid in services if sid in catalog.services}
+    days = store.service_days(ticket.mall_id, ticket.date, services)
+    seconds = {sid: _service_seconds(days.get(sid), catalog.services[sid],
+                                     len(catalog.counters_serving(sid)))
+               for sid in services}
+    return waits.estimate(ticket.ticket_id, waiting, _desks(catalog, states, epoch, seconds),
+                          seconds, epoch)
 
 
 def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
     """A ticket with the people ahead and an estimated wait (public: the id is the secret).
-    A GetItem (unless the ticket is given) and, while it waits, one Query of its queue and
-    (with people ahead) a GetItem of the service's day figures."""
+    A GetItem (unless the ticket is given) and, while it waits, `wait_of`'s two reads."""
     if ticket is None:
         ticket = store.get_ticket(ticket_id) if is_ticket_id(ticket_id) else None
     if ticket is None:
@@ -112,16 +156,7 @@ def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
     catalog = catalog_of(ticket.mall_id)
     if ticket.status != "waiting":
         return ticket_view(ticket, catalog)
-    entries = store.service_queue(ticket.mall_id, ticket.date, ticket.service_id)
-    ahead = queue.people_ahead(ticket.ticket_id, _waiting(entries), int(now.timestamp()))
-    service = catalog.services.get(ticket.service_id)
-    minutes = 0 if service is not None else None
-    if service is not None and ahead:
-        stats = store.service_day(ticket.mall_id, ticket.date, ticket.service_id)
-        counters = len(catalog.counters_serving(service.service_id))
-        minutes = queue.estimated_wait_minutes(ahead, _mean_service_seconds(stats, service),
-                                               counters)
-    return ticket_view(ticket, catalog, ahead, minutes)
+    return ticket_view(ticket, catalog, wait=wait_of(ticket, catalog, now))
 
 
 # --- counters --------------------------------------------------------------------------------

@@ -158,6 +158,27 @@ def service_queue(mall_id: str, day: str, service_id: str) -> list[WaitingEntry]
             if isinstance(item, WaitingEntry)]
 
 
+def floor_day(mall_id: str, day: str) -> tuple[list[FloorCounter], list[WaitingEntry]]:
+    """The mall's floor today: every counter's day and every waiting ticket, in one Query
+    over the floor partition (C#, N# and W# items)."""
+    counters, waiting = [], []
+    for item in Item.query(floor_pk(mall_id, day), consistent_read=True):
+        if isinstance(item, WaitingEntry):
+            waiting.append(item)
+        elif isinstance(item, FloorCounter):
+            counters.append(item)
+    return counters, waiting
+
+
+def service_days(mall_id: str, day: str, service_ids) -> dict[str, StatsDay]:
+    """Several services' statistics of the day, by service id: one BatchGetItem."""
+    keys = [stats.key(mall_id, day, sid) for sid in sorted(set(service_ids))]
+    if not keys:
+        return {}
+    return {item.service_id: item
+            for item in StatsDay.batch_get(keys, consistent_read=True)}
+
+
 def service_day(mall_id: str, day: str, service_id: str) -> StatsDay | None:
     """The service's statistics of the day (its served count and service time)."""
     try:
@@ -300,10 +321,11 @@ def start(ticket: Ticket, now: int) -> None:
     run(build)
 
 
-def _free_counter(s, ticket: Ticket) -> None:
+def _free_counter(s, ticket: Ticket, now: int) -> None:
     s.update("counter", _counter_item(ticket.mall_id, ticket.date, ticket.counter_id), actions=[
         FloorCounter.current_ticket_id.remove(), FloorCounter.current_number.remove(),
         FloorCounter.current_service_id.remove(), FloorCounter.current_status.remove(),
+        FloorCounter.freed_at.set(now),
         FloorCounter.version.add(1)],
         condition=FloorCounter.current_ticket_id == ticket.ticket_id)
 
@@ -323,7 +345,7 @@ def finish(ticket: Ticket, now: int, updated_at: str) -> None:
         s.update("ticket", ticket, actions=[Ticket.status.set("done"),
                                             Ticket.finished_at.set(now)],
                  condition=Ticket.status == "serving")
-        _free_counter(s, ticket)
+        _free_counter(s, ticket, now)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, served=1,
                    timings={"serve": now - int(ticket.started_at or now)})
         _booking_becomes(s, ticket, "served", updated_at)
@@ -336,7 +358,7 @@ def no_show(ticket: Ticket, now: int, min_recalls: int, updated_at: str) -> None
         s.update("ticket", ticket, actions=[Ticket.status.set("no_show"),
                                             Ticket.finished_at.set(now)],
                  condition=(Ticket.status == "called") & (Ticket.recalls >= min_recalls))
-        _free_counter(s, ticket)
+        _free_counter(s, ticket, now)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, no_shows=1)
         _booking_becomes(s, ticket, "no_show", updated_at)
 
@@ -351,7 +373,7 @@ def transfer(ticket: Ticket, new: Ticket, counted: bool) -> None:
             Ticket.status.set("transferred"), Ticket.transferred_to.set(new.ticket_id),
             Ticket.finished_at.set(new.issued_at)],
             condition=Ticket.status.is_in("called", "serving"))
-        _free_counter(s, ticket)
+        _free_counter(s, ticket, int(new.issued_at))
         _new_ticket(s, new)
         if not counted:
             s.update("agency", FloorAgency(pk=floor_pk(new.mall_id, new.date),

@@ -434,6 +434,7 @@ class FloorCounter(Item, discriminator="floor_counter"):
     current_service_id = UnicodeAttribute(null=True)
     current_status = UnicodeAttribute(null=True)
     called_at = NumberAttribute(null=True)
+    freed_at = NumberAttribute(null=True)  # when its last ticket ended (staffed or not)
     recalls = NumberAttribute(default=0)
     streak = NumberAttribute(default=0)  # calls since this counter last called a walk-in
     # the last few calls and recalls: [{"id", "number", "at", "kind"}], newest last

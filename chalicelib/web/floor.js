@@ -51,11 +51,18 @@ export const ticketPath = (id) => 'v1/tickets/' + encodeURIComponent(id);
 
 export function statusText(status) { return t('tst.' + status); }
 
-// '± 12 menit', 'Sebentar lagi', or '' when there is no estimate.
+// '± 12–18 menit', 'Sebentar lagi', "no counter serves this now", or '' with no estimate.
 export function waitText(tk) {
-  const m = tk.estimated_wait_minutes;
+  if (tk.no_counter_open) return t('tk.nocounter');
+  const m = tk.estimated_wait_minutes, hi = tk.estimated_wait_max_minutes;
   if (m === null || m === undefined) return '';
-  return m <= 0 ? t('tk.soon') : t('tk.minutes', { n: m });
+  if (m <= 0) return t('tk.soon');
+  return hi && hi > m ? t('tk.range', { a: m, b: hi }) : t('tk.minutes', { n: m });
+}
+
+// A booked citizen who came early: 'Anda dipanggil mulai ± 09:30 (jadwal Anda)', or ''.
+export function slotText(tk) {
+  return tk.waits_for_slot && tk.slot_start ? t('tk.slot', { time: hhmm(tk.slot_start) }) : '';
 }
 
 // 'HH:MM' of an ISO instant, as the server wrote it (already in the mall's zone).

@@ -8,7 +8,7 @@
 import { t } from './i18n.js';
 import { $, el, clear, fmtDate } from './view.js';
 import { get } from './api.js';
-import { ticketQr, ticketPath, waitText, hhmm } from './floor.js';
+import { ticketQr, ticketPath, waitText, slotText, hhmm } from './floor.js';
 
 const BACK_SECONDS = 15;
 const QR_WAIT_MS = 4000;    // print without the QR rather than keep the citizen waiting
@@ -20,6 +20,8 @@ let pageSheet = null;
 function facts(tk) {
   const rows = [[t('tk.service'), tk.service_name]];
   if (tk.status === 'waiting') {
+    const slot = slotText(tk);
+    if (slot) rows.push([t('tk.slotlabel'), slot]);
     rows.push([t('tk.ahead'), String(tk.people_ahead)]);
     const wait = waitText(tk);
     if (wait) rows.push([t('tk.wait'), wait]);

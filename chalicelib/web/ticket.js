@@ -4,7 +4,7 @@
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, get } from './api.js';
 import { $, el, clear, say } from './view.js';
-import { ticketPath, statusText, waitText } from './floor.js';
+import { ticketPath, statusText, waitText, slotText } from './floor.js';
 import { STRINGS } from './ticket-strings.js';
 
 const POLL_MS = 10000;
@@ -32,7 +32,8 @@ function paint() {
   const facts = $('facts');
   clear(facts);
   if (tk.status === 'waiting') {
-    [[t('tk.ahead'), String(tk.people_ahead)], [t('tk.wait'), waitText(tk)]].forEach((r) => {
+    [[t('tk.slotlabel'), slotText(tk)], [t('tk.ahead'), String(tk.people_ahead)],
+     [t('tk.wait'), waitText(tk)]].forEach((r) => {
       if (r[1]) facts.appendChild(el('div', null, [el('dt', { text: r[0] }), el('dd', { text: r[1] })]));
     });
   }

@@ -218,11 +218,21 @@ def test_a_ticket_shows_people_ahead_and_an_estimated_wait(client, fixed_clock):
     fixed_clock.advance(timedelta(hours=2))
     tickets = [walk_in(client, "skck")[1] for _ in range(4)]
     last = call(client, "GET", f"/v1/tickets/{tickets[-1]['ticket_id']}")[1]
-    # 3 ahead; no one served yet: SKCK's slots assume 30 min / 5 seats = 6 min each, 1 counter
-    assert (last["people_ahead"], last["estimated_wait_minutes"]) == (3, 18)
+    # nobody staffs Loket 6 yet: no estimate, and never "soon" (issue 13: an NIB ticket read
+    # "Sebentar lagi" for an hour with no counter open for NIB)
+    assert (last["people_ahead"], last["estimated_wait_minutes"], last["no_counter_open"]) == (
+        3, None, True)
+    assert tickets[-1]["people_ahead"] == 3  # the walk-in's answer says what the page says
     staff = staff_token(client)
-    for _ in range(3):  # three served, 10 minutes each
-        ticket = call_next(client, staff, "loket-6")
+    ticket = call_next(client, staff, "loket-6")
+    # Loket 6 is staffed now; no one served yet: SKCK's slots assume 30 min / 5 seats at its
+    # one counter, 6 min each; the second ticket is called when the first is done
+    second = call(client, "GET", f"/v1/tickets/{tickets[1]['ticket_id']}")[1]
+    assert (second["people_ahead"], second["estimated_wait_minutes"],
+            second["estimated_wait_max_minutes"], second["no_counter_open"]) == (0, 6, 11, False)
+    for i in range(3):  # three served, 10 minutes each
+        if i:
+            ticket = call_next(client, staff, "loket-6")
         act(client, staff, ticket, "start")
         fixed_clock.advance(timedelta(minutes=10))
         act(client, staff, ticket, "finish")
@@ -230,8 +240,12 @@ def test_a_ticket_shows_people_ahead_and_an_estimated_wait(client, fixed_clock):
     assert (last["people_ahead"], last["estimated_wait_minutes"]) == (0, 0)
     walk_in(client, "skck")
     walk_in(client, "skck")
-    newest = call(client, "GET", "/v1/tickets/" + walk_in(client, "skck")[1]["ticket_id"])[1]
-    assert (newest["people_ahead"], newest["estimated_wait_minutes"]) == (3, 30)
+    newest = walk_in(client, "skck")[1]
+    shown = call(client, "GET", "/v1/tickets/" + newest["ticket_id"])[1]
+    # 3 ahead at today's 10 min each plus 90 s for the call: 34.5 -> 35 min, up to 53
+    assert (shown["people_ahead"], shown["estimated_wait_minutes"],
+            shown["estimated_wait_max_minutes"]) == (3, 35, 53)
+    assert (newest["people_ahead"], newest["estimated_wait_minutes"]) == (3, 35)
     assert call(client, "GET", "/v1/tickets/no-such-ticket-anywhere")[0] == 404
     qr = client.http.get(f"/v1/tickets/{tickets[0]['ticket_id']}/qr.svg")
     assert qr.status_code == 200 and qr.headers["Content-Type"] == "image/svg+xml"

@@ -1,7 +1,7 @@
 """The calling order (domain/queue.py), without AWS: priority, started bookings by slot time,
 walk-ins by arrival, early bookings last, and a walk-in at least every third call."""
 from chalicelib.domain.queue import (
-    Waiting, estimated_wait_minutes, in_order, next_ticket, people_ahead, streak_after,
+    Waiting, in_order, next_ticket, people_ahead, streak_after,
 )
 
 NOW = 10_000
@@ -66,11 +66,3 @@ def test_people_ahead_count_the_same_service_in_the_nominal_order():
     assert people_ahead("w2", waiting, NOW) == 2  # b1 (slot started) and w1
     assert people_ahead("b1", waiting, NOW) == 0
     assert people_ahead("gone", waiting, NOW) == 0
-
-
-def test_estimated_wait_shares_the_people_ahead_between_counters():
-    assert estimated_wait_minutes(0, 600, 1) == 0
-    assert estimated_wait_minutes(3, 600, 1) == 30
-    assert estimated_wait_minutes(3, 600, 2) == 15
-    assert estimated_wait_minutes(1, 20, 3) == 1  # never "0 minutes" while someone is ahead
-    assert estimated_wait_minutes(2, 600, 0) == 20  # no counter configured: as if one
