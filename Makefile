@@ -15,8 +15,10 @@ $(STAMP): requirements.txt tests/requirements.txt
 run: $(STAMP)
 	$(PY) -m infra.local.run
 
+# Every test, in two processes (one per core here) with each file kept in one process, so a
+# file's live servers and the emulator it starts stay its own.
 test: $(STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $${ANTRE_TEST_WORKERS:-auto} --dist loadfile
 
 # The browser tests drive Debian's chromium. Installed here when we may (root with apt-get,
 # as in CI); otherwise the exact command to run is printed and the tests are not started.
