@@ -128,11 +128,18 @@ class DayStatus(BaseModel):
     opens_on: dt.date | None = Field(None, description="not_yet: the day it becomes bookable.")
 
 
+class NextOpening(BaseModel):
+    date: dt.date
+    opens_on: dt.date
+
+
 class DaySummary(BaseModel):
     service_id: str
     today: dt.date
     window_end: dt.date = Field(description="The last bookable date today.")
     days: list[DayStatus]
+    next_opening: NextOpening | None = Field(
+        None, description="The first open day after the window and when it becomes bookable.")
 
 
 class Booking(BaseModel):
@@ -145,6 +152,8 @@ class Booking(BaseModel):
     start: str = Field(pattern=HHMM)
     end: str = Field(pattern=HHMM)
     created_at: dt.datetime
+    ticket_url: str | None = Field(
+        None, description="Once checked in: the page of the booking's live queue number.")
 
 
 class Offer(BaseModel):

@@ -129,10 +129,14 @@ def format_when(start: datetime, end: datetime | None, tz_name: str, lang: str) 
     return f"{day}, {hours} {zone_abbr(tz_name, start)}"
 
 
+_SLOT_KEYS = frozenset({"timezone", "date", "start", "end"})
+
+
 def _slot_view(ctx: dict) -> dict:
     tz_name = ctx["timezone"]
     start, end = slot_bounds(ctx)
     view = {f"when_{lang}": format_when(start, end, tz_name, lang) for lang in _DAYS}
+    view["zone"] = zone_abbr(tz_name, start)
     for key in ("closed_from", "closed_to"):
         if key in ctx:
             day = date.fromisoformat(ctx[key])
@@ -160,7 +164,7 @@ def render(kind: str, ctx: dict) -> EmailContent:
     view = {**ctx, "subject": subject}
     if spec.qr:  # the QR inside the message too: the citizen shows the email at the kiosk
         view["qr_cid"] = f"qr-{ctx['code']}@antre"
-    if spec.required >= _BOOKING_KEYS:
+    if spec.required >= _SLOT_KEYS:  # a slot in words and in the mall's zone, never ISO
         view |= _slot_view(ctx)
     text = _env.get_template(f"{kind}.txt.j2").render(view)
     html = _env.get_template(f"{kind}.html.j2").render(view)

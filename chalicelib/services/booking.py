@@ -29,6 +29,7 @@ from chalicelib.errors import (
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service
+from chalicelib.services.queue import follow_url
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as store
 from chalicelib.store import catalog as catalog_store
@@ -46,7 +47,9 @@ ATTEMPTS = 5  # transaction retries on a lost race (version moved, code collisio
 def public_view(b: Booking) -> dict:
     return {"booking_id": b.booking_id, "code": b.code, "status": b.status,
             "mall_id": b.mall_id, "service_id": b.service_id, "date": b.date,
-            "start": b.start, "end": b.end, "created_at": b.created_at}
+            "start": b.start, "end": b.end, "created_at": b.created_at,
+            # checked in: the live queue number's page (the ticket id is its secret)
+            "ticket_url": follow_url(b.ticket_id) if b.ticket_id else None}
 
 
 # --- availability ---------------------------------------------------------------------------
@@ -111,7 +114,21 @@ def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datet
         days.append(entry)
         day += timedelta(days=1)
     return {"service_id": service_id, "today": today.isoformat(),
-            "window_end": window_end.isoformat(), "days": days}
+            "window_end": window_end.isoformat(), "days": days,
+            "next_opening": _next_opening(mall, service, window_end)}
+
+
+def _next_opening(mall, service, window_end) -> dict | None:
+    """The first day after the window on which the service is open, and the day it becomes
+    bookable: what "new days open every midnight" can honestly name (a closed Sunday is no
+    day to wait for). None when nothing opens in the next two months."""
+    for n in range(1, 62):
+        day = window_end + timedelta(days=n)
+        if schedule.closed_text(mall, day, service.service_id) is None \
+                and mall.hours_on(day) is not None:
+            return {"date": day.isoformat(),
+                    "opens_on": (day - timedelta(days=mall.max_days_ahead)).isoformat()}
+    return None
 
 
 # --- booking --------------------------------------------------------------------------------

@@ -105,6 +105,13 @@ function renderCard(b, place) {
   const req = $('bk-req');
   clear(req);
   req.appendChild(f.svc ? reqList(f.svc.requirements) : el('p', { class: 'small muted', text: t('svc.req.none') }));
+  // What to bring and "the QR was emailed" are for a visit still ahead, not a cancelled one.
+  $('bk-ahead').hidden = b.status !== 'booked';
+  // Checked in: the live queue number is one tap away.
+  if (b.status === 'checked_in' && b.ticket_url) {
+    acts.appendChild(el('a', { class: 'button', href: b.ticket_url, 'data-testid': 'live-ticket',
+      text: t('bk.ticket') }));
+  }
 }
 
 // The calendar file needs the Bearer header, so it is fetched, then saved as a file.

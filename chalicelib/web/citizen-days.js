@@ -96,9 +96,15 @@ export function renderHelp(p, kind, hooks) {
     });
     if (!before.length && !after.length) box.appendChild(el('p', { text: t('day.nofree', { date: fmtDate(data.window_end) }) }));
     // The window moves at midnight, mall time: the day after its end opens tomorrow.
-    box.appendChild(el('p', { 'data-testid': 'new-days', text: t('day.newdays', {
-      zone: zoneAbbr(place ? place.timezone : ''), next: fmtDate(addDays(data.window_end, 1)),
-      tomorrow: fmtDate(addDays(data.today, 1), true) }) }));
+    // Named by the server: the first day after the window the mall is open (never a Sunday).
+    const nx = data.next_opening;
+    if (nx) {
+      const tomorrow = addDays(data.today, 1);
+      const opens = nx.opens_on <= tomorrow ? t('day.tomorrow', { date: fmtDate(tomorrow, true) })
+        : fmtDate(nx.opens_on, true);
+      box.appendChild(el('p', { 'data-testid': 'new-days', text: t('day.newdays', {
+        zone: zoneAbbr(place ? place.timezone : ''), next: fmtDate(nx.date), opens }) }));
+    }
   }
   // Walk-ins are for a day the mall opens: a full one, or today once its slots have passed.
   const opens = kind === 'full' || !day || day.status === 'open' || day.status === 'full';

@@ -1,4 +1,6 @@
 """Catalog and availability through the public API."""
+from datetime import timedelta
+
 from tests.api.helpers import call
 
 SLOTS = "/v1/malls/kota-bogor/services/{service}/slots?date={date}"
@@ -120,6 +122,16 @@ def test_a_whole_window_of_free_days_in_one_request(client):
         "not_yet", "2026-12-09")  # the window moves each midnight
     today = by_day["2026-12-07"]  # 07:00 now: only slots from 08:00 are left
     assert today["status"] == "open" and today["seats"] == 14 * 3
+    assert summary["next_opening"] == {"date": "2027-01-07", "opens_on": "2026-12-08"}
+
+
+def test_the_next_day_to_open_is_an_open_day_not_a_closed_sunday(client, fixed_clock):
+    # issue 13: "Minggu, 3 Januari 2027 bisa dipesan mulai besok", a Sunday the mall is shut
+    fixed_clock.advance(timedelta(days=3))  # Thursday 10 December: the window ends Saturday
+    path = "/v1/malls/kota-bogor/services/akta-kelahiran/days?from=2026-12-10&to=2026-12-11"
+    summary = call(client, "GET", path)[1]
+    assert summary["window_end"] == "2027-01-09"
+    assert summary["next_opening"] == {"date": "2027-01-11", "opens_on": "2026-12-12"}
 
 
 def test_the_day_summary_counts_bookings_cancellations_and_moves(client):

@@ -284,3 +284,17 @@ def test_the_qr_is_inside_the_message_body_and_the_booking_has_a_link():
     assert attachment(content, f"kode-booking-{ctx['code']}.png")  # still attached (API.md)
     text = msg.get_body(preferencelist=("plain",)).get_content()
     assert "https://antre.example/#/b/01ABC" in text and "01ABC" in html.get_content()
+
+
+def test_a_waitlist_offer_says_the_day_in_words_and_the_zone():
+    # issue 13: it said "2026-12-04 pukul 08:00-09:00" and "sampai pukul 08:42" with no zone
+    content = render("waitlist_offer", {
+        "name": "Siti", "mall_name": "MPP Kota Bogor", "service_name": "Perekaman KTP-el",
+        "english_service_name": "e-KTP recording", "timezone": "Asia/Jakarta",
+        "date": "2026-12-04", "start": "08:00", "end": "09:00", "expires": "08:42",
+        "accept_url": "https://antre.example/#/w/x"})
+    for body in (content.text, content.html):
+        assert "Jumat, 4 Desember 2026, 08:00–09:00 WIB" in body
+        assert "Friday, 4 December 2026, 08:00–09:00 WIB" in body
+        assert "2026-12-04" not in body
+    assert "sampai pukul 08:42 WIB" in content.text and "until 08:42 WIB" in content.text
