@@ -73,7 +73,9 @@ function onClose(ev) {
   const bad = v.from < today() ? ['cl-from', 'v.past'] : v.to < v.from ? ['cl-to', 'v.date_order'] : null;
   if (bad) { fieldError($(bad[0]), bad[1]); say('v.fix', 'err'); focus($(bad[0])); return; }
   const body = { from: v.from, to: v.to, reason: v.reason };
-  if (v.service_id) body.service_id = v.service_id;
+  // the scope: one service, or (empty) the whole mall; readForm reads only checked fields
+  const service = $('cl-service').value;
+  if (service) body.service_id = service;
   const holder = $('close-confirm');
   confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(v.from, v.to) }), 'cl.yes', async () => {
     try {

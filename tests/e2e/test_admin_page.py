@@ -165,6 +165,36 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     expect(pg.get_by_test_id("attention")).to_contain_text("sedang berjalan")  # the cuti bersama job
 
 
+def test_closing_one_service_leaves_the_other_services_open(open_admin, live_server):
+    # issue 13: choosing PBG closed the whole mall ("Tutup seluruh MPP ...?"), KTP-el lost its
+    # slots and every booking of every agency would have been moved and emailed
+    friday = "2026-12-11"
+    for service in ("pbg", "ktp-el"):
+        staff_bookings(live_server, 1, service_id=service, day=friday)
+    pg = open_admin(1366, 768)
+    log_in(pg)
+    expect(pg.locator("#h-overview")).to_have_text("Ringkasan")
+    section(pg, "closures", "Penutupan")
+    pg.get_by_test_id("close-from").fill(friday)
+    pg.get_by_test_id("close-to").fill(friday)
+    pg.get_by_test_id("close-service").select_option("pbg")
+    pg.get_by_test_id("close-reason").fill("Sistem perizinan dalam pemeliharaan")
+    pg.get_by_test_id("close-submit").click()
+    confirm = pg.get_by_test_id("close-confirm")
+    expect(confirm).to_contain_text(
+        "Tutup layanan Persetujuan Bangunan Gedung (PBG) pada Jumat, 11 Desember 2026?")
+    expect(confirm).not_to_contain_text("seluruh MPP")
+    pg.get_by_test_id("close-confirm-yes").click()
+    closure_id = pg.get_by_test_id("closure-id").inner_text()
+    assert closures.work(closure_id) == "done"
+    expect(pg.get_by_test_id("closure-affected")).to_have_text("1")  # PBG's booking only
+    slots = api(live_server, "GET", f"/v1/malls/{MALL}/services/ktp-el/slots?date={friday}",
+                expect_status=200)
+    assert slots, "KTP-el keeps its slots on the Friday"
+    assert api(live_server, "GET", f"/v1/malls/{MALL}/services/pbg/slots?date={friday}",
+               expect_status=200) == []
+
+
 # --- (b) distancing and a service's seats: the slots left over their seats ------------------------
 
 
