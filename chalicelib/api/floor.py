@@ -32,9 +32,9 @@ class PhoneWalkIn(Body):
     description="One DynamoDB Query per poll. Send the ETag back as If-None-Match: the "
                 "answer is 304 without a body until a counter calls, recalls or finishes."))
 def display(mall_id):
-    body = queue.display(mall_id, now())
+    body = queue.display(mall_id, now(), language(bp.current_request))
     etag = '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Language"}
     if etag in (bp.current_request.headers.get("if-none-match") or ""):
         return Response(body="", status_code=304, headers=headers)
     return Response(body, headers=headers)
@@ -44,7 +44,8 @@ def display(mall_id):
     "ticket", "A ticket: its status, the people ahead and an estimated wait", "floor",
     (Answer(200, "The ticket", S.Ticket),), (E.NotFound,)))
 def ticket(ticket_id):
-    return Response(queue.follow(ticket_id, now()), headers={"Cache-Control": "no-store"})
+    return Response(queue.named(queue.follow(ticket_id, now()), language(bp.current_request)),
+                    headers={"Cache-Control": "no-store"})
 
 
 @route(bp, "/v1/tickets/{ticket_id}/qr.svg", doc=Op(

@@ -173,6 +173,9 @@ def normalise_errors(event, get_response):
     headers = response.headers
     for name, value in API_HEADERS.items():
         headers.setdefault(name, value)
+    # the app's clock (DEMO_NOW on the local stage), which the pages show instead of the
+    # browser's: the Date header is the web server's wall clock
+    headers["X-Antre-Now"] = clock.now().isoformat(timespec="seconds")
     if not any(k.lower() == "cache-control" for k in headers):
         headers["Cache-Control"] = "no-store"
     return response

@@ -8,8 +8,8 @@ from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
-from chalicelib.api.http import Body, created, now, parse, route
-from chalicelib.services import floor, kiosks
+from chalicelib.api.http import Body, created, language, now, parse, route
+from chalicelib.services import floor, kiosks, queue
 from chalicelib.services.catalog import catalog_of
 
 bp = Blueprint(__name__)
@@ -56,6 +56,7 @@ def check_in():
     request = bp.current_request
     kiosk = _kiosk()
     ticket, fresh = floor.check_in(kiosk, parse(request, CheckIn).code, now())
+    ticket = queue.named(ticket, language(request))
     return created(ticket) if fresh else ticket
 
 
@@ -68,8 +69,8 @@ def walk_in():
     request = bp.current_request
     kiosk = _kiosk()
     body = parse(request, WalkIn)
-    return created(floor.walk_in(kiosk.mall_id, body.service_id, body.priority, now(),
-                                 kiosk=kiosk))
+    return created(queue.named(floor.walk_in(kiosk.mall_id, body.service_id, body.priority,
+                                             now(), kiosk=kiosk), language(request)))
 
 
 @route(bp, "/v1/kiosk/walkin-token", methods=["POST"], doc=Op(

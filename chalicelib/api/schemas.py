@@ -252,6 +252,23 @@ class Counter(BaseModel):
     counter_id: str
     name: str
     service_ids: list[str]
+    staff_name: str | None = Field(description="Who opened the counter today (the picker "
+                                               "shows it as taken), or null when free.")
+    mine: bool = Field(description="The caller is the one who opened it.")
+    opened_at: dt.datetime | None
+    on_break: bool = Field(description="On a break: call-next is refused, the TV says so.")
+    break_since: dt.datetime | None
+
+
+class QueuedTicket(BaseModel):
+    ticket_number: str
+    service_id: str
+    service_name: str
+    kind: Literal["booking", "walkin"]
+    priority: bool
+    slot_start: str | None = Field(description="HH:MM of a booking's slot, in the mall's zone.")
+    arrived_at: dt.datetime
+    waited_minutes: int = Field(description="Since the ticket was taken (or checked in).")
 
 
 class CounterState(Counter):
@@ -260,6 +277,8 @@ class CounterState(Counter):
     waiting: int
     waiting_by_service: dict[str, int]
     next: list[str] = Field(description="The next ticket numbers, in calling order.")
+    queue: list[QueuedTicket] = Field(description="The next tickets (up to 10), in calling "
+                                                  "order, with their waiting time and kind.")
 
 
 class NowServing(BaseModel):
@@ -281,13 +300,32 @@ class Call(BaseModel):
     kind: Literal["call", "recall"]
 
 
+class EarlierCall(BaseModel):
+    counter_id: str
+    counter: str
+    ticket_number: str
+    called_at: dt.datetime
+
+
+class OnBreak(BaseModel):
+    counter_id: str
+    counter: str
+    since: dt.datetime | None
+
+
 class Display(BaseModel):
     mall_id: str
     mall_name: str
     timezone: str
     date: dt.date
     now_serving: list[NowServing]
-    recent: list[Call] = Field(description="The last calls, newest first.")
+    on_break: list[OnBreak] = Field(description="Counters on a break, holding no ticket.")
+    recent: list[Call] = Field(description="The last calls, newest first (what to announce).")
+    earlier: list[EarlierCall] = Field(
+        description="The last distinct numbers called that are no longer at a counter, "
+                    "newest first (up to 10).")
+    waiting: int
+    next: list[str] = Field(description="The next numbers, in calling order (up to 6).")
 
 
 class WalkinService(BaseModel):

@@ -3,12 +3,13 @@ transfer; and bookings made at the mall for citizens without email or phone."""
 from __future__ import annotations
 
 from chalice import Blueprint
+from pydantic import Field
 
 from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op
-from chalicelib.api.http import Body, created, now, parse, principal, route
+from chalicelib.api.http import Body, created, language, now, parse, principal, route
 from chalicelib.services import booking, queue
 
 bp = Blueprint(__name__)
@@ -16,6 +17,10 @@ bp = Blueprint(__name__)
 
 class Transfer(Body):
     service_id: F.Slug
+
+
+class Break(Body):
+    on: bool = Field(description="true: start a break; false: end it.")
 
 
 class NewAssistedBooking(Body):
@@ -35,14 +40,38 @@ def _staff():
     "counters", "The counters of the staff's mall", "staff",
     (Answer(200, "The counters", [S.Counter]),), (E.Forbidden,), auth="bearer"))
 def counters():
-    return queue.counters(_staff())
+    return queue.counters(_staff(), now())
 
 
 @route(bp, "/v1/staff/counters/{counter_id}", doc=Op(
     "counter", "A counter now: its current ticket and who waits for it", "staff",
     (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer"))
 def counter(counter_id):
-    return queue.counter_state(_staff(), counter_id, now())
+    return queue.counter_state(_staff(), counter_id, now(), language(bp.current_request))
+
+
+@route(bp, "/v1/staff/counters/{counter_id}/open", methods=["POST"], doc=Op(
+    "open_counter", "Start working at this counter: the picker shows it taken by you", "staff",
+    (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer"))
+def open_counter(counter_id):
+    return queue.open_counter(_staff(), counter_id, now())
+
+
+@route(bp, "/v1/staff/counters/{counter_id}/leave", methods=["POST"], doc=Op(
+    "leave_counter", "Stop working at this counter: it is free again", "staff",
+    (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer"))
+def leave_counter(counter_id):
+    return queue.leave_counter(_staff(), counter_id, now())
+
+
+@route(bp, "/v1/staff/counters/{counter_id}/break", methods=["POST"], doc=Op(
+    "counter_break", "Start or end a break: the TV shows it, call-next waits for its end",
+    "staff", (Answer(200, "The counter", S.CounterState),),
+    (E.Forbidden, E.NotFound, E.CounterBusy), body=Break, auth="bearer",
+    description="A break starts only while the counter holds no ticket (409 `counter_busy`)."))
+def counter_break(counter_id):
+    request = bp.current_request
+    return queue.set_break(principal(request), counter_id, parse(request, Break).on, now())
 
 
 @route(bp, "/v1/staff/counters/{counter_id}/call-next", methods=["POST"], doc=Op(
@@ -54,7 +83,8 @@ def counter(counter_id):
                 "walk-ins wait. Each ticket is called by exactly one counter. A counter that "
                 "still holds a called or serving ticket answers 409 `counter_busy`."))
 def call_next(counter_id):
-    return {"ticket": queue.call_next(_staff(), counter_id, now())}
+    return {"ticket": queue.named(queue.call_next(_staff(), counter_id, now()),
+                                  language(bp.current_request))}
 
 
 def _ticket_route(action: str, summary: str, fn, errors=()):
@@ -62,7 +92,7 @@ def _ticket_route(action: str, summary: str, fn, errors=()):
         action.replace("-", "_"), summary, "staff", (Answer(200, "The ticket", S.Ticket),),
         (E.Forbidden, E.NotFound, E.TicketNotChangeable, *errors), auth="bearer"))
     def view(ticket_id):
-        return fn(_staff(), ticket_id, now())
+        return queue.named(fn(_staff(), ticket_id, now()), language(bp.current_request))
 
     view.__name__ = f"ticket_{action.replace('-', '_')}"
     return view
@@ -83,7 +113,8 @@ no_show = _ticket_route("no-show", "The called citizen did not come (after the r
 def transfer(ticket_id):
     request = bp.current_request
     who = principal(request)
-    return queue.transfer(who, ticket_id, parse(request, Transfer).service_id, now())
+    return queue.named(queue.transfer(who, ticket_id, parse(request, Transfer).service_id, now()),
+                       language(request))
 
 
 def _assisted_view(b, catalog=None) -> dict:

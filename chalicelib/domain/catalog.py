@@ -94,6 +94,10 @@ class Service:
     name_en: str = ""  # the name in English ("" : the Indonesian one serves both)
     requirements_en: tuple[str, ...] = ()
 
+    def name_in(self, lang: str) -> str:
+        """The name a reader of `lang` sees: English where the catalog has it."""
+        return self.name_en if lang == "en" and self.name_en else self.name
+
 
 @dataclass(frozen=True)
 class Counter:

@@ -223,6 +223,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "This ticket is already in that service's queue."},
     "counter.busy": {"id": "Loket ini masih memanggil atau melayani nomor {number}. Selesaikan atau tandai tidak hadir dulu.",
                      "en": "This counter is still calling or serving ticket {number}. Finish it or mark it a no-show first."},
+    "counter.on_break": {"id": "{counter} sedang istirahat. Tekan \"Lanjut melayani\" untuk memanggil lagi.",
+                         "en": "{counter} is on a break. Press \"Resume\" to call again."},
     "counter.not_serving": {"id": "Loket ini tidak melayani {service}.",
                             "en": "This counter does not serve {service}."},
     "qr.expired": {"id": "Kode QR ini sudah kedaluwarsa. Pindai kode QR terbaru di layar MPP.",

@@ -80,6 +80,16 @@ def ticket_view(ticket: Ticket, catalog, wait: waits.Estimate | None = None) -> 
     }
 
 
+def named(view: dict, lang: str) -> dict:
+    """A ticket view with its service named for a reader of `lang` (English where the
+    catalog has it), as the service list and the walk-in services are."""
+    if view and lang != "id":
+        service = catalog_of(view["mall_id"]).services.get(view["service_id"])
+        if service is not None:
+            view["service_name"] = service.name_in(lang)
+    return view
+
+
 def follow_url(ticket_id: str) -> str:
     """The ticket's page, which the QR printed on the ticket opens."""
     return f"{config.get().public_base_url.rstrip('/')}/ticket#{ticket_id}"
@@ -174,13 +184,78 @@ def _counter(catalog, counter_id: str):
     return counter
 
 
-def counters(principal: Principal) -> list[dict]:
+def _staffing(state: FloorCounter | None, principal: Principal, mall) -> dict:
+    """Who works at a counter today and whether they are on a break (the picker, the desk)."""
+    staffed = state is not None and bool(state.staff_id)
+    return {"staff_name": state.staff_name if staffed else None,
+            "mine": staffed and state.staff_id == principal.account_id,
+            "opened_at": iso(state.opened_at, mall) if staffed else None,
+            "on_break": bool(state is not None and state.on_break),
+            "break_since": iso(state.break_since, mall) if state is not None else None}
+
+
+def counters(principal: Principal, now: datetime) -> list[dict]:
+    """The mall's counters, each with who works there today and whether on a break: the
+    catalog and one Query of the counters' day items."""
     catalog = _staff_catalog(principal)
-    return [{"counter_id": c.counter_id, "name": c.name, "service_ids": list(c.service_ids)}
+    states = {c.counter_id: c for c in store.counters_today(catalog.mall.mall_id,
+                                                              today(catalog.mall, now))}
+    return [{"counter_id": c.counter_id, "name": c.name, "service_ids": list(c.service_ids),
+             **_staffing(states.get(c.counter_id), principal, catalog.mall)}
             for c in catalog.counters.values()]
 
 
-def counter_state(principal: Principal, counter_id: str, now: datetime) -> dict:
+def open_counter(principal: Principal, counter_id: str, now: datetime) -> dict:
+    """Staff start working at this counter: the picker shows their name on it."""
+    catalog = _staff_catalog(principal)
+    counter = _counter(catalog, counter_id)
+    account = principal.account
+    name = (getattr(account, "name", "") or "") if account is not None else ""
+    store.staff_counter(catalog.mall.mall_id, today(catalog.mall, now), counter.counter_id,
+                        principal.account_id, name or principal.account_id, int(now.timestamp()))
+    return counter_state(principal, counter_id, now)
+
+
+def leave_counter(principal: Principal, counter_id: str, now: datetime) -> dict:
+    """Staff leave this counter (another counter, or logging out): it is free again."""
+    catalog = _staff_catalog(principal)
+    counter = _counter(catalog, counter_id)
+    store.staff_counter(catalog.mall.mall_id, today(catalog.mall, now), counter.counter_id,
+                        None, None, int(now.timestamp()))
+    return counter_state(principal, counter_id, now)
+
+
+def set_break(principal: Principal, counter_id: str, on: bool, now: datetime) -> dict:
+    """A break (the TV says so, call-next is refused) or the end of one. A counter holding
+    a ticket finishes it first."""
+    catalog = _staff_catalog(principal)
+    counter = _counter(catalog, counter_id)
+    if not store.set_break(catalog.mall.mall_id, today(catalog.mall, now), counter.counter_id,
+                           on, int(now.timestamp())):
+        state = next((c for c in store.counters_today(catalog.mall.mall_id,
+                                                      today(catalog.mall, now))
+                      if c.counter_id == counter.counter_id), None)
+        raise CounterBusy("counter.busy", number=state.current_number if state else "")
+    return counter_state(principal, counter_id, now)
+
+
+QUEUE_SHOWN = 10
+
+
+def _queued(w: queue.Waiting, catalog, now: int, lang: str) -> dict:
+    """A waiting ticket as the counter lists it: how long it has waited and what it is."""
+    service = catalog.services.get(w.service_id)
+    return {"ticket_number": w.ticket_number, "service_id": w.service_id,
+            "service_name": service.name_in(lang) if service else "",
+            "kind": w.kind, "priority": w.priority,
+            "slot_start": (datetime.fromtimestamp(w.slot_start_at, catalog.mall.tz)
+                           .strftime("%H:%M") if w.slot_start_at else None),
+            "arrived_at": iso(w.arrived_at, catalog.mall),
+            "waited_minutes": max(now - w.arrived_at, 0) // 60}
+
+
+def counter_state(principal: Principal, counter_id: str, now: datetime,
+                  lang: str = "id") -> dict:
     """What the counter page shows: the counter's current ticket and who waits for it."""
     catalog = _staff_catalog(principal)
     counter = _counter(catalog, counter_id)
@@ -190,13 +265,18 @@ def counter_state(principal: Principal, counter_id: str, now: datetime) -> dict:
     current = None
     if state is not None and state.current_ticket_id:
         ticket = store.get_ticket(state.current_ticket_id)
-        current = ticket_view(ticket, catalog) if ticket else None
+        current = named(ticket_view(ticket, catalog), lang) if ticket else None
+    epoch = int(now.timestamp())
+    ordered = queue.in_order(waiting, epoch)
     return {"counter_id": counter.counter_id, "name": counter.name,
             "service_ids": list(counter.service_ids), "date": day, "current": current,
             "waiting": len(waiting),
             "waiting_by_service": {sid: sum(1 for w in waiting if w.service_id == sid)
                                    for sid in counter.service_ids},
-            "next": [w.ticket_number for w in queue.in_order(waiting, int(now.timestamp()))[:5]]}
+            "next": [w.ticket_number for w in ordered[:5]],
+            "queue": [_queued(w, catalog, epoch, lang)
+                      for w in ordered[:QUEUE_SHOWN]],
+            **_staffing(state, principal, catalog.mall)}
 
 
 def _announcement(counter_id: str, state: FloorCounter | None, number: str, now: int,
@@ -219,6 +299,8 @@ def call_next(principal: Principal, counter_id: str, now: datetime,
         state, entries = store.counter_and_queue(mall_id, day, counter_id)
         if state is not None and state.current_ticket_id:
             raise CounterBusy("counter.busy", number=state.current_number)
+        if state is not None and state.on_break:
+            raise CounterBusy("counter.on_break", counter=counter.name)
         by_id = {e.ticket_id: e for e in entries}
         waiting, streak = _waiting(entries), int(state.streak) if state else 0
         while attempts < CALL_ATTEMPTS:
@@ -365,36 +447,62 @@ def ticket_number(letter: str, number: int) -> str:
 # --- the call display --------------------------------------------------------------------------
 
 
-def display(mall_id: str, now: datetime) -> dict:
-    """What the hall's TV shows: each counter's current ticket and the last calls. One
-    Query (the counters' day items); nothing in it changes unless a counter acts."""
+EARLIER_SHOWN = 10  # distinct earlier calls on the TV (a busy hall has several counters)
+NEXT_SHOWN = 6
+
+
+def display(mall_id: str, now: datetime, lang: str = "id") -> dict:
+    """What the hall's TV shows: each counter's current ticket (or its break), the last
+    calls (for the announcements), the earlier calls of numbers no longer at a counter, and
+    the next numbers. One Query (the counters' day items and the waiting tickets)."""
     catalog = catalog_of(mall_id)
     mall = catalog.mall
     day = today(mall, now)
     order = list(catalog.counters)
-    states = sorted(store.counters_today(mall.mall_id, day),
-                    key=lambda c: order.index(c.counter_id) if c.counter_id in order else 999)
+    items, entries = store.floor_now(mall.mall_id, day)
+    states = sorted(items, key=lambda c: order.index(c.counter_id) if c.counter_id in order
+                    else 999)
 
     def counter_name(counter_id):
         counter = catalog.counters.get(counter_id)
         return counter.name if counter else counter_id
 
+    def service_name(service_id):
+        service = catalog.services.get(service_id)
+        return service.name_in(lang) if service else ""
+
     now_serving = []
     for c in states:
         if c.current_ticket_id:
-            service = catalog.services.get(c.current_service_id)
             now_serving.append({
                 "counter_id": c.counter_id, "counter": counter_name(c.counter_id),
                 "ticket_number": c.current_number, "status": c.current_status,
-                "service_id": c.current_service_id, "service_name": service.name if service else "",
+                "service_id": c.current_service_id,
+                "service_name": service_name(c.current_service_id),
                 "called_at": iso(c.called_at, mall)})
+    on_break = [{"counter_id": c.counter_id, "counter": counter_name(c.counter_id),
+                 "since": iso(c.break_since, mall)}
+                for c in states if c.on_break and not c.current_ticket_id]
     calls = sorted(((a, c.counter_id) for c in states for a in (c.announcements or [])),
-                   key=lambda pair: (pair[0]["at"], pair[0]["id"]), reverse=True)[:RECENT_CALLS]
+                   key=lambda pair: (pair[0]["at"], pair[0]["id"]), reverse=True)
     recent = [{"id": a["id"], "counter_id": counter_id, "counter": counter_name(counter_id),
                "ticket_number": a["number"], "called_at": iso(a["at"], mall), "kind": a["kind"]}
-              for a, counter_id in calls]
+              for a, counter_id in calls[:RECENT_CALLS]]
+    at_counters = {c.current_number for c in states if c.current_ticket_id}
+    earlier, seen = [], set(at_counters)
+    for a, counter_id in calls:
+        if a["number"] in seen:
+            continue
+        seen.add(a["number"])
+        earlier.append({"counter_id": counter_id, "counter": counter_name(counter_id),
+                        "ticket_number": a["number"], "called_at": iso(a["at"], mall)})
+        if len(earlier) == EARLIER_SHOWN:
+            break
+    waiting = queue.in_order(_waiting(entries), int(now.timestamp()))
     return {"mall_id": mall.mall_id, "mall_name": mall.name, "timezone": mall.timezone,
-            "date": day, "now_serving": now_serving, "recent": recent}
+            "date": day, "now_serving": now_serving, "on_break": on_break, "recent": recent,
+            "earlier": earlier, "waiting": len(waiting),
+            "next": [w.ticket_number for w in waiting[:NEXT_SHOWN]]}
 
 
 # --- the no-show sweep (scheduled) ------------------------------------------------------------

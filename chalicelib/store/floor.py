@@ -28,7 +28,7 @@ from chalicelib.store.models import (
     WaitingEntry,
 )
 
-ANNOUNCEMENTS_KEPT = 5  # per counter; the display merges them into "recent calls"
+ANNOUNCEMENTS_KEPT = 10  # distinct numbers per counter; the display merges them into "recent calls"
 
 __all__ = ["TransactionFailed", "QuotaFull"]
 
@@ -150,6 +150,18 @@ def counter_and_queue(mall_id: str, day: str, counter_id: str
     return state, waiting
 
 
+def floor_now(mall_id: str, day: str) -> tuple[list[FloorCounter], list[WaitingEntry]]:
+    """The counters' day items and every waiting ticket of the mall (what the TV shows):
+    one Query over the range from C# (C# sorts before N# and W#)."""
+    counters, waiting = [], []
+    for item in Item.query(floor_pk(mall_id, day), Item.sk >= "C#", consistent_read=True):
+        if isinstance(item, WaitingEntry):
+            waiting.append(item)
+        elif isinstance(item, FloorCounter):
+            counters.append(item)
+    return counters, waiting
+
+
 def service_queue(mall_id: str, day: str, service_id: str) -> list[WaitingEntry]:
     """A service's waiting tickets: one Query (W#<service>#...)."""
     return [item for item in Item.query(floor_pk(mall_id, day),
@@ -245,7 +257,10 @@ def walk_in(ticket: Ticket, kiosk: Kiosk | None) -> None:
 
 
 def _announced(state: FloorCounter | None, entry: dict) -> list[dict]:
+    """The counter's last announcements with `entry` last: a recall replaces the number's
+    earlier announcement, so the list holds distinct numbers (the TV's earlier calls)."""
     kept = list(state.announcements) if state is not None and state.announcements else []
+    kept = [a for a in kept if a.get("number") != entry["number"]]
     return (kept + [entry])[-ANNOUNCEMENTS_KEPT:]
 
 
@@ -307,6 +322,41 @@ def recall(ticket: Ticket, state: FloorCounter, now: int, announcement: dict) ->
             & (FloorCounter.current_ticket_id == ticket.ticket_id))
 
     run(build)
+
+
+def staff_counter(mall_id: str, day: str, counter_id: str, staff_id: str | None,
+                  staff_name: str | None, now: int) -> None:
+    """Staff open the counter (their name on the picker), or leave it (None). One update;
+    the version moves so that a call read before it reads again."""
+    actions = [FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
+               FloorCounter.version.add(1)]
+    if staff_id:
+        actions += [FloorCounter.staff_id.set(staff_id), FloorCounter.staff_name.set(staff_name),
+                    FloorCounter.opened_at.set(now)]
+    else:
+        actions += [FloorCounter.staff_id.remove(), FloorCounter.staff_name.remove(),
+                    FloorCounter.opened_at.remove(), FloorCounter.on_break.set(False),
+                    FloorCounter.break_since.remove()]
+    _counter_item(mall_id, day, counter_id).update(actions=actions)
+
+
+def set_break(mall_id: str, day: str, counter_id: str, on: bool, now: int) -> bool:
+    """A break starts only while the counter holds no ticket (one conditional update);
+    False when it holds one."""
+    item = _counter_item(mall_id, day, counter_id)
+    actions = [FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
+               FloorCounter.on_break.set(on), FloorCounter.version.add(1)]
+    if not on:
+        item.update(actions=actions + [FloorCounter.break_since.remove()])
+        return True
+    try:
+        item.update(actions=actions + [FloorCounter.break_since.set(now)],
+                    condition=FloorCounter.current_ticket_id.does_not_exist())
+    except UpdateError as e:
+        if e.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
 
 
 def start(ticket: Ticket, now: int) -> None:

@@ -440,6 +440,12 @@ class FloorCounter(Item, discriminator="floor_counter"):
     # the last few calls and recalls: [{"id", "number", "at", "kind"}], newest last
     announcements = JSONAttribute(default=list)
     version = NumberAttribute(default=0)
+    # who works at it (set when staff open the counter on the counter page) and their break
+    staff_id = UnicodeAttribute(null=True)
+    staff_name = UnicodeAttribute(null=True)
+    opened_at = NumberAttribute(null=True)
+    on_break = BooleanAttribute(default=False)
+    break_since = NumberAttribute(null=True)
 
 
 class FloorAgency(Item, discriminator="floor_agency"):

@@ -14,6 +14,15 @@ const RETRY_STATUS = [502, 503, 504];
 
 export function configure(options) { Object.assign(cfg, options); }
 
+// The app's clock (X-Antre-Now on every answer: DEMO_NOW on the local stage), as the
+// offset from the browser's; pages show serverNow() rather than new Date().
+let clockOffset = 0;
+export function serverNow() { return new Date(Date.now() + clockOffset); }
+function noteClock(res) {
+  const at = Date.parse(res.headers.get('X-Antre-Now') || '');
+  if (!isNaN(at)) clockOffset = at - Date.now();
+}
+
 export class ApiError extends Error {
   constructor(code, message, status, body) {
     super(message || code);
@@ -112,6 +121,7 @@ export async function request(method, path, options) {
   }
 
   const res = r.res;
+  noteClock(res);
   if (o.text && res.ok) return r.text;
   let data = null;
   if (r.text) { try { data = JSON.parse(r.text); } catch (e) { data = null; } }

@@ -1,7 +1,7 @@
 /* Antre counter page: the desk. The current ticket big, the buttons its state allows, the
    waiting count and the next numbers, refreshed every few seconds. */
 import { t } from './i18n.js';
-import { get, post } from './api.js';
+import { get, post, serverNow } from './api.js';
 import { $, el, clear, say, sayServer } from './view.js';
 import { statusText, hhmm } from './floor.js';
 import { C, go, countRecall, counterById, ensureServices, serviceName } from './counter-state.js';
@@ -66,7 +66,7 @@ function paintQueue(st) {
   Object.keys(st.waiting_by_service || {}).forEach((sid) => {
     by.appendChild(el('li', { text: t('desk.byservice', { service: serviceName(sid), n: st.waiting_by_service[sid] }) }));
   });
-  const now = new Date();
+  const now = serverNow();  // the app's clock (DEMO_NOW too), shown in the browser's zone
   $('updated').textContent = t('desk.updated', { time: String(now.getHours()).padStart(2, '0') + ':' + String(now.getMinutes()).padStart(2, '0') + ':' + String(now.getSeconds()).padStart(2, '0') });
 }
 

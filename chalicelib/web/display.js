@@ -3,7 +3,7 @@
    who is being served where, the last calls and a clock; each new call flashes and is
    announced (display-voice.js). With #kota-bogor&key=<kiosk key> it shows the hall QR too. */
 import { register, t, lang, applyLang, langToggle, onLangChange } from './i18n.js';
-import { configure, get, post, getIfChanged } from './api.js';
+import { configure, get, post, getIfChanged, serverNow } from './api.js';
 import { $, el, clear, say } from './view.js';
 import { load, save, hashParams, dropFromHash, hhmm, hallQr } from './floor.js';
 import { STRINGS } from './display-strings.js';
@@ -47,16 +47,27 @@ function paint() {
       el('span', { class: 'tv-row-svc', text: s.service_name })
     ]));
   });
-  $('serving-none').hidden = d.now_serving.length > 0;
+  (d.on_break || []).forEach((b) => {
+    rows.appendChild(el('li', { class: 'tv-row st-break', 'data-testid': 'break-row', 'data-counter': b.counter_id }, [
+      el('span', { class: 'tv-row-num', text: '—' }),
+      el('span', { class: 'tv-row-ctr', text: b.counter }),
+      el('span', { class: 'tv-row-svc', text: t('tv.break') })
+    ]));
+  });
+  $('serving-none').hidden = d.now_serving.length > 0 || (d.on_break || []).length > 0;
   const calls = $('recent');
   clear(calls);
-  d.recent.slice(0, 8).forEach((c) => {
+  (d.earlier || []).forEach((c) => {
     calls.appendChild(el('li', { 'data-testid': 'recent-call' }, [
       el('span', { class: 'tv-call-num', text: c.ticket_number }),
-      el('span', { class: 'tv-call-ctr', text: c.counter + (c.kind === 'recall' ? ' (' + t('tv.again') + ')' : '') }),
+      el('span', { class: 'tv-call-ctr', text: c.counter }),
       el('span', { class: 'tv-call-time', text: hhmm(c.called_at) })
     ]));
   });
+  const next = $('next');
+  clear(next);
+  (d.next || []).forEach((n) => next.appendChild(el('li', { 'data-testid': 'next-number', text: n })));
+  $('next-box').hidden = !(d.next || []).length;
   paintHero();
 }
 
@@ -96,7 +107,7 @@ async function poll() {
 
 // ---- the clock, in the mall's own zone ------------------------------------------------------------
 function tick() {
-  const now = new Date(), locale = lang() === 'en' ? 'en-GB' : 'id-ID';
+  const now = serverNow(), locale = lang() === 'en' ? 'en-GB' : 'id-ID';
   try {
     $('clock').textContent = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: D.tz }).format(now);
     $('today').textContent = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: D.tz }).format(now);
@@ -115,7 +126,7 @@ register(STRINGS);
 configure({ auth: () => null });
 applyLang();
 langToggle($('lang-toggle'));
-onLangChange(() => { paint(); tick(); hall.relabel(); });
+onLangChange(() => { D.etag = null; paint(); tick(); hall.relabel(); });
 document.addEventListener('click', unlock, true);
 document.addEventListener('keydown', unlock, true);
 

@@ -129,6 +129,7 @@ def world(client, fixed_clock) -> World:
             "walk_in": {"service_id": "ktp-el"},
             "phone_walk_in": {"token": walkin["token"], "service_id": "ktp-el"},
             "transfer": {"service_id": "kartu-keluarga"},
+            "counter_break": {"on": False},
             "assisted_booking": {"service_id": "ktp-el", "date": TOMORROW, "start": "14:00",
                                  "name": "Ibu Siti"},
             "create_mall": {"mall_id": "kota-bekasi", "name": "MPP Bekasi", "city": "Bekasi",

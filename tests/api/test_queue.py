@@ -194,7 +194,10 @@ def test_display_shows_calls_and_answers_304_while_nothing_changes(client, fixed
     assert json.loads(answer.body)["now_serving"] == []
     etag = answer.headers["ETag"]
     assert client.http.get(path, headers={"If-None-Match": etag}).status_code == 304
-    walk_in(client), walk_in(client, "skck")
+    first, _ = walk_in(client)[1], walk_in(client, "skck")
+    answer = client.http.get(path, headers={"If-None-Match": etag})  # the next numbers changed
+    assert answer.status_code == 200 and first["ticket_number"] in json.loads(answer.body)["next"]
+    etag = answer.headers["ETag"]
     assert client.http.get(path, headers={"If-None-Match": etag}).status_code == 304
     staff = staff_token(client)
     a = call_next(client, staff, "loket-2")
@@ -207,11 +210,66 @@ def test_display_shows_calls_and_answers_304_while_nothing_changes(client, fixed
     shown = json.loads(answer.body)
     assert {(s["counter"], s["ticket_number"]) for s in shown["now_serving"]} == {
         ("Loket 2", a["ticket_number"]), ("Loket 6", b["ticket_number"])}
+    # a recall is announced anew, and replaces the number's call: no repeated entries
     assert [(r["ticket_number"], r["kind"]) for r in shown["recent"]] == [
-        (a["ticket_number"], "recall"), (b["ticket_number"], "call"),
-        (a["ticket_number"], "call")]
-    assert len({r["id"] for r in shown["recent"]}) == 3
+        (a["ticket_number"], "recall"), (b["ticket_number"], "call")]
+    assert shown["earlier"] == [] and shown["next"] == []  # both are at a counter
     assert call(client, "GET", "/v1/malls/nowhere/display")[0] == 404
+
+
+def test_a_busy_hall_shows_distinct_earlier_calls_breaks_and_the_next_numbers(client, fixed_clock):
+    """Four counters, fourteen calls, recalls among them: the TV's earlier calls are the
+    last distinct numbers no longer at a counter, and counters on a break say so."""
+    import json
+
+    fixed_clock.advance(timedelta(hours=2))
+    for service, count in (("ktp-el", 11), ("pbg", 4), ("skck", 3)):
+        for _ in range(count):
+            assert walk_in(client, service)[0] == 201
+    staff = staff_token(client)
+    counters = ["loket-1", "loket-2", "loket-3", "loket-6"]
+    called = []
+    for round_ in range(4):
+        for counter in counters:
+            if round_ == 3 and counter == "loket-6":
+                continue
+            ticket = call_next(client, staff, counter)
+            called.append(ticket["ticket_number"])
+            fixed_clock.advance(timedelta(seconds=30))
+            act(client, staff, ticket, "recall")
+            act(client, staff, ticket, "recall")
+            fixed_clock.advance(timedelta(seconds=30))
+            if round_ < 3:
+                act(client, staff, ticket, "start")
+                act(client, staff, ticket, "finish")
+    assert len(called) == 15
+    status, body = call(client, "POST", "/v1/staff/counters/loket-6/break", {"on": True},
+                        token=staff)
+    assert status == 200 and body["on_break"] is True
+    status, body = call(client, "POST", "/v1/staff/counters/loket-6/call-next", token=staff)
+    assert status == 409 and "istirahat" in body["message"]
+    # a counter holding a ticket finishes it before a break
+    assert call(client, "POST", "/v1/staff/counters/loket-1/break", {"on": True},
+                token=staff)[0] == 409
+
+    shown = json.loads(client.http.get("/v1/malls/kota-bogor/display").body)
+    at_counters = [s["ticket_number"] for s in shown["now_serving"]]
+    assert at_counters == called[12:15]
+    earlier = [c["ticket_number"] for c in shown["earlier"]]
+    assert len(earlier) >= 8 and len(set(earlier)) == len(earlier)
+    assert earlier == list(reversed(called[:12]))[:len(earlier)]  # newest first
+    assert not set(earlier) & set(at_counters)
+    assert [b["counter"] for b in shown["on_break"]] == ["Loket 6"]
+    assert shown["next"] == ["A-009", "A-010", "A-011"] and shown["waiting"] == 3
+    assert shown["now_serving"][0]["service_name"] == "Perekaman & cetak KTP-el"
+
+    english = json.loads(client.http.get("/v1/malls/kota-bogor/display",
+                                         headers={"Accept-Language": "en"}).body)
+    assert english["now_serving"][0]["service_name"] == "e-KTP recording and printing"
+    status, body = call(client, "POST", "/v1/staff/counters/loket-6/break", {"on": False},
+                        token=staff)
+    assert status == 200 and body["on_break"] is False
+    assert call(client, "POST", "/v1/staff/counters/loket-6/call-next", token=staff)[0] == 200
 
 
 def test_a_ticket_shows_people_ahead_and_an_estimated_wait(client, fixed_clock):

@@ -247,7 +247,8 @@ def test_calls_at_the_same_moment_are_spoken_one_after_another(open_page, live_s
     ], "one after another, the second only after the first ended, and nothing cancelled"
     assert log[2]["t"] >= log[1]["t"]
     expect(tv.get_by_test_id("hero-number")).to_have_text("A-002")
-    expect(tv.get_by_test_id("recent-call")).to_have_count(2)
+    expect(tv.get_by_test_id("serving-row")).to_have_count(2)
+    expect(tv.get_by_test_id("recent-call")).to_have_count(0)  # both are at a counter now
 
 
 # --- the ticket on a phone -------------------------------------------------------------------------
