@@ -127,9 +127,11 @@ def _desks(catalog, states: list[FloorCounter], now: int,
     desks = []
     for state in states:
         counter = catalog.counters.get(state.counter_id)
-        if counter is None or not waits.staffed(
-                max(int(state.called_at or 0), int(state.freed_at or 0)) or None,
-                bool(state.current_ticket_id), now, STAFFED_IDLE_MINUTES):
+        # on a break: nobody calls from it until it resumes (the TV says so too)
+        last_active = max(int(state.called_at or 0), int(state.freed_at or 0),
+                          int(state.opened_at or 0) if state.staff_id else 0) or None
+        if counter is None or state.on_break or not waits.staffed(
+                last_active, bool(state.current_ticket_id), now, STAFFED_IDLE_MINUTES):
             continue
         free_at = now
         if state.current_ticket_id and state.called_at:

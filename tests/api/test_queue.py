@@ -304,6 +304,11 @@ def test_a_ticket_shows_people_ahead_and_an_estimated_wait(client, fixed_clock):
     assert (shown["people_ahead"], shown["estimated_wait_minutes"],
             shown["estimated_wait_max_minutes"]) == (3, 35, 53)
     assert (newest["people_ahead"], newest["estimated_wait_minutes"]) == (3, 35)
+    # Loket 6 goes on a break: nobody serves SKCK now, and the tickets say so
+    assert call(client, "POST", "/v1/staff/counters/loket-6/break", {"on": True},
+                token=staff)[0] == 200
+    paused = call(client, "GET", "/v1/tickets/" + newest["ticket_id"])[1]
+    assert (paused["estimated_wait_minutes"], paused["no_counter_open"]) == (None, True)
     assert call(client, "GET", "/v1/tickets/no-such-ticket-anywhere")[0] == 404
     qr = client.http.get(f"/v1/tickets/{tickets[0]['ticket_id']}/qr.svg")
     assert qr.status_code == 200 and qr.headers["Content-Type"] == "image/svg+xml"
