@@ -105,18 +105,16 @@ def _nik_pattern() -> str:
 
 
 def _phone_pattern() -> str:
-    """`identity.normalize_phone` as a pattern: an Indonesian number as +62…, 62…, 0… or
-    without prefix (8 to 12 digits, the first not 0), with spaces, dots, dashes or
-    parentheses anywhere."""
+    """`identity.normalize_phone` as a pattern: an Indonesian mobile number as +628…, 628…,
+    08… or 8… (8 to 12 digits after the country code, the first 8), with spaces, dots,
+    dashes or parentheses anywhere."""
     s = "[ .()-]*"
 
     def d(cls: str) -> str:
         return _spaced(cls, s)
 
-    rest = d("1-9") + f"(?:[0-9]{s}){{7,11}}"
-    bare = "(?:" + d("1-57-9") + f"(?:[0-9]{s}){{7,11}}|" + d("6") + d("013-9") \
-        + f"(?:[0-9]{s}){{6,10}})"
-    return f"^{s}(?:(?:\\+{s})?{d('6')}{d('2')}{rest}|{d('0')}{rest}|{bare})$"
+    rest = d("8") + f"(?:[0-9]{s}){{7,11}}"
+    return f"^{s}(?:(?:\\+{s})?{d('6')}{d('2')}{rest}|{d('0')}{rest}|{rest})$"
 
 
 # The address as SES can send to it (7-bit ASCII: SES has no SMTPUTF8), with the rules of
@@ -152,8 +150,9 @@ Email = _identity(identity.normalize_email, EMAIL, "email", "validation.email_sh
                   "An address SES can send to: ASCII, one @, a dot inside the domain; "
                   "spaces around it are ignored.")
 Phone = _identity(identity.normalize_phone, PHONE, "phone", "validation.phone_invalid",
-                  "An Indonesian mobile number: 0812…, 62812…, +62 812… or 812…; spaces, "
-                  "dots, dashes and parentheses are ignored.")
+                  "An Indonesian mobile number (08… or +628…, not a landline): 0812…, "
+                  "62812…, +62 812… or 812…; spaces, dots, dashes and parentheses are "
+                  "ignored.")
 Nik = _identity(identity.validate_nik, NIK, "nik", "validation.nik_digits",
                 "The 16-digit NIK (spaces, dots and dashes as pasted are ignored): a province "
                 "code, a birth date DDMMYY (women: day + 40), a sequence other than 0000.")

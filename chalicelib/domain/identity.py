@@ -24,7 +24,8 @@ BOOKING_CODE_LENGTH = 8
 
 
 def normalize_phone(raw: str) -> str:
-    """An Indonesian number as E.164 "+62…", whichever of the usual local forms it was typed in.
+    """An Indonesian mobile number as E.164 "+628…", whichever of the usual local forms it
+    was typed in: codes and offers go to it by SMS, so a landline (021…) is refused.
 
     Accepts 0812…, 62812…, +62 812…, 812… with spaces, dashes, dots or parentheses.
     """
@@ -43,6 +44,8 @@ def normalize_phone(raw: str) -> str:
         rest = number
     if not _DIGITS.fullmatch(rest) or not 8 <= len(rest) <= 12 or rest[0] == "0":
         raise ValidationFailed.field("phone", "validation.phone_invalid")
+    if rest[0] != "8":  # 021…, 0251…: a landline cannot receive a code by SMS
+        raise ValidationFailed.field("phone", "validation.phone_landline")
     return "+62" + rest
 
 
@@ -102,16 +105,86 @@ def normalize_email(raw: str) -> str:
     return email
 
 
-def check_password_strength(password: str, user_inputs: list[str]) -> None:
-    """Refuse common or trivially guessable passwords (zxcvbn's estimate, score 2 of 4 at
-    least), whatever their length; the person's own name and email count as guessable.
-    zxcvbn refuses more than 72 characters by default (a ValueError, once a 500): the whole
-    of the 128 a password may have is estimated."""
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_NAME_PARTS = re.compile(r"[^\W\d_]+")
+
+
+def _birth_parts(nik: str | None) -> list[str]:
+    """The birth date a NIK carries (DDMMYY, women's day + 40) in the forms people type."""
+    if not nik or len(nik) != 16:
+        return []
+    day, month, yy = int(nik[6:8]), nik[8:10], nik[10:12]
+    day = day - 40 if day > 40 else day
+    dd = f"{day:02d}"
+    return [f"19{yy}", f"20{yy}", f"{dd}{month}{yy}", f"{dd}{month}", f"{yy}{month}{dd}"]
+
+
+def check_password_strength(password: str, *, name: str | None = None,
+                            email: str | None = None, nik: str | None = None,
+                            places: tuple[str, ...] | list[str] = ()) -> None:
+    """Refuse a password that is easy to guess, naming why: the person's own name, a year
+    (such as a birth year), a city, a common Indonesian word, or otherwise guessable.
+
+    zxcvbn estimates the whole with the person's name, birth date, the cities and the
+    common Indonesian words (domain/passwords.py) as a ranked dictionary (score 2 of 4 at
+    least). zxcvbn still rates `sitirahma1985` strong (two dictionary words and a year),
+    so what is left once the person's own name, years and cities are taken out must be
+    strong on its own. zxcvbn refuses more than 72 characters by default (a ValueError,
+    once a 500): the whole of the 128 a password may have is estimated."""
     from zxcvbn import zxcvbn
 
-    if zxcvbn(password[:128], user_inputs=[u for u in user_inputs if u],
-              max_length=128)["score"] < 2:
-        raise ValidationFailed.field("password", "validation.password_weak")
+    from chalicelib.domain import passwords as words
+
+    reasons: dict[str, str] = {}
+
+    def add(items, reason: str) -> None:
+        for item in items:
+            item = (item or "").lower()
+            if len(item) >= 3 and item not in reasons:
+                reasons[item] = reason
+
+    parts = _NAME_PARTS.findall((name or "").lower())
+    add(parts + ["".join(parts)], "validation.password_name")
+    local = (email or "").partition("@")[0].lower()
+    add(_NAME_PARTS.findall(local) + [local], "validation.password_name")
+    add(_birth_parts(nik), "validation.password_year")
+    add(list(places) + list(words.CITIES), "validation.password_city")
+    personal = sorted(reasons, key=len, reverse=True)
+    add(words.COMMON_WORDS, "validation.password_common")
+    add(words.COMMON_NAMES, "validation.password_common")
+    inputs = list(reasons)
+
+    def estimate(text: str) -> dict:
+        return zxcvbn(text[:128], user_inputs=inputs, max_length=128)
+
+    def refuse(reason: str):
+        raise ValidationFailed.field("password", reason)
+
+    whole = estimate(password)
+    if whole["score"] < 2:
+        found = [reasons[m["matched_word"]] for m in whole["sequence"]
+                 if m.get("dictionary_name") == "user_inputs" and m.get("matched_word") in reasons]
+        if not found and any(_YEAR.fullmatch(m["token"]) for m in whole["sequence"]):
+            found = ["validation.password_year"]
+        refuse(min(found, key=_REASON_ORDER.index) if found else "validation.password_weak")
+    rest, taken = password.lower(), []
+    for item in personal:
+        if item in rest:
+            rest, taken = rest.replace(item, " "), taken + [reasons[item]]
+    rest, years = _YEAR.subn(" ", rest)
+    taken += ["validation.password_year"] * years
+    if taken and estimate(rest.strip())["score"] < 2:
+        refuse(min(taken, key=_REASON_ORDER.index))
+    # One common word dressed with digits and signs (`rahasia-123`) is the first guess of a
+    # guesser with an Indonesian list, whatever zxcvbn's English estimate says.
+    letters = _NAME_PARTS.findall(rest)
+    if len(letters) == 1 and letters[0] in reasons:
+        refuse(reasons[letters[0]])
+
+
+_REASON_ORDER = ["validation.password_name", "validation.password_year",
+                 "validation.password_city", "validation.password_common",
+                 "validation.password_weak"]
 
 
 def new_booking_code(randbits=secrets) -> str:

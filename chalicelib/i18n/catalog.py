@@ -107,6 +107,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "en": "only Indonesian numbers (+62) are accepted"},
     "validation.phone_invalid": {"id": "bukan nomor HP Indonesia yang sah, contoh 0812-3456-7890",
                                  "en": "not a valid Indonesian phone number, e.g. 0812-3456-7890"},
+    "validation.phone_landline": {
+        "id": "ini nomor telepon rumah/kantor; isi nomor HP (diawali 08 atau +628) agar kode dan pengingat bisa dikirim lewat SMS",
+        "en": "this is a landline number; give a mobile number (starting 08 or +628) so codes and reminders can reach you by SMS"},
     "validation.nik_required": {"id": "NIK wajib diisi", "en": "a NIK is required"},
     "validation.nik_digits": {"id": "harus tepat 16 angka", "en": "must be exactly 16 digits"},
     "validation.nik_province": {"id": "dua angka pertama bukan kode provinsi di Indonesia",
@@ -138,6 +141,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validation.password_weak": {
         "id": "kata sandi ini terlalu mudah ditebak (kata umum, urutan angka, atau nama/email Anda); gabungkan beberapa kata yang tidak berhubungan",
         "en": "this password is too easy to guess (a common word, a sequence, or your name or email); combine a few unrelated words"},
+    "validation.password_name": {
+        "id": "kata sandi ini memuat nama atau alamat email Anda, yang mudah ditebak orang yang mengenal Anda; gabungkan beberapa kata yang tidak berhubungan",
+        "en": "this password contains your name or email address, which anyone who knows you can guess; combine a few unrelated words"},
+    "validation.password_year": {
+        "id": "kata sandi ini bertumpu pada tahun atau tanggal (misalnya tahun lahir), yang mudah ditebak; gabungkan beberapa kata yang tidak berhubungan",
+        "en": "this password relies on a year or date (such as a birth year), which is easy to guess; combine a few unrelated words"},
+    "validation.password_city": {
+        "id": "kata sandi ini bertumpu pada nama kota, yang termasuk tebakan pertama; gabungkan beberapa kata yang tidak berhubungan",
+        "en": "this password relies on a city's name, one of the first guesses; combine a few unrelated words"},
+    "validation.password_common": {
+        "id": "kata sandi ini bertumpu pada kata atau nama yang umum dipakai sebagai kata sandi (seperti rahasia, sayang, indonesia); gabungkan beberapa kata yang tidak berhubungan",
+        "en": "this password relies on a word or name commonly used in passwords (such as rahasia, sayang, indonesia); combine a few unrelated words"},
     "token.expired": {"id": "Sesi Anda sudah berakhir; silakan masuk lagi.",
                       "en": "Your session has expired; log in again."},
     "role.staff_only": {"id": "Hanya petugas MPP yang dapat melakukan ini.",

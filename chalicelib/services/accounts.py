@@ -49,9 +49,10 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
     if address is not None:
         throttle.take("register_address", address, now)
     email = identity.normalize_email(email)
-    identity.check_password_strength(password, [email, name])
     phone = identity.normalize_phone(phone)
     nik = identity.validate_nik(nik) if nik else None
+    identity.check_password_strength(password, name=name, email=email, nik=nik,
+                                     places=_cities())
     account_id = str(ULID())
     code = identity.new_verification_code()
     account = Account(
@@ -69,6 +70,13 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str,
         mail = _verify_mail(account, code, now)
     store.create_once(account, mail, extra)
     return account_id
+
+
+def _cities() -> list[str]:
+    """The malls' cities (the catalog's cached list): a guesser tries the city first."""
+    from chalicelib.store import catalog as catalog_store
+
+    return [m.city for m in catalog_store.list_malls() if m.city]
 
 
 def _account_by_email(email: str) -> Account | None:
@@ -221,7 +229,8 @@ def confirm_reset(*, email: str, code: str, password: str, now: datetime,
     account = _account_by_email(email)
     if account is None or account.disabled or not account.reset_code_hash:
         raise InvalidCode()
-    identity.check_password_strength(password, [account.email, account.name])
+    identity.check_password_strength(password, name=account.name, email=account.email,
+                                     places=_cities())
     if not account.reset_expires_at or account.reset_expires_at < now.timestamp():
         raise InvalidCode("code.expired")
     store.spend_reset_attempt(account, cfg.verify_max_attempts)

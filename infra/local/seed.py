@@ -32,7 +32,7 @@ def seed_demo(env: dict, now: datetime) -> None:
                "staff")]
     for email, password, name, role in people:
         try:
-            accounts.register(email=email, password=password, name=name, phone="0251 8321 000",
+            accounts.register(email=email, password=password, name=name, phone="0800 0000 0000",
                               nik="", now=now, role=role, mall_id=MALL_ID, verified=True)
         except EmailTaken:
             pass

@@ -30,7 +30,7 @@ def call(client, method, path, body=None, token=None, headers=None, raw=None):
     return answer.status_code, payload
 
 
-def register(client, email=None, password="rahasia-123", verify=True, nik_value=None):
+def register(client, email=None, password="kuda-lari-123", verify=True, nik_value=None):
     n = next(_seq)
     email = email or f"warga{n}@example.id"
     status, body = call(client, "POST", "/v1/accounts", {
@@ -50,7 +50,7 @@ def verification_code(email: str) -> str:
     return re.search(r"\b(\d{6})\b", mail[0]["text"]).group(1)
 
 
-def login(client, email, password="rahasia-123"):
+def login(client, email, password="kuda-lari-123"):
     status, body = call(client, "POST", "/v1/sessions", {"email": email, "password": password})
     assert status == 200, body
     return body["token"]

@@ -6,7 +6,7 @@ from chalicelib.store.models import Item
 from tests.api.helpers import call, login, nik, register, verification_code
 from tests.conftest import emulator_mail
 
-PERSON = {"email": "siti@example.id", "password": "rahasia-123", "name": "Siti Aminah",
+PERSON = {"email": "siti@example.id", "password": "kuda-lari-123", "name": "Siti Aminah",
           "phone": "0812 3456 7890", "nik": "3201014506900001"}
 
 
@@ -16,7 +16,7 @@ def test_register_verify_login_me(client):
     mail = emulator_mail("siti@example.id")
     assert len(mail) == 1 and "verifikasi" in mail[0]["subject"].lower()
     assert call(client, "POST", "/v1/sessions",
-                {"email": "siti@example.id", "password": "rahasia-123"})[1]["code"] \
+                {"email": "siti@example.id", "password": "kuda-lari-123"})[1]["code"] \
         == "email_not_verified"
     code = verification_code("siti@example.id")
     assert call(client, "POST", "/v1/accounts/verify",
@@ -186,11 +186,55 @@ def test_reset_codes_allow_five_attempts_and_expire(client, fixed_clock):
 
 
 def test_weak_passwords_are_refused_with_a_helpful_message(client):
-    for weak in ("password1", "jakarta123", "12345678", "qwertyuiop"):
+    for weak in ("password1", "12345678", "qwertyuiop"):
         status, body = call(client, "POST", "/v1/accounts", {**PERSON, "password": weak},
                             headers={"Accept-Language": "en"})
         assert (status, body["code"]) == (422, "validation_error"), weak
         assert body["message"].startswith("password: this password is too easy to guess")
+
+
+def test_names_birth_years_cities_and_common_indonesian_words_are_refused_saying_why(client):
+    """Issue 13 item 9: each of these passed before."""
+    person = {**PERSON, "name": "Siti Rahma", "nik": "3201014506850001"}  # born 5 June 1985
+    cases = {"sitirahma1985": ("nama", "name"), "rahma0506": ("nama", "name"),
+             "xq050685!": ("tahun", "year"), "bogor12345": ("kota", "city"),
+             "rahasia123": ("kata atau nama yang umum", "commonly used"),
+             "indonesia2026": ("kata atau nama yang umum", "commonly used")}
+    for weak, (bahasa, english) in cases.items():
+        status, body = call(client, "POST", "/v1/accounts", {**person, "password": weak})
+        assert (status, body["code"]) == (422, "validation_error"), weak
+        assert bahasa in body["message"], (weak, body)
+        status, body = call(client, "POST", "/v1/accounts", {**person, "password": weak},
+                            headers={"Accept-Language": "en"})
+        assert english in body["message"], (weak, body)
+    assert emulator_mail() == []
+    assert call(client, "POST", "/v1/accounts", {**person, "password": "kuda-lari-123"})[0] == 201
+
+
+def test_a_reset_to_the_holders_name_and_birth_year_is_refused(client):
+    """Issue 13 item 9: a reset to `sitirahma1985` was accepted."""
+    email = "siti.rahma@example.id"
+    call(client, "POST", "/v1/accounts", {**PERSON, "email": email, "name": "Siti Rahma"})
+    call(client, "POST", "/v1/accounts/password-reset", {"email": email})
+    code = reset_code(email)
+    status, body = call(client, "POST", "/v1/accounts/password-reset/confirm",
+                        {"email": email, "code": code, "password": "sitirahma1985"},
+                        headers={"Accept-Language": "en"})
+    assert (status, body["code"]) == (422, "validation_error")
+    assert "your name" in body["message"]
+    assert call(client, "POST", "/v1/accounts/password-reset/confirm",
+                {"email": email, "code": code, "password": "gelas pecah tujuh"})[0] == 200
+
+
+def test_a_landline_is_refused_as_the_mobile_number(client):
+    """Issue 13 item 9: `021 8765 4321` was accepted as the mobile number."""
+    for landline in ("021 8765 4321", "+62 251 832 1234"):
+        status, body = call(client, "POST", "/v1/accounts", {**PERSON, "phone": landline})
+        assert (status, body["code"]) == (422, "validation_error"), landline
+        assert "nomor HP (diawali 08 atau +628)" in body["message"], body
+    status, body = call(client, "POST", "/v1/accounts", {**PERSON, "phone": "021 8765 4321"},
+                        headers={"Accept-Language": "en"})
+    assert "landline" in body["message"] and "08 or +628" in body["message"]
 
 
 def test_logout_everywhere_and_a_disabled_or_deleted_account_answer_401(client):

@@ -119,7 +119,7 @@ def setup_closure_scenario() -> tuple[list, dict]:
     catalog_store.put_service(Service("ktp", "kota-tutup", "dukcapil", "", "KTP-el", (), 30, 5))
     now = clock.now()
     citizens = [Principal(accounts.register(
-        email=f"tutup{n}@example.id", password="rahasia-123", name=f"Warga {n}",
+        email=f"tutup{n}@example.id", password="kuda-lari-123", name=f"Warga {n}",
         phone="081234567890", nik=nik(3000 + n), now=now, verified=True), "citizen")
         for n in range((BOOKINGS + 2) // 3)]
     starts = [f"{h:02d}:{m:02d}" for h in range(8, 15) for m in (0, 30)]

@@ -298,7 +298,7 @@ def test_dynamodb_refusing_everything_answers_busy_and_changes_nothing(client, f
              ("POST", "/v1/kiosk/checkins", {"code": "ABCDEFGH"}, None, KIOSK),
              ("POST", "/v1/staff/counters/loket-1/call-next", None, staff, None),
              ("GET", "/v1/malls/kota-bogor/display", None, None, None),
-             ("POST", "/v1/sessions", {"email": email, "password": "rahasia-123"}, None, None),
+             ("POST", "/v1/sessions", {"email": email, "password": "kuda-lari-123"}, None, None),
              ("GET", f"/v1/malls/kota-bogor/services/ktp-el/slots?date={DAY}", None, None, None)]
     fixed_clock.at = fixed_clock.now().replace(hour=2)  # 09:00 WIB, the mall is open
     for method, path, body, who, headers in calls:

@@ -31,12 +31,12 @@ def test_each_step_of_the_journey_stays_within_its_budget(client, warm_catalog, 
 
     email = "journey@example.id"
     step("register", "POST", "/v1/accounts", {
-        "email": email, "password": "rahasia-123", "name": "Warga Jalan",
+        "email": email, "password": "kuda-lari-123", "name": "Warga Jalan",
         "phone": "0812-3456-7890", "nik": nik(9001)})
     step("verify", "POST", "/v1/accounts/verify",
          {"email": email, "code": verification_code(email)})
     token = step("log in", "POST", "/v1/sessions",
-                 {"email": email, "password": "rahasia-123"})["token"]
+                 {"email": email, "password": "kuda-lari-123"})["token"]
     step("me", "GET", "/v1/me", token=token)
     step("malls", "GET", "/v1/malls")
     step("mall", "GET", "/v1/malls/kota-bogor")

@@ -12,7 +12,7 @@ PHONE = "+6281234567890"
 def opted_in(client, n=9100):
     email = f"sms{n}@example.id"
     status, _ = call(client, "POST", "/v1/accounts", {
-        "email": email, "password": "rahasia-123", "name": "Warga SMS", "phone": "0812-3456-7890",
+        "email": email, "password": "kuda-lari-123", "name": "Warga SMS", "phone": "0812-3456-7890",
         "nik": "3201 0145-0690 " + f"{n:04d}", "sms_opt_in": True})  # a NIK pasted with spaces
     assert status == 201
     call(client, "POST", "/v1/accounts/verify", {"email": email,
@@ -33,7 +33,7 @@ def test_an_opted_in_citizen_gets_the_code_and_the_booking_by_sms(client):
 
 def test_without_opt_in_no_sms_and_the_opt_in_can_change(client):
     status, _ = call(client, "POST", "/v1/accounts", {
-        "email": "nosms@example.id", "password": "rahasia-123", "name": "Warga",
+        "email": "nosms@example.id", "password": "kuda-lari-123", "name": "Warga",
         "phone": "0813-1111-2222", "nik": nik(9200)})
     assert status == 201 and emulator_sms("+6281311112222") == []
     call(client, "POST", "/v1/accounts/verify", {"email": "nosms@example.id",

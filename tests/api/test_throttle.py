@@ -44,7 +44,7 @@ def test_registration_codes_and_resets_are_limited_per_address(client, limits):
     for n in range(2):
         register(client, verify=False)
     status, body = call(client, "POST", "/v1/accounts", {
-        "email": "third@example.id", "password": "rahasia-123", "name": "X",
+        "email": "third@example.id", "password": "kuda-lari-123", "name": "X",
         "phone": "081234567890", "nik": nik(8801)})
     assert status == 429
     assert call(client, "POST", "/v1/accounts/password-reset", {"email": "a@example.id"})[0] == 202
@@ -72,7 +72,7 @@ def test_verify_reveals_no_account(client):
 def test_a_taken_nik_says_how_to_recover_the_account(client):
     email, _ = register(client, nik_value=nik(8901))
     status, body = call(client, "POST", "/v1/accounts", {
-        "email": "other@example.id", "password": "rahasia-123", "name": "X",
+        "email": "other@example.id", "password": "kuda-lari-123", "name": "X",
         "phone": "081234567890", "nik": nik(8901)})
     assert (status, body["code"]) == (409, "nik_taken")
     assert "Lupa kata sandi" in body["message"]

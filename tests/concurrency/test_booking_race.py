@@ -29,14 +29,14 @@ def make_citizens(url: str, count: int) -> list[str]:
     for n in range(count):
         email = f"race{n}@example.id"
         status, _ = request(url, "POST", "/v1/accounts", {
-            "email": email, "password": "rahasia-123", "name": f"Race {n}",
+            "email": email, "password": "kuda-lari-123", "name": f"Race {n}",
             "phone": "081234567890", "nik": nik(5000 + n)})
         assert status == 201
         code = re.search(r"\b(\d{6})\b", emulator_mail(email)[0]["text"]).group(1)
         assert request(url, "POST", "/v1/accounts/verify", {"email": email, "code": code})[0] \
             == 200
         status, body = request(url, "POST", "/v1/sessions",
-                               {"email": email, "password": "rahasia-123"})
+                               {"email": email, "password": "kuda-lari-123"})
         tokens.append(body["token"])
     return tokens
 

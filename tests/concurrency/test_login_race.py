@@ -15,7 +15,7 @@ RIGHT_AT = 25  # the right password is the 26th guess
 
 
 def guesses(email):
-    return [{"email": email, "password": "rahasia-123" if n == RIGHT_AT else f"salah-{n}-xyz"}
+    return [{"email": email, "password": "kuda-lari-123" if n == RIGHT_AT else f"salah-{n}-xyz"}
             for n in range(GUESSES)]
 
 

@@ -53,14 +53,14 @@ def main() -> None:
     with Client(app, stage_name=config.get().stage, project_dir=str(ROOT)) as c:
         email = "warga.smoke@example.id"
         seen["register"] = call(c, "POST", "/v1/accounts", {
-            "email": email, "password": "rahasia-123", "name": "Warga Smoke",
+            "email": email, "password": "kuda-lari-123", "name": "Warga Smoke",
             "phone": "0812-3456-7890", "nik": "3201014506900001"})[0]
         # No stream reaches this process: the scheduled retry, minutes later, sends the code
         sender.deliver_due(clock.now() + timedelta(minutes=10))
         seen["verify"] = call(c, "POST", "/v1/accounts/verify",
                               {"email": email, "code": mail_code(email)})[0]
         status, session = call(c, "POST", "/v1/sessions",
-                               {"email": email, "password": "rahasia-123"})
+                               {"email": email, "password": "kuda-lari-123"})
         seen["login"] = status
         status, booking = call(c, "POST", "/v1/bookings", {
             "mall_id": "kota-bogor", "service_id": "ktp-el", "date": "2026-12-08",

@@ -74,11 +74,11 @@ def registered_citizen(live_server) -> str:
     """A citizen registered and verified over HTTP, as the citizen page does it; their token."""
     email = f"warga-{uuid.uuid4().hex[:10]}@example.com"
     api(live_server, "POST", "/v1/accounts", {
-        "email": email, "password": "rahasia-123", "name": "Siti Rahmawati",
+        "email": email, "password": "kuda-lari-123", "name": "Siti Rahmawati",
         "phone": "0812 3456 7890", "nik": f"320101450690{next(_nik):04d}"}, expect_status=201)
     code = re.search(r"\b(\d{6})\b", wait_for_mail(live_server, email, r"\b\d{6}\b")["text"]).group(1)
     api(live_server, "POST", "/v1/accounts/verify", {"email": email, "code": code}, expect_status=200)
-    return api(live_server, "POST", "/v1/sessions", {"email": email, "password": "rahasia-123"},
+    return api(live_server, "POST", "/v1/sessions", {"email": email, "password": "kuda-lari-123"},
                expect_status=200)["token"]
 
 

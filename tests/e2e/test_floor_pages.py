@@ -88,12 +88,12 @@ def citizen_booking(live_server, service_id: str, start: str) -> dict:
     """A citizen registers, verifies the email, logs in and books today at `start`."""
     email = f"warga-{uuid.uuid4().hex[:10]}@example.com"
     api(live_server, "POST", "/v1/accounts", {
-        "email": email, "password": "rahasia-123", "name": "Siti Rahmawati",
+        "email": email, "password": "kuda-lari-123", "name": "Siti Rahmawati",
         "phone": "0812 3456 7890", "nik": "320101450690" + f"{random.randint(1, 9999):04d}"},
         expect_status=201)
     code = re.search(r"\b(\d{6})\b", wait_for_mail(live_server, email, r"\b\d{6}\b")["text"]).group(1)
     api(live_server, "POST", "/v1/accounts/verify", {"email": email, "code": code}, expect_status=200)
-    token = api(live_server, "POST", "/v1/sessions", {"email": email, "password": "rahasia-123"},
+    token = api(live_server, "POST", "/v1/sessions", {"email": email, "password": "kuda-lari-123"},
                 expect_status=200)["token"]
     return api(live_server, "POST", "/v1/bookings", {"mall_id": MALL, "service_id": service_id,
                                                      "date": TODAY, "start": start},

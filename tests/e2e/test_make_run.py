@@ -60,7 +60,7 @@ def test_run_serves_the_demo_mall_and_stops_on_sigterm():
         assert status == 200
         # mail leaves as deployed: the table's stream hands it to the app's sender
         status, _ = request(base, "POST", "/v1/accounts", {
-            "email": "baru@example.id", "password": "rahasia-123", "name": "Warga Baru",
+            "email": "baru@example.id", "password": "kuda-lari-123", "name": "Warga Baru",
             "phone": "0812-3456-7890", "nik": "3201014506900001"})
         assert status == 201
         deadline = time.monotonic() + 15

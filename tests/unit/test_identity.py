@@ -17,7 +17,7 @@ def test_phone_forms_normalise_to_e164(raw):
 
 
 def test_phone_length_bounds():
-    assert normalize_phone("021-1234-56") == "+6221123456"  # 8 digits after +62
+    assert normalize_phone("0812-345-67") == "+6281234567"  # 8 digits after +62
     assert normalize_phone("0812 3456 78901") == "+62812345678901"  # 12 digits
 
 
@@ -25,6 +25,14 @@ def test_phone_length_bounds():
                                  "+1 415 555 0100", "0812-3456-789x", "00812345678", None])
 def test_phone_rejects(raw):
     with pytest.raises(ValidationFailed, match="^phone: "):
+        normalize_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["021 8765 4321", "(0251) 832-1234", "+62 21 8765 4321",
+                                 "622187654321", "2187654321"])
+def test_a_landline_is_refused_as_the_mobile_number_with_its_reason(raw):
+    """Issue 13 item 9: `021 8765 4321` was accepted; SMS codes cannot reach a landline."""
+    with pytest.raises(ValidationFailed, match="landline"):
         normalize_phone(raw)
 
 
@@ -115,6 +123,34 @@ def test_new_verification_code():
 
 def test_password_strength_is_estimated_up_to_the_longest_password_allowed():
     """zxcvbn stops at 72 characters unless told (a ValueError: schemathesis found the 500)."""
-    check_password_strength("kopi tubruk di stasiun bogor " * 4 + "x" * 12, [])  # 128
+    check_password_strength("kopi tubruk di stasiun bogor " * 4 + "x" * 12)  # 128
     with pytest.raises(ValidationFailed):
-        check_password_strength("a" * 128, [])
+        check_password_strength("a" * 128)
+
+
+@pytest.mark.parametrize("password, person, why", [
+    ("sitirahma1985", {"name": "Siti Rahma"}, "your name"),       # issue 13 item 9's reset
+    ("SitiRahma!85", {"name": "Siti Rahma"}, "your name"),
+    ("aminah.siti", {"name": "Siti Aminah"}, "your name"),
+    ("warga.baru77", {"email": "warga.baru@example.id"}, "your name or email"),
+    ("xq05061990", {"nik": "3201014506900001"}, "birth year"),   # a woman born 5 June 1990
+    ("Kuda!1990", {}, "year"),
+    ("bogor12345", {}, "city"),
+    ("Cianjur#2024", {"places": ["Cianjur"]}, "year"),
+    ("cianjurku99", {"places": ["Cianjur"]}, "city"),
+    ("rahasia123", {}, "commonly used"),
+    ("rahasia-123", {}, "commonly used"),
+    ("indonesia2026", {}, "commonly used"),
+    ("Sayang#99!", {}, "commonly used"),
+    ("bismillah", {}, "commonly used"),
+])
+def test_guessable_passwords_are_refused_with_their_reason(password, person, why):
+    with pytest.raises(ValidationFailed, match=why):
+        check_password_strength(password, **person)
+
+
+@pytest.mark.parametrize("password", ["kuda-lari-123", "rahasia-kuda-lari", "kuda merah berlari 7",
+                                      "siti-gelas-pecah-tujuh", "correct horse battery staple"])
+def test_unrelated_words_pass_even_with_a_name_or_common_word_among_them(password):
+    check_password_strength(password, name="Siti Rahma", email="siti@example.id",
+                            nik="3201014506900001", places=["Bogor"])
