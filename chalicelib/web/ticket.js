@@ -2,7 +2,7 @@
    QR printed on the ticket). Polls every 10 s until the ticket is done; follows a transfer to
    the new ticket by itself. Tiny on purpose: one small request per poll, nothing else. */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
-import { configure, get } from './api.js';
+import { configure, get, serverNow } from './api.js';
 import { $, el, clear, say } from './view.js';
 import { ticketPath, statusText, waitText, slotText } from './floor.js';
 import { STRINGS } from './ticket-strings.js';
@@ -45,7 +45,7 @@ function paint() {
 }
 
 function stamp() {
-  const d = new Date(), two = (n) => String(n).padStart(2, '0');
+  const d = serverNow(), two = (n) => String(n).padStart(2, '0');
   return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
 }
 
