@@ -46,6 +46,7 @@ function paintButtons() {
   if (sel.getAttribute('data-from') !== from || !sel.options.length) {  // rebuilt only when needed: it may be open
     const keep = sel.value;
     clear(sel);
+    sel.appendChild(el('option', { value: '', text: t('act.transfer.pick') }));  // no default target
     (C.services || []).filter((s) => s.service_id !== from).forEach((s) => {
       sel.appendChild(el('option', { value: s.service_id, text: s.name + ' · ' + s.agency_name }));
     });
