@@ -249,15 +249,18 @@ class CallNext(BaseModel):
 
 
 class Counter(BaseModel):
+    """A counter; the staff's list adds today's state (who opened it, its break), which the
+    admin's catalog answers leave out."""
     counter_id: str
     name: str
     service_ids: list[str]
-    staff_name: str | None = Field(description="Who opened the counter today (the picker "
-                                               "shows it as taken), or null when free.")
-    mine: bool = Field(description="The caller is the one who opened it.")
-    opened_at: dt.datetime | None
-    on_break: bool = Field(description="On a break: call-next is refused, the TV says so.")
-    break_since: dt.datetime | None
+    staff_name: str | None = Field(None, description="Who opened the counter today (the "
+                                   "picker shows it as taken), or null when free.")
+    mine: bool | None = Field(None, description="The caller is the one who opened it.")
+    opened_at: dt.datetime | None = None
+    on_break: bool | None = Field(None, description="On a break: call-next is refused, the "
+                                  "TV says so.")
+    break_since: dt.datetime | None = None
 
 
 class QueuedTicket(BaseModel):

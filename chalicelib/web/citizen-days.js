@@ -23,7 +23,7 @@ export async function loadDays(p, place, fresh) {
     parts.push(get(svcPath(p) + '/days?from=' + from + '&to=' + to));
   }
   const got = await Promise.all(parts);
-  const data = { today: got[0].today, window_end: got[0].window_end, days: [] };
+  const data = { today: got[0].today, window_end: got[0].window_end, next_opening: got[0].next_opening, days: [] };
   got.forEach((g) => { data.days = data.days.concat(g.days || []); });
   cache[k] = { at: Date.now(), data };
   return data;

@@ -184,10 +184,10 @@ def test_only_admins_manage_kiosks(client):
 
 
 def test_another_malls_admin_cannot_see_or_revoke_our_kiosks(client, other_mall):
-    accounts.register(email="admin@depok.id", password="admin-depok-123", name="Admin Depok",
+    accounts.register(email="admin@depok.id", password="pintu-hijau-sapi-42", name="Admin Depok",
                       phone="0812 1111 2222", nik="", now=clock.now(),
                       role="admin", mall_id="kota-depok", verified=True)
-    depok = login(client, "admin@depok.id", "admin-depok-123")
+    depok = login(client, "admin@depok.id", "pintu-hijau-sapi-42")
     ours = call(client, "GET", KIOSKS, token=admin_token(client))[1]
     theirs = call(client, "GET", "/v1/admin/malls/kota-depok/kiosks", token=depok)[1]
     assert {k["kiosk_id"] for k in ours}.isdisjoint({k["kiosk_id"] for k in theirs})

@@ -104,8 +104,8 @@ def test_a_yaml_syntax_error_names_its_line(capsys, tmp_path, fresh_table):
 
 def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tmp_path):
     code, out = run(capsys, "create-super-admin", "kota@antre.local", "Admin Kota",
-                    "--password", "kota-rahasia-1")
-    assert code == 0 and login(client, "kota@antre.local", "kota-rahasia-1")
+                    "--password", "hujan-jeruk-lampu-1")
+    assert code == 0 and login(client, "kota@antre.local", "hujan-jeruk-lampu-1")
     code, out = run(capsys, "create-admin", "kota-bogor", "kedua@bogor.id", "Admin Kedua")
     password = re.search(r"in person\): (\S+)", out).group(1)
     assert login(client, "kedua@bogor.id", password)

@@ -39,7 +39,7 @@ from tests.http_client import request
 EXAMPLES = int(os.environ.get("ANTRE_FUZZ_EXAMPLES", "3"))  # per operation and phase
 SECONDS = int(os.environ.get("ANTRE_FUZZ_SECONDS", "55"))  # schemathesis's whole run
 SEED = int(os.environ.get("ANTRE_FUZZ_SEED", "20261207"))
-PASSWORD = "rahasia-fuzz-123"
+PASSWORD = "kuda-lari-pagi-fuzz"
 TOMORROW = "2026-12-08"
 
 # Operations whose schema-valid input is refused for a reason no JSON Schema can state, with

@@ -423,8 +423,8 @@ def test_failed_mail_is_sent_again(open_admin, live_server, fixed_clock):
 
 
 def test_a_super_admin_picks_the_mall(open_admin, live_server):
-    admin_service.create_super_admin("it@kota.go.id", "Admin Kota", "kota-rahasia-123", clock.now())
-    city = {"email": "it@kota.go.id", "password": "kota-rahasia-123"}
+    admin_service.create_super_admin("it@kota.go.id", "Admin Kota", "hujan-jeruk-lampu-9", clock.now())
+    city = {"email": "it@kota.go.id", "password": "hujan-jeruk-lampu-9"}
     api(live_server, "POST", "/v1/admin/malls", {"mall_id": "kota-depok", "name": "MPP Kota Depok",
                                                  "city": "Depok", "timezone": "Asia/Jakarta"},
         token=token_of(live_server, city), expect_status=201)

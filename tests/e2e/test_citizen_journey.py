@@ -228,7 +228,7 @@ def test_a_full_day_shows_the_alternatives_and_joins_the_waitlist(open_page, liv
     assert help_.get_by_test_id("near-before").get_attribute("data-date") == "2026-12-07"
     after = [c.get_attribute("data-date") for c in help_.get_by_test_id("near-after").all()]
     assert after == ["2026-12-09", "2026-12-10", "2026-12-11"], after
-    # when new days open: the day after the window's end, from tomorrow (the mall's midnight)
+    # when new days open: the first open day after the window, from tomorrow (mall midnight)
     expect(help_.get_by_test_id("new-days")).to_contain_text("Kamis, 7 Januari 2027")
     expect(help_.get_by_test_id("new-days")).to_contain_text("WIB")
     # the walk-in quota of the service
