@@ -287,6 +287,13 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
     assert wait.locator("circle").first.get_attribute("data-value") == "15"
     expect(pg.get_by_test_id("stats-row")).to_have_count(3)
     expect(pg.get_by_test_id("stats-totals")).to_contain_text("Booking3")
+    # per hour (the walk-in arrived and was called in the 08:00 hour) and per counter
+    expect(pg.get_by_test_id("chart-hours").locator("rect")).to_have_count(2)
+    expect(pg.get_by_test_id("stats-hour")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-hour")).to_contain_text("08:00")
+    assert pg.get_by_test_id("chart-hour-wait").locator("circle").get_attribute("data-value") == "15"
+    expect(pg.get_by_test_id("stats-counter")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-counter")).to_contain_text("10")  # 10 minutes' service
     assert_accessible(pg, "the statistics with charts")
 
     # one service: exact numbers; and the CSV, fetched with the token and saved as a file
