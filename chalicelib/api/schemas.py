@@ -479,8 +479,24 @@ class Closure(BaseModel):
     cancelled: int
     failed: int
     failed_bookings: list[str]
+    not_emailed: int = Field(0, description="Moved or cancelled bookings whose citizen has "
+                             "no email (booked by staff): see /to-phone.")
     created_at: dt.datetime
     finished_at: dt.datetime | None
+
+
+class ClosurePerson(BaseModel):
+    """A citizen of a closure nobody could email: staff call them."""
+    booking_id: str
+    code: str
+    name: str
+    phone: str
+    nik_last4: str
+    service_id: str
+    service_name: str
+    status: str = Field(description="booked: moved to date/start; cancelled: no free slot.")
+    date: dt.date
+    start: str
 
 
 class StatsHour(BaseModel):

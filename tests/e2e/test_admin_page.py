@@ -116,6 +116,10 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     assert_accessible(pg, "the closures section")
     pg.get_by_test_id("close-submit").click()  # no reason yet
     expect(pg.locator("#cl-reason-err")).to_have_text("Wajib diisi.")
+    api(live_server, "POST", "/v1/staff/bookings", {
+        "service_id": "ktp-el", "date": TOMORROW, "start": "10:00", "name": "Ibu Ratna Sari",
+        "nik": f"320101450690{next(_nik):04d}", "phone": "0812 9999 0000"},
+        token=token_of(live_server, STAFF), expect_status=201)
     pg.get_by_test_id("close-reason").fill("Pemadaman listrik")
     pg.get_by_test_id("close-submit").click()
     confirm = pg.get_by_test_id("close-confirm")
@@ -136,10 +140,18 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
 
     assert closures.work(closure_id) == "done"
     expect(status).to_have_attribute("data-status", "done")  # the page polls every 2 s
-    expect(pg.get_by_test_id("closure-affected")).to_have_text("1")
-    expect(pg.get_by_test_id("closure-moved")).to_have_text("1")
+    expect(pg.get_by_test_id("closure-affected")).to_have_text("2")
+    expect(pg.get_by_test_id("closure-moved")).to_have_text("2")
     expect(pg.get_by_test_id("closure-cancelled")).to_have_text("0")
     expect(pg.get_by_test_id("closure-failed")).to_have_text("0")
+    # the booking staff made at the desk had nobody to email: the report names her, to phone
+    expect(pg.get_by_test_id("closure-not-emailed")).to_have_text("1")
+    phone = pg.get_by_test_id("closure-phone-list")
+    expect(phone).to_contain_text("1 warga perlu ditelepon")
+    expect(phone.get_by_test_id("phone-row")).to_have_count(1)
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("Ibu Ratna Sari")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("+6281299990000")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("Dipindahkan ke Rabu, 9 Desember 2026, 10:00")
     expect(pg.get_by_test_id("status")).to_have_text("Penutupan selesai.")
     moved = api(live_server, "GET", f"/v1/bookings/{booking['booking_id']}", token=citizen, expect_status=200)
     assert (moved["code"], moved["status"], moved["start"]) == (booking["code"], "booked", "09:00")
@@ -150,7 +162,7 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     pg.get_by_role("link", name="‹ Semua penutupan").click()
     row = pg.get_by_test_id("closure-row")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("1 dipindahkan, 0 dibatalkan, 0 gagal")
+    expect(row).to_contain_text("2 dipindahkan, 0 dibatalkan, 0 gagal, 1 perlu ditelepon")
     expect(pg.get_by_test_id("cuti-submit")).to_have_text("Tutup hari cuti bersama 2026")
     pg.get_by_test_id("cuti-submit").click()
     expect(pg.get_by_test_id("cuti-confirm")).to_contain_text("Tutup semua hari cuti bersama 2026 yang tersisa?")
