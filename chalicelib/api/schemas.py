@@ -25,6 +25,24 @@ class CodeSent(BaseModel):
     sent: Literal[True]
 
 
+class PersonalData(BaseModel):
+    """A citizen's copy of their data: the account, bookings, waiting entries, no-shows."""
+    format: Literal["antre-personal-data"]
+    version: int
+    exported_at: dt.datetime
+    account: dict
+    bookings: list[dict]
+    waitlist: list[dict]
+    no_shows: list[str]
+    retention: dict
+
+
+class Erased(BaseModel):
+    deleted: Literal[True]
+    cancelled_bookings: int
+    left_waitlists: int
+
+
 class ResetDone(BaseModel):
     reset: Literal[True]
 

@@ -29,6 +29,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This NIK already has an account. If it is yours, use \"Forgot password\" with that account's email; if not, come to the mall with your KTP."},
     "error.invalid_code": {"id": "Kode verifikasi salah atau sudah kedaluwarsa.",
                            "en": "The verification code is wrong or has expired."},
+    "error.wrong_password": {"id": "Kata sandi salah. Tidak ada yang diubah.",
+                             "en": "Wrong password. Nothing was changed."},
     "error.invalid_credentials": {"id": "Email atau kata sandi salah.",
                                   "en": "Email or password is wrong."},
     "error.email_not_verified": {"id": "Verifikasi email Anda terlebih dahulu.",
