@@ -158,6 +158,7 @@ function paintUndo() {
 function paintConfirm() {
   const box = $('transfer-confirm');
   box.hidden = !T.ask;
+  $('form-transfer').hidden = !!T.ask;  // the question names the target; it takes the form's place
   if (!T.ask) return;
   $('transfer-confirm-text').textContent = t('transfer.confirm', {
     number: T.ask.number, from: T.ask.fromName, to: serviceName(T.ask.to) });

@@ -144,6 +144,7 @@ def test_escape_undoes_and_leaving_the_desk_sends_what_waits(desk, live_server):
     token = token_of(live_server, STAFF)
     pg = desk("loket-6")
     pg.get_by_test_id("call-next").click()
+    expect(pg.get_by_test_id("current-number")).to_have_text("D-001")
     for _ in range(2):
         api(live_server, "POST", f"/v1/staff/tickets/{ticket['ticket_id']}/recall", token=token,
             expect_status=200)
