@@ -37,7 +37,7 @@ async function route() {
   if (C.route === 'desk' && name !== 'desk') leaveDesk();
   if (C.route === 'pick' && name !== 'pick') leavePick();
   C.route = name;
-  if (C.flash) { say(C.flash.msg, C.flash.kind); C.flash = null; }
+  if (C.flash) { say(C.flash.msg, C.flash.kind); C.flash = null; } else if (entering) say('');  // the last view's news
   if (!C.token) { if (name !== 'login') { go('#/login'); return; } }
   paintHeader();
   try {
