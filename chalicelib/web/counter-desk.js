@@ -10,7 +10,7 @@ import { C, go, countRecall, counterById, ensureServices, serviceName, openCount
 
 const REFRESH_MS = 5000;
 export const UNDO_SECONDS = 5;
-const D = { state: null, timer: null, busy: false, gen: 0, failed: false };
+const D = { state: null, timer: null, busy: false, gen: 0, view: 0, failed: false };
 // The no-show waiting under the undo bar: {ticketId, number, left, timer, tick}
 const P = { job: null };
 // The transfer waiting for its confirmation: {ticketId, to}
@@ -62,7 +62,6 @@ function paintStaff(st) {
   note.textContent = st.on_break ? t('desk.break.note', { time: st.break_since ? hhmm(st.break_since) : '' }) : '';
   const btn = $('act-break');
   btn.textContent = t(st.on_break ? 'act.break.end' : 'act.break.start');
-  btn.setAttribute('aria-pressed', st.on_break ? 'true' : 'false');
   btn.className = (st.on_break ? 'primary' : 'secondary') + ' c-break-btn';
 }
 
@@ -171,6 +170,13 @@ function paint() {
     paintCurrent(D.state.current);
     paintStaff(D.state);
     paintQueue(D.state);
+  } else {
+    paintCurrent(null);
+    $('desk-staff').textContent = '';
+    $('desk-staff').setAttribute('data-mine', 'false');
+    $('break-note').hidden = true;
+    clear($('next-list'));
+    $('wait-count').textContent = '';
   }
   paintButtons();
   paintUndo();
@@ -209,6 +215,7 @@ function schedule() {
 // nobody holds is opened for this staff member; one another member holds is not taken
 // silently: the picker asks.
 export async function viewDesk(entering) {
+  D.view++;
   await ensureServices();
   paint();
   await refresh();
@@ -227,8 +234,10 @@ export async function viewDesk(entering) {
 // now, as staff meant it; the answer is awaited, so that logging out can follow.
 export async function leaveDesk() {
   clearTimeout(D.timer); D.timer = null; D.gen++;
+  const gen = D.view;
   T.ask = null;
   await commitPending();
+  if (gen === D.view) { D.state = null; paint(); }  // another counter or login next: none of this one shows
 }
 
 // Runs one staff action; then the desk is read again. fn answers the message to say.
