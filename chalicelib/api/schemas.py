@@ -485,6 +485,23 @@ class Closure(BaseModel):
     finished_at: dt.datetime | None
 
 
+class StatsHour(BaseModel):
+    """One local hour of a service-day: arrivals (check-ins and walk-ins), calls, mean wait
+    of the calls made in that hour."""
+    hour: int
+    arrivals: int
+    calls: int
+    wait_mean_minutes: float | None
+
+
+class StatsCounter(BaseModel):
+    """One counter's part of a service-day: tickets served and their mean service time."""
+    counter_id: str
+    counter_name: str
+    served: int
+    service_mean_minutes: float | None
+
+
 class StatsRow(BaseModel):
     date: dt.date
     agency_id: str
@@ -503,3 +520,5 @@ class StatsRow(BaseModel):
     wait_p90_minutes: float | None
     service_mean_minutes: float | None
     service_p90_minutes: float | None
+    hours: list[StatsHour] = []
+    counters: list[StatsCounter] = []

@@ -218,8 +218,18 @@ def test_lower_capacity_shows_the_slots_over_their_seats(open_admin, live_server
     assert_accessible(pg, "the capacity section with conflicts")
 
     # raising it again leaves no conflict; the check says so
+    # the save says at once what it does (it took 5-12 s with no word), and says the value saved
     percent.fill("100")
+    held = []
+    pg.route(re.compile(r".*/v1/admin/malls/kota-bogor$"),
+             lambda route: held.append(route) if route.request.method == "PATCH" else route.continue_())
     pg.get_by_test_id("capacity-save").click()
+    expect(pg.get_by_test_id("status")).to_contain_text("Menyimpan kapasitas 100%")
+    expect(pg.get_by_test_id("capacity-save")).to_be_disabled()
+    pg.wait_for_function("() => true")
+    assert len(held) == 1
+    held[0].continue_()
+    pg.unroute(re.compile(r".*/v1/admin/malls/kota-bogor$"))
     expect(pg.get_by_test_id("status")).to_have_text("Kapasitas disimpan: 100%.")
     expect(conflicts).to_have_count(0)
     pg.get_by_test_id("capacity-check").click()
@@ -287,6 +297,13 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
     assert wait.locator("circle").first.get_attribute("data-value") == "15"
     expect(pg.get_by_test_id("stats-row")).to_have_count(3)
     expect(pg.get_by_test_id("stats-totals")).to_contain_text("Booking3")
+    # per hour (the walk-in arrived and was called in the 08:00 hour) and per counter
+    expect(pg.get_by_test_id("chart-hours").locator("rect")).to_have_count(2)
+    expect(pg.get_by_test_id("stats-hour")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-hour")).to_contain_text("08:00")
+    assert pg.get_by_test_id("chart-hour-wait").locator("circle").get_attribute("data-value") == "15"
+    expect(pg.get_by_test_id("stats-counter")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-counter")).to_contain_text("10")  # 10 minutes' service
     assert_accessible(pg, "the statistics with charts")
 
     # one service: exact numbers; and the CSV, fetched with the token and saved as a file
