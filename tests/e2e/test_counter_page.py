@@ -388,6 +388,22 @@ def test_english_shows_english_service_names_and_labels(desk, live_server):
     assert_accessible(pg, "the English desk")
     shot(pg, "desk-en")
 
+    # the two steps that wait for staff, in English
+    for _ in range(2):
+        pg.get_by_test_id("recall").click()
+        expect(pg.get_by_test_id("recall")).to_be_enabled()
+    pg.get_by_test_id("no-show").click()
+    expect(pg.get_by_test_id("undo-text")).to_have_text("Number A-001 will be marked as not attending.")
+    shot(pg, "desk-undo-en")
+    pg.get_by_test_id("undo").click()
+    expect(pg.get_by_test_id("status")).to_have_text("Undone: number A-001 stays called.")
+    pg.get_by_test_id("transfer-service").select_option("akta-kelahiran")
+    pg.get_by_test_id("transfer").click()
+    expect(pg.get_by_test_id("transfer-confirm")).to_contain_text(
+        "Move number A-001 from e-KTP recording and printing to Birth certificate?")
+    shot(pg, "desk-transfer-confirm-en")
+    pg.get_by_test_id("transfer-no").click()
+
     pg.get_by_test_id("nav-pick").click()
     expect(pg.locator('[data-testid="counter"][data-counter="loket-1"]')).to_contain_text(
         "You, since 08:05")
