@@ -271,6 +271,9 @@ def test_the_picker_shows_counters_taken_or_on_a_break(desk, live_server):
     takeover = pg.get_by_test_id("takeover")
     expect(takeover).to_be_visible()
     expect(takeover).to_contain_text("Loket 3 sedang dipegang Admin MPP Bogor. Ambil alih loket ini?")
+    expect(takeover).to_be_focused()
+    assert_accessible(pg, "the picker asking before a takeover")
+    shot(pg, "picker-takeover-id")
     pg.get_by_test_id("takeover-no").click()
     expect(takeover).to_be_hidden()
     assert counters(live_server, admin)["loket-3"]["mine"] is True
