@@ -151,7 +151,7 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     expect(phone.get_by_test_id("phone-row")).to_have_count(1)
     expect(phone.get_by_test_id("phone-row")).to_contain_text("Ibu Ratna Sari")
     expect(phone.get_by_test_id("phone-row")).to_contain_text("+6281299990000")
-    expect(phone.get_by_test_id("phone-row")).to_contain_text("Dipindahkan ke Rabu, 9 Desember 2026, 10:00")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text(re.compile(r"Dipindahkan ke Rab, 9 Des\S*, 10:00"))
     expect(pg.get_by_test_id("status")).to_have_text("Penutupan selesai.")
     moved = api(live_server, "GET", f"/v1/bookings/{booking['booking_id']}", token=citizen, expect_status=200)
     assert (moved["code"], moved["status"], moved["start"]) == (booking["code"], "booked", "09:00")
