@@ -228,6 +228,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "walkin.closed": {"id": "{service} tidak buka sekarang. Jam layanan hari ini: {hours}.",
                       "en": "{service} is not open now. Today's hours: {hours}."},
     "walkin.closed_today": {"id": "MPP tutup hari ini ({reason}).", "en": "The mall is closed today ({reason})."},
+    "walkin.service_closed_today": {
+        "id": "Layanan {service} ditutup hari ini oleh pengelola MPP; layanan lain tetap buka.",
+        "en": "{service} is closed today by the mall; other services stay open."},
     "ticket.not_found": {"id": "Nomor antrean tidak ditemukan.", "en": "No such ticket."},
     "ticket.not_changeable": {"id": "Nomor {number} berstatus {status}; langkah ini tidak bisa dilakukan.",
                               "en": "Ticket {number} is {status}; this step is not possible."},

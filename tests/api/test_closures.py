@@ -206,3 +206,27 @@ def test_two_hundred_bookings_each_moved_or_cancelled_once_even_after_a_crash(cl
 
     assert kinds(crashed_mail) == kinds(mail)
     assert len({m["subject"] for m in crashed_mail}) == BOOKINGS  # once each, not twice
+
+
+def test_a_walk_in_refused_by_one_closed_service_is_told_that_service_is_closed(
+        client, fixed_clock):
+    """Closing PBG today refuses PBG walk-ins with PBG's name, not "the mall is closed";
+    other services still take walk-ins; a whole-mall closure still says the mall."""
+    from tests.api.test_checkin import walk_in
+
+    admin = admin_token(client)
+    status, started = close(client, admin, "2026-12-07", "2026-12-07", service_id="pbg")
+    assert status == 202
+    fixed_clock.advance(timedelta(hours=1, minutes=5))  # 08:05, open
+    status, body = walk_in(client, "pbg")
+    assert (status, body["code"]) == (409, "service_closed")
+    assert body["message"].startswith("Layanan Persetujuan Bangunan Gedung")
+    assert "ditutup hari ini" in body["message"] and "MPP tutup" not in body["message"]
+    status, body = call(client, "POST", "/v1/kiosk/walkins", {"service_id": "pbg"},
+                        headers={"X-Kiosk-Key": "kiosk-demo-key", "Accept-Language": "en"})
+    assert "other services stay open" in body["message"]
+    assert walk_in(client, "ktp-el")[0] == 201
+    close(client, admin, "2026-12-07", "2026-12-07")
+    status, body = walk_in(client, "ktp-el")
+    assert (status, body["code"]) == (409, "service_closed")
+    assert body["message"].startswith("MPP tutup hari ini")
