@@ -282,8 +282,6 @@ class CounterState(Counter):
     next: list[str] = Field(description="The next ticket numbers, in calling order.")
     queue: list[QueuedTicket] = Field(description="The next tickets (up to 10), in calling "
                                                   "order, with their waiting time and kind.")
-    recalls_before_no_show: int = Field(description="Recalls a called ticket needs before "
-                                        "staff may mark it a no-show.")
 
 
 class NowServing(BaseModel):
@@ -475,7 +473,7 @@ class Closure(BaseModel):
     from_: dt.date = Field(alias="from")
     to: dt.date
     reason: str
-    status: Literal["running", "done"]
+    status: Literal["running", "done", "failed"]
     affected: int | None = Field(description="null until the job has counted them.")
     moved: int
     cancelled: int

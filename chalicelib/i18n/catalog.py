@@ -303,6 +303,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validation.closure_too_long": {"id": "satu penutupan paling lama {days} hari; buat beberapa penutupan",
                                     "en": "one closure lasts at most {days} days; make several"},
     "validation.range_too_long": {"id": "rentang paling lama {days} hari", "en": "at most {days} days"},
+    "validation.date_too_far": {"id": "tanggal paling jauh {date}", "en": "the latest date allowed is {date}"},
+    "validation.date_too_old": {"id": "tanggal paling awal {date}", "en": "the earliest date allowed is {date}"},
     "account.not_found": {"id": "Akun tidak ditemukan di MPP ini.", "en": "No such account in this mall."},
 
     # --- names used inside other messages -------------------------------------------------------

@@ -84,6 +84,8 @@ def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datet
     if (day_to - day_from).days >= MAX_SUMMARY_DAYS:
         raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_SUMMARY_DAYS)
     today = schedule.local_today(mall, now)
+    schedule.within_reach(mall, today, day_from, "from")
+    schedule.within_reach(mall, today, day_to, "to")
     window_end = today + timedelta(days=mall.max_days_ahead)
     taken = stats_store.taken_seats(mall_id, service_id, day_from.isoformat(),
                                     day_to.isoformat())

@@ -132,6 +132,8 @@ def _open_for_walkins(mall, service, now: datetime) -> None:
     local = now.astimezone(mall.tz)
     reason = schedule.closed_text(mall, local.date(), service.service_id)
     if reason is not None:
+        if schedule.closed_reason(mall, local.date()) is None:  # only this service is closed
+            raise ServiceClosed("walkin.service_closed_today", service=service.name)
         raise ServiceClosed("walkin.closed_today", reason=reason)
     hours = mall.hours_on(local.date())
     if not hours.open <= local.time() < hours.close:

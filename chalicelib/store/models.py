@@ -361,7 +361,7 @@ class ClosureJob(Item, discriminator="closure_job"):
     date_from = UnicodeAttribute()
     date_to = UnicodeAttribute()
     reason = UnicodeAttribute(default="")
-    status = UnicodeAttribute(default="running")  # running | done
+    status = UnicodeAttribute(default="running")  # running | done | failed
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     finished_at = UnicodeAttribute(null=True)
@@ -371,6 +371,8 @@ class ClosureJob(Item, discriminator="closure_job"):
     moved = NumberAttribute(default=0)
     cancelled = NumberAttribute(default=0)
     failed = MapAttribute(default=dict)  # booking_id -> why it could not be placed
+    failed_runs = NumberAttribute(default=0)  # runs that raised; at 3 the job is failed
+    last_error = UnicodeAttribute(null=True)  # the last such run's error (no personal data)
 
 
 class WaitlistEntry(Item, discriminator="waitlist"):
