@@ -35,6 +35,7 @@ class Config:
     ses_configuration_set: str | None  # sends report bounces and complaints through it
     token_hours: int
     max_active_bookings: int
+    assisted_per_day: int  # bookings one staff member may make for citizens in a day
     catalog_cache_seconds: float
     mail_max_attempts: int
     verify_code_minutes: int
@@ -89,6 +90,7 @@ def from_env(env: dict | None = None) -> Config:
         ses_configuration_set=env.get("ANTRE_SES_CONFIGURATION_SET") or None,
         token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
         max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
+        assisted_per_day=int(env.get("ANTRE_ASSISTED_PER_DAY", "25")),
         catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),
         mail_max_attempts=int(env.get("ANTRE_MAIL_MAX_ATTEMPTS", "8")),
         verify_code_minutes=int(env.get("ANTRE_VERIFY_CODE_MINUTES", "15")),

@@ -105,6 +105,12 @@ class BookingLimitReached(AntreError):
     code, status = "booking_limit_reached", 409
 
 
+class AssistedLimitReached(AntreError):
+    """A staff member made as many bookings for citizens today as one may (a setting)."""
+
+    code, status = "assisted_limit_reached", 429
+
+
 class BookingNotChangeable(AntreError):
     code, status = "booking_not_changeable", 409
 

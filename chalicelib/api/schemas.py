@@ -154,6 +154,8 @@ class Booking(BaseModel):
     created_at: dt.datetime
     ticket_url: str | None = Field(
         None, description="Once checked in: the page of the booking's live queue number.")
+    assisted: bool = Field(False, description="Made by staff at the mall for the citizen "
+                                              "(who holds its NIK).")
 
 
 class Offer(BaseModel):
@@ -196,6 +198,7 @@ class AssistedBooking(Booking):
     mall_name: str
     service_name: str
     qr_svg: str = Field(description="The booking code as an SVG QR, to print.")
+    booked_by: str = Field(description="The staff account that made it.")
 
 
 # --- the mall floor ---------------------------------------------------------------------------

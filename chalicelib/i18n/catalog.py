@@ -41,6 +41,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You already have a booking for this service on this date."},
     "error.slot_unavailable": {"id": "Jam ini tidak bisa dipesan.",
                                "en": "This time slot cannot be booked."},
+    "error.assisted_limit_reached": {
+        "id": "Batas booking untuk warga per petugas hari ini sudah tercapai.",
+        "en": "Today's limit of bookings for citizens per staff member is reached."},
     "error.booking_limit_reached": {
         "id": "Anda sudah mencapai batas jumlah booking aktif.",
         "en": "You have reached the maximum number of active bookings."},
@@ -185,6 +188,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "booking.status": {"id": "Booking ini berstatus {status}.", "en": "This booking is {status}."},
     "error.booking_paused": {"id": "Booking online Anda sedang dihentikan sementara.",
                              "en": "Your online booking is paused for a while."},
+    "assisted.daily_limit": {
+        "id": "Anda sudah membuat {limit} booking untuk warga hari ini, batas per petugas per hari. Minta admin MPP bila perlu lebih.",
+        "en": "You have made {limit} bookings for citizens today, the limit per staff member per day. Ask the mall's admin if more are needed."},
+    "assisted.nik_limit": {
+        "id": "Pemilik NIK ini sudah punya {count} booking aktif; batasnya {limit}. Batalkan salah satu dulu.",
+        "en": "This NIK already has {count} active bookings; the limit is {limit}. Cancel one first."},
+    "assisted.paused": {
+        "id": "Pemilik NIK ini tidak datang {count} kali dalam {days} hari terakhir, jadi booking di MPP ini dihentikan sampai {until}. Ia tetap bisa mengambil nomor antrean langsung di kiosk.",
+        "en": "The holder of this NIK did not come {count} times in the last {days} days, so booking at this mall is paused until {until}. They can still take a walk-in ticket at the kiosk."},
     "booking.paused": {
         "id": "Anda tidak datang {count} kali dalam {days} hari terakhir, jadi booking online di MPP ini dihentikan sampai {until}. Anda tetap bisa datang langsung dan mengambil nomor antrean di kiosk.",
         "en": "You did not come {count} times in the last {days} days, so online booking at this mall is paused until {until}. You can still come and take a ticket at the kiosk."},

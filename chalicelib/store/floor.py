@@ -387,7 +387,8 @@ def _booking_becomes(s, ticket: Ticket, status: str, updated_at: str) -> None:
                  actions=[Booking.status.set(status), Booking.updated_at.set(updated_at)],
                  condition=Booking.status == "checked_in")
         if status == "no_show":
-            count_no_show(s, ticket.nik_hash, int(ticket.called_at or ticket.issued_at))
+            count_no_show(s, ticket.nik_hash, int(ticket.called_at or ticket.issued_at),
+                          ticket.mall_id)
 
 
 def finish(ticket: Ticket, now: int, updated_at: str) -> None:

@@ -23,6 +23,9 @@ returns typed items. Key layout (all strings):
 | waitlist entry    | ACCOUNT#<account_id>              | WAITLIST#<ulid>             |
 | booking code      | CODE#<code>                       | CODE                        |
 | idempotency key   | IDEMP#<account_id>#<key>          | IDEMP                       |
+| assisted: by NIK  | NIK#<nik_hmac>                    | ASSISTED#<booking_id>       |
+| assisted: staff   | ASSISTED#<mall_id>#<staff_id>     | BOOKING#<booking_id>        |
+| assisted: a day's | ASSISTED#<mall_id>#<staff_id>     | DAY#<date>                  |
 | rate limit window | THROTTLE#<limit>:<subject>        | <window number>             |
 | outbox mail       | MAIL#<mail_id>                    | MAIL                        |
 | counter (loket)   | MALL#<mall_id>                    | COUNTER#<counter_id>        |
@@ -243,7 +246,9 @@ class CitizenState(Item, discriminator="citizen"):
     account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
-    no_shows = ListAttribute(of=NumberAttribute, default=list)  # when (epoch) they happened
+    no_shows = ListAttribute(of=NumberAttribute, default=list)  # before per-mall marks; unused
+    # each no-show as "<mall_id>#<epoch>": a mall's no-show policy counts its own only
+    mall_no_shows = ListAttribute(of=UnicodeAttribute, default=list)
 
 
 class BookingGuard(Item, discriminator="guard"):
@@ -275,6 +280,22 @@ class Booking(Item, discriminator="booking"):
     holder_nik_last4 = UnicodeAttribute(null=True)
     reminded_at = UnicodeAttribute(null=True)  # the day-before reminder went out
     booked_by = UnicodeAttribute(null=True)  # the staff account
+
+
+class AssistedRef(Item, discriminator="assisted_ref"):
+    """Where a booking staff made for a citizen lives (under the mall's owner key): one under
+    the NIK (its citizen lists and cancels it once they have an account) and one under the
+    staff member who made it (their own list)."""
+
+    booking_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+
+
+class AssistedDay(Item, discriminator="assisted_day"):
+    """How many bookings a staff member made for citizens on one day (the mall's date):
+    raised only below the daily limit, in the booking's own transaction."""
+
+    count = NumberAttribute(default=0)
 
 
 class CodeClaim(Item, discriminator="code"):
