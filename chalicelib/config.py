@@ -44,6 +44,7 @@ class Config:
     password_memory_kib: int
     public_base_url: str
     walkin_qr_seconds: int  # how long the hall's walk-in QR stays valid
+    walkin_qr_tickets: int  # tickets one hall QR token may take in all (one per phone)
     retention_days: int  # personal data of a booking is kept this long after its slot
     jobs: str  # how long jobs run: "lambda" (deployed), "thread" (make run), "none" (tests)
     closure_worker: str  # the Lambda function that runs closure jobs
@@ -100,6 +101,7 @@ def from_env(env: dict | None = None) -> Config:
         password_memory_kib=int(env.get("ANTRE_PASSWORD_MEMORY_KIB", "65536")),
         public_base_url=env.get("ANTRE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         walkin_qr_seconds=int(env.get("ANTRE_WALKIN_QR_SECONDS", "180")),
+        walkin_qr_tickets=int(env.get("ANTRE_WALKIN_QR_TICKETS", "15")),
         retention_days=int(env.get("ANTRE_RETENTION_DAYS", "180")),
         jobs=env.get("ANTRE_JOBS") or ("thread" if stage == "local" else "lambda"),
         closure_worker=env.get("ANTRE_CLOSURE_WORKER", f"antre-{stage}-closure_worker"),

@@ -181,6 +181,12 @@ class QrExpired(AntreError):
     code, status = "qr_expired", 403
 
 
+class QrUsed(AntreError):
+    """This phone already took a ticket with this hall QR, or the QR's tickets are taken."""
+
+    code, status = "qr_used", 409
+
+
 # --- the waitlist -------------------------------------------------------------------------------
 
 

@@ -373,6 +373,8 @@ class Kiosk(BaseModel):
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     active: bool
+    kind: Literal["kiosk", "display"] = Field(
+        "kiosk", description="display: the hall's TV, which only mints the hall QR.")
 
 
 class KioskCreated(Kiosk):

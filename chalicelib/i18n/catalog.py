@@ -259,6 +259,19 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "This counter does not serve {service}."},
     "qr.expired": {"id": "Kode QR ini sudah kedaluwarsa. Pindai kode QR terbaru di layar MPP.",
                    "en": "This QR code has expired. Scan the latest QR code on the mall's screen."},
+    "qr.used_by_phone": {
+        "id": "Ponsel ini sudah mengambil nomor antrean dengan kode QR ini. Buka nomor Anda, atau minta petugas bila perlu nomor lain.",
+        "en": "This phone already took a ticket with this QR code. Open your ticket, or ask the staff if another is needed."},
+    "qr.used_up": {
+        "id": "Kode QR ini sudah dipakai untuk banyak nomor. Tunggu kode QR baru di layar MPP (sekitar satu menit) lalu pindai lagi.",
+        "en": "This QR code has been used for many tickets. Wait for the next QR code on the mall's screen (about a minute) and scan again."},
+    "walkin.priority_at_kiosk": {
+        "id": "antrean prioritas (lansia, disabilitas, ibu hamil) diberikan di kiosk atau oleh petugas, tidak lewat ponsel",
+        "en": "priority tickets (elderly, disabled, pregnant) are given at the kiosk or by staff, not on a phone"},
+    "display.unauthorized": {
+        "id": "Layar TV ini belum terdaftar atau kuncinya sudah dicabut; kunci kiosk tidak dipakai di layar TV. Minta admin MPP membuat kunci layar.",
+        "en": "This TV is not registered or its key was revoked; a kiosk's key is not used on the TV. Ask the mall's admin for a display key."},
+    "error.qr_used": {"id": "Kode QR ini sudah dipakai.", "en": "This QR code was used already."},
     "qr.invalid": {"id": "Kode QR ini tidak dikenal. Pindai kode QR di layar MPP.",
                    "en": "This QR code is not recognised. Scan the QR code on the mall's screen."},
 

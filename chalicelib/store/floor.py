@@ -245,11 +245,14 @@ def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: st
     run(build)
 
 
-def walk_in(ticket: Ticket, kiosk: Kiosk | None) -> None:
-    """Write a walk-in's ticket and queue entry (the quota was taken with the number)."""
+def walk_in(ticket: Ticket, kiosk: Kiosk | None, extra=None) -> None:
+    """Write a walk-in's ticket and queue entry (the quota was taken with the number);
+    `extra(steps)` adds writes of the same walk-in (a hall QR token's use)."""
     def build(s):
         if kiosk is not None:
             still_registered(s, kiosk)
+        if extra is not None:
+            extra(s)
         _new_ticket(s, ticket)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, walkins=1)
 

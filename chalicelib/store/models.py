@@ -31,6 +31,7 @@ returns typed items. Key layout (all strings):
 | counter (loket)   | MALL#<mall_id>                    | COUNTER#<counter_id>        |
 | kiosk key         | KIOSK#<sha256 of key>             | KIOSK                       |
 | mall's kiosks     | KIOSKS#<mall_id>                  | <kiosk_id>                  |
+| hall QR token use | QR#<token id>                     | USES / PHONE#<phone id>     |
 | ticket            | TICKET#<ticket_id>                | TICKET                      |
 | floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
 | floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
@@ -356,6 +357,8 @@ class KioskKey(Item, discriminator="kiosk_key"):
     mall_id = UnicodeAttribute()
     kiosk_id = UnicodeAttribute(default="")
     label = UnicodeAttribute(default="")
+    # kiosk: check-in, walk-ins, hall QR; display (the hall's TV): the hall QR only
+    kind = UnicodeAttribute(default="kiosk")
 
 
 class KioskEntry(Item, discriminator="kiosk"):
@@ -365,6 +368,7 @@ class KioskEntry(Item, discriminator="kiosk"):
     mall_id = UnicodeAttribute()
     label = UnicodeAttribute()
     key_hash = UnicodeAttribute()
+    kind = UnicodeAttribute(default="kiosk")  # kiosk | display
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)

@@ -167,6 +167,8 @@ def expected(method: str, path: str, op: Op, principal: str) -> str | int:
     names = set(re.findall(r"{(\w+)}", path))
     if op.auth is None:
         return SAME
+    if op.auth == "display":
+        return UNAUTHENTICATED  # a hall TV's key, which none of them holds (a kiosk's neither)
     if op.auth == "kiosk":
         if principal == "kiosk_x":
             return ALLOWED
