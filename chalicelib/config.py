@@ -36,6 +36,7 @@ class Config:
     token_hours: int
     max_active_bookings: int
     assisted_per_day: int  # bookings one staff member may make for citizens in a day
+    waitlist_max_entries: int  # waitlists one citizen may wait on at once
     catalog_cache_seconds: float
     mail_max_attempts: int
     verify_code_minutes: int
@@ -92,6 +93,7 @@ def from_env(env: dict | None = None) -> Config:
         token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
         max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
         assisted_per_day=int(env.get("ANTRE_ASSISTED_PER_DAY", "25")),
+        waitlist_max_entries=int(env.get("ANTRE_WAITLIST_MAX_ENTRIES", "3")),
         catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),
         mail_max_attempts=int(env.get("ANTRE_MAIL_MAX_ATTEMPTS", "8")),
         verify_code_minutes=int(env.get("ANTRE_VERIFY_CODE_MINUTES", "15")),

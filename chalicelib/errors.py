@@ -198,6 +198,12 @@ class AlreadyWaiting(AntreError):
     code, status = "already_waiting", 409
 
 
+class WaitlistLimitReached(AntreError):
+    """The citizen waits on as many waitlists as one may at once (a setting)."""
+
+    code, status = "waitlist_limit_reached", 409
+
+
 class OfferExpired(AntreError):
     code, status = "offer_expired", 409
 

@@ -44,6 +44,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.assisted_limit_reached": {
         "id": "Batas booking untuk warga per petugas hari ini sudah tercapai.",
         "en": "Today's limit of bookings for citizens per staff member is reached."},
+    "error.waitlist_limit_reached": {
+        "id": "Anda sudah menunggu di terlalu banyak daftar tunggu.",
+        "en": "You are on too many waitlists already."},
+    "waitlist.limit": {
+        "id": "Anda sudah menunggu di {count} daftar tunggu; batasnya {limit}. Keluar dari salah satu dulu.",
+        "en": "You are on {count} waitlists; the limit is {limit}. Leave one first."},
+    "waitlist.booking_limit": {
+        "id": "Anda sudah punya {count} booking aktif (batasnya {limit}), jadi tidak bisa menerima kursi dari daftar tunggu. Batalkan salah satu dulu.",
+        "en": "You already have {count} active bookings (the limit is {limit}), so you could not take a seat from the waitlist. Cancel one first."},
     "error.booking_limit_reached": {
         "id": "Anda sudah mencapai batas jumlah booking aktif.",
         "en": "You have reached the maximum number of active bookings."},

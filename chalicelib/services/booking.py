@@ -254,7 +254,7 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
            enforce_capacity: bool = True, held: bool = False, extra_for=None,
            refused=None, state_read=None, fatal_extra=None, for_staff: bool = False,
-           **holder) -> tuple[Booking, object]:
+           citizen_actions=(), **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
@@ -285,7 +285,8 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         idem = idempotency_for(booking) if idempotency_for else None
         store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
                            enforce_capacity=enforce_capacity, held=held,
-                           extra=extra_for(booking) if extra_for else None)
+                           extra=extra_for(booking) if extra_for else None,
+                           citizen_actions=citizen_actions if state is not None else ())
         return booking, mail
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,

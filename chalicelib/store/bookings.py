@@ -281,7 +281,8 @@ def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
 def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | None,
                  active: dict, mail: OutboxMail | None,
                  idempotency: IdempotencyRecord | None = None,
-                 enforce_capacity: bool = True, held: bool = False, extra=None) -> None:
+                 enforce_capacity: bool = True, held: bool = False, extra=None,
+                 citizen_actions=()) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
@@ -289,7 +290,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
     yet (a citizen without an account, booked for by staff), so it is created here, only if
     it still does not exist. `mall` is the catalog the decision used (its version is
     checked). `held`: the seat is already counted (a waitlist offer holds it), so none is
-    taken; `extra(steps)` adds writes of the same booking. Step names in a failure:
+    taken; `extra(steps)` adds writes of the same booking, `citizen_actions` changes of the
+    citizen's state (an accepted waitlist entry leaves its map). Step names in a failure:
     catalog, seat, guard, citizen, code, booking, idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
@@ -312,7 +314,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                 CitizenState.version.set(1)], condition=Item.pk.does_not_exist())
         else:
             s.update("citizen", citizen,
-                     actions=[CitizenState.active.set(active), CitizenState.version.add(1)],
+                     actions=[CitizenState.active.set(active), CitizenState.version.add(1),
+                              *citizen_actions],
                      condition=CitizenState.version == int(state.version))
         s.save("code", CodeClaim(pk=f"CODE#{booking.code}", sk="CODE",
                                  booking_id=booking.booking_id, account_id=booking.account_id,

@@ -248,6 +248,9 @@ class CitizenState(Item, discriminator="citizen"):
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
     no_shows = ListAttribute(of=NumberAttribute, default=list)  # before per-mall marks; unused
+    # waitlist entries waiting or offered: waitlist_id -> end of their day (epoch); at most
+    # `waitlist_max_entries`, changed only at the version that was read (as `active`)
+    waiting = MapAttribute(default=dict)
     # each no-show as "<mall_id>#<epoch>": a mall's no-show policy counts its own only
     mall_no_shows = ListAttribute(of=UnicodeAttribute, default=list)
 
@@ -417,6 +420,7 @@ class WaitlistEntry(Item, discriminator="waitlist"):
     offer_start = UnicodeAttribute(null=True)
     offer_expires_at = NumberAttribute(null=True)
     booking_id = UnicodeAttribute(null=True)
+    counted = BooleanAttribute(default=False)  # in its citizen's `waiting` map
 
 
 # --- the mall floor -------------------------------------------------------------------------
