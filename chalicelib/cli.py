@@ -156,6 +156,7 @@ def cmd_breach_report(args) -> int:
     art. 46): who, which of their records, and what data those hold."""
     from datetime import datetime, timezone
 
+    from chalicelib.services import statistics
     from chalicelib.store import accounts, privacy
 
     try:
@@ -174,12 +175,12 @@ def cmd_breach_report(args) -> int:
     found = privacy.touched(first, last)
     for account_id in sorted(found):
         account = accounts.get(account_id)
-        writer.writerow(text_cells([
+        writer.writerow([statistics.as_text(str(v)) for v in [
             account_id, account.email if account else "", account.name if account else "",
             account.phone if account else "", (account.nik_last4 or "") if account else "",
             "; ".join(sorted(found[account_id])),
             "email, name, phone, NIK (keyed hash and last 4), bookings" if account
-            else "staff-made bookings: name, phone, NIK's last 4"]))
+            else "staff-made bookings: name, phone, NIK's last 4"]])
     text = out.getvalue()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -187,12 +188,6 @@ def cmd_breach_report(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-def text_cells(cells: list[str]) -> list[str]:
-    """Cells a spreadsheet would run as formulas are written as text (OWASP: a leading ')."""
-    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c
-            for c in (str(v) for v in cells)]
 
 
 def cmd_close(args) -> int:

@@ -35,6 +35,8 @@ class Config:
     ses_configuration_set: str | None  # sends report bounces and complaints through it
     token_hours: int
     max_active_bookings: int
+    assisted_per_day: int  # bookings one staff member may make for citizens in a day
+    waitlist_max_entries: int  # waitlists one citizen may wait on at once
     catalog_cache_seconds: float
     mail_max_attempts: int
     verify_code_minutes: int
@@ -43,6 +45,7 @@ class Config:
     password_memory_kib: int
     public_base_url: str
     walkin_qr_seconds: int  # how long the hall's walk-in QR stays valid
+    walkin_qr_tickets: int  # tickets one hall QR token may take in all (one per phone)
     retention_days: int  # personal data of a booking is kept this long after its slot
     jobs: str  # how long jobs run: "lambda" (deployed), "thread" (make run), "none" (tests)
     closure_worker: str  # the Lambda function that runs closure jobs
@@ -89,6 +92,8 @@ def from_env(env: dict | None = None) -> Config:
         ses_configuration_set=env.get("ANTRE_SES_CONFIGURATION_SET") or None,
         token_hours=int(env.get("ANTRE_TOKEN_HOURS", "12")),
         max_active_bookings=int(env.get("ANTRE_MAX_ACTIVE_BOOKINGS", "3")),
+        assisted_per_day=int(env.get("ANTRE_ASSISTED_PER_DAY", "25")),
+        waitlist_max_entries=int(env.get("ANTRE_WAITLIST_MAX_ENTRIES", "3")),
         catalog_cache_seconds=float(env.get("ANTRE_CATALOG_CACHE_SECONDS", "30")),
         mail_max_attempts=int(env.get("ANTRE_MAIL_MAX_ATTEMPTS", "8")),
         verify_code_minutes=int(env.get("ANTRE_VERIFY_CODE_MINUTES", "15")),
@@ -98,6 +103,7 @@ def from_env(env: dict | None = None) -> Config:
         password_memory_kib=int(env.get("ANTRE_PASSWORD_MEMORY_KIB", "65536")),
         public_base_url=env.get("ANTRE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         walkin_qr_seconds=int(env.get("ANTRE_WALKIN_QR_SECONDS", "180")),
+        walkin_qr_tickets=int(env.get("ANTRE_WALKIN_QR_TICKETS", "15")),
         retention_days=int(env.get("ANTRE_RETENTION_DAYS", "180")),
         jobs=env.get("ANTRE_JOBS") or ("thread" if stage == "local" else "lambda"),
         closure_worker=env.get("ANTRE_CLOSURE_WORKER", f"antre-{stage}-closure_worker"),

@@ -111,6 +111,12 @@ class BookingLimitReached(AntreError):
     code, status = "booking_limit_reached", 409
 
 
+class AssistedLimitReached(AntreError):
+    """A staff member made as many bookings for citizens today as one may (a setting)."""
+
+    code, status = "assisted_limit_reached", 429
+
+
 class BookingNotChangeable(AntreError):
     code, status = "booking_not_changeable", 409
 
@@ -181,6 +187,12 @@ class QrExpired(AntreError):
     code, status = "qr_expired", 403
 
 
+class QrUsed(AntreError):
+    """This phone already took a ticket with this hall QR, or the QR's tickets are taken."""
+
+    code, status = "qr_used", 409
+
+
 # --- the waitlist -------------------------------------------------------------------------------
 
 
@@ -190,6 +202,12 @@ class SeatsAvailable(AntreError):
 
 class AlreadyWaiting(AntreError):
     code, status = "already_waiting", 409
+
+
+class WaitlistLimitReached(AntreError):
+    """The citizen waits on as many waitlists as one may at once (a setting)."""
+
+    code, status = "waitlist_limit_reached", 409
 
 
 class OfferExpired(AntreError):

@@ -51,7 +51,7 @@ from infra.local.streams import StreamFeeder  # noqa: E402
 
 ADMIN = {"DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
          "DEMO_STAFF_EMAIL": "staff@antre.local", "DEMO_STAFF_PASSWORD": "staff-demo-123",
-         "DEMO_KIOSK_KEY": "kiosk-demo-key"}
+         "DEMO_KIOSK_KEY": "kiosk-demo-key", "DEMO_DISPLAY_KEY": "display-demo-key"}
 # Monday 7 December 2026, 07:00 WIB: an ordinary working day, no holiday near.
 MONDAY_7AM_WIB = datetime(2026, 12, 7, 0, 0, tzinfo=timezone.utc)
 

@@ -100,6 +100,10 @@ class NewStaff(Body):
 
 class NewKiosk(Body):
     label: F.text(60, description="Where it stands, e.g. \"Pintu masuk utama\".")
+    kind: Literal["kiosk", "display"] = Field(
+        "kiosk", description="kiosk: check-in, walk-ins and the hall QR (X-Kiosk-Key). "
+                             "display: the hall's TV, which only mints the hall QR "
+                             "(X-Display-Key); keep the kiosk's key off the TV.")
 
 
 class NewClosure(Body):
@@ -279,16 +283,19 @@ def list_kiosks(mall_id):
 
 
 @route(bp, M + "/kiosks", methods=["POST"], doc=Op(
-    "register_kiosk", "Register a kiosk; its key is answered this once", "admin",
+    "register_kiosk", "Register a kiosk or a hall TV (display); its key is answered this once",
+    "admin",
     (Answer(201, "The kiosk with its key", S.KioskCreated),), ADMIN_ERRORS, body=NewKiosk,
     auth="bearer"))
 def register_kiosk(mall_id):
     who = _who()
-    return created(kiosks.register(who, mall_id, _body(NewKiosk).label, now()))
+    body = _body(NewKiosk)
+    return created(kiosks.register(who, mall_id, body.label, now(), kind=body.kind))
 
 
 @route(bp, M + "/kiosks/{kiosk_id}/revoke", methods=["POST"], doc=Op(
-    "revoke_kiosk", "Revoke a kiosk: its key stops working at once", "admin",
+    "revoke_kiosk", "Revoke a kiosk or display: its key and its hall QRs stop working at once",
+    "admin",
     (Answer(200, "The kiosk, revoked", S.Kiosk),), ADMIN_ERRORS, auth="bearer"))
 def revoke_kiosk(mall_id, kiosk_id):
     return kiosks.revoke(_who(), mall_id, kiosk_id, now())

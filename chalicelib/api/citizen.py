@@ -124,11 +124,17 @@ class NewWaitlist(Body):
     "join_waitlist", "Wait for a seat of a full day", "bookings",
     (Answer(201, "Waiting; `position` 1 is offered the next free seat", S.WaitlistEntry),),
     (E.Forbidden, E.NotFound, E.SeatsAvailable, E.AlreadyWaiting, E.AlreadyBooked,
-     E.SlotUnavailable), body=NewWaitlist, auth="bearer",
-    description="When a seat of that service and date frees up, the first waiting entry "
+     E.BookingLimitReached, E.BookingPaused, E.WaitlistLimitReached, E.SlotUnavailable,
+     E.Busy), body=NewWaitlist, auth="bearer",
+    description="Joining checks what booking checks: the active-booking limit, the mall's "
+                "no-show pause, a booking of that service and day; and a citizen waits on "
+                "at most `ANTRE_WAITLIST_MAX_ENTRIES` (3) waitlists at once. "
+                "When a seat of that service and date frees up, the first waiting entry "
                 "becomes `offered`: the seat is held for it (nobody else can book it) until "
                 "`offer.expires_at` (the mall's hold time, 15 minutes by default), and the "
-                "citizen is emailed. A lapsed offer goes to the next one."))
+                "citizen is emailed; entries whose citizen could not accept it now (at the "
+                "limit, paused, booked meanwhile) are passed and keep waiting. A lapsed "
+                "offer goes to the next one."))
 def join_waitlist():
     request = bp.current_request
     who = principal(request)

@@ -32,7 +32,7 @@ class Op:
     answers: tuple[Answer, ...]
     errors: tuple[type[AntreError], ...] = ()
     body: type[BaseModel] | None = None
-    auth: str | None = None  # "bearer" (citizen, staff, admin) | "kiosk" | None
+    auth: str | None = None  # "bearer" (citizen, staff, admin) | "kiosk" | "display" | None
     parameters: tuple[dict, ...] = ()
     description: str = ""
 

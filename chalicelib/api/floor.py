@@ -8,6 +8,7 @@ import json
 from chalice import Blueprint, Response
 from pydantic import Field
 
+from chalicelib import config
 from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
@@ -21,7 +22,22 @@ bp = Blueprint(__name__)
 class PhoneWalkIn(Body):
     token: str = Field(min_length=1, max_length=1000, description="From the hall's QR.")
     service_id: F.Slug
-    priority: bool = False
+    priority: bool = Field(False, description="Always false: priority is given at the kiosk "
+                                              "or by staff (true is refused, 422).")
+    phone: str | None = Field(None, max_length=64, description="The id this phone keeps for "
+                              "the hall QR (the answer's cookie holds the same): one ticket "
+                              "per phone and token.")
+
+
+PHONE_COOKIE = "antre_walkin"
+
+
+def _cookie(request, name: str) -> str | None:
+    for part in (request.headers.get("cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
 
 
 @route(bp, "/v1/malls/{mall_id}/display", doc=Op(
@@ -67,11 +83,21 @@ def walkin_services(mall_id):
 
 @route(bp, "/v1/walkins", methods=["POST"], doc=Op(
     "phone_walk_in", "A walk-in ticket on one's own phone, with the QR from the hall", "floor",
-    (Answer(201, "The ticket", S.Ticket),),
-    (E.QrExpired, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed,
-     E.TooManyAttempts, E.Busy), body=PhoneWalkIn))
+    (Answer(201, "The ticket; Set-Cookie names the phone for this QR", S.Ticket,
+            headers=("Set-Cookie",)),),
+    (E.QrExpired, E.QrUsed, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable,
+     E.ServiceClosed, E.TooManyAttempts, E.Busy), body=PhoneWalkIn,
+    description="One ticket per phone (its cookie, or the `phone` id the page keeps) and "
+                "`ANTRE_WALKIN_QR_TICKETS` (15) in all per QR token; a few per client "
+                "address, counted only for a valid token; a token stops when the kiosk or "
+                "TV that showed it is revoked. No priority from a phone."))
 def phone_walk_in():
     request = bp.current_request
     body = parse(request, PhoneWalkIn)
-    return created(floor.phone_walk_in(body.token, body.service_id, body.priority, now(),
-                                       client_address(request)))
+    phone = floor.phone_id(_cookie(request, PHONE_COOKIE), body.phone)
+    ticket = floor.phone_walk_in(body.token, body.service_id, body.priority, now(),
+                                 client_address(request), phone=phone)
+    secure = "; Secure" if config.get().public_base_url.startswith("https:") else ""
+    return Response(ticket, status_code=201, headers={
+        "Set-Cookie": f"{PHONE_COOKIE}={phone}; Max-Age=86400; Path=/; HttpOnly; "
+                      f"SameSite=Strict{secure}"})

@@ -73,6 +73,19 @@ def walk_in():
                                              now(), kiosk=kiosk), language(request)))
 
 
+@route(bp, "/v1/display/walkin-token", methods=["POST"], doc=Op(
+    "display_walkin_token", "The hall TV's fresh QR for phones to take a walk-in ticket",
+    "kiosk", (Answer(200, "The token, its URL and QR; valid a few minutes", S.WalkinToken),),
+    auth="display",
+    description="With the TV's own key (`X-Display-Key`, made by the mall's admin as a "
+                "kiosk of kind `display`), which does nothing else; a kiosk's key is refused "
+                "here (401), so it never sits in the TV's browser. Revoking the display "
+                "stops its QRs at once."))
+def display_walkin_token():
+    display = kiosks.authenticate(bp.current_request.headers.get("x-display-key"), "display")
+    return Response(floor.walkin_token(display, now()), headers={"Cache-Control": "no-store"})
+
+
 @route(bp, "/v1/kiosk/walkin-token", methods=["POST"], doc=Op(
     "walkin_token", "A fresh QR for phones in the hall to take a walk-in ticket", "kiosk",
     (Answer(200, "The token, its URL and QR; valid a few minutes", S.WalkinToken),),

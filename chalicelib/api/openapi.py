@@ -67,6 +67,9 @@ PATH_PARAMETERS = {
 HEADERS = {
     "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
     "ETag": {"description": "Send it back as If-None-Match.", "schema": {"type": "string"}},
+    "Set-Cookie": {"description": "`antre_walkin=<phone id>`: this phone for the hall QR "
+                                  "(HttpOnly, SameSite=Strict, a day).",
+                   "schema": {"type": "string"}},
 }
 
 DESCRIPTION = """\
@@ -127,7 +130,10 @@ def _build() -> dict:
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                            "description": "The token from POST /v1/sessions."},
                 "kiosk": {"type": "apiKey", "in": "header", "name": "X-Kiosk-Key",
-                          "description": "A kiosk's key, from POST /v1/admin/kiosks."}},
+                          "description": "A kiosk's key, from POST /v1/admin/kiosks."},
+                "display": {"type": "apiKey", "in": "header", "name": "X-Display-Key",
+                            "description": "A hall TV's key, from POST /v1/admin/kiosks "
+                                           "with kind display: it only mints the hall QR."}},
         },
     }
 

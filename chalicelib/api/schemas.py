@@ -172,6 +172,8 @@ class Booking(BaseModel):
     created_at: dt.datetime
     ticket_url: str | None = Field(
         None, description="Once checked in: the page of the booking's live queue number.")
+    assisted: bool = Field(False, description="Made by staff at the mall for the citizen "
+                                              "(who holds its NIK).")
 
 
 class Offer(BaseModel):
@@ -214,6 +216,7 @@ class AssistedBooking(Booking):
     mall_name: str
     service_name: str
     qr_svg: str = Field(description="The booking code as an SVG QR, to print.")
+    booked_by: str = Field(description="The staff account that made it.")
 
 
 # --- the mall floor ---------------------------------------------------------------------------
@@ -390,6 +393,8 @@ class Kiosk(BaseModel):
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     active: bool
+    kind: Literal["kiosk", "display"] = Field(
+        "kiosk", description="display: the hall's TV, which only mints the hall QR.")
 
 
 class KioskCreated(Kiosk):
@@ -493,7 +498,7 @@ class Closure(BaseModel):
     from_: dt.date = Field(alias="from")
     to: dt.date
     reason: str
-    status: Literal["running", "done"]
+    status: Literal["running", "done", "failed"]
     affected: int | None = Field(description="null until the job has counted them.")
     moved: int
     cancelled: int

@@ -23,6 +23,11 @@ class Break(Body):
     on: bool = Field(description="true: start a break; false: end it.")
 
 
+class NewSlot(Body):
+    date: F.Date
+    start: F.Time
+
+
 class NewAssistedBooking(Body):
     service_id: F.Slug
     date: F.Date
@@ -127,17 +132,22 @@ def _assisted_view(b, catalog=None) -> dict:
     service = catalog.services.get(b.service_id)
     return {**booking.public_view(b), "holder_name": b.holder_name or "",
             "nik_last4": b.holder_nik_last4 or "", "mall_name": catalog.mall.name,
-            "service_name": service.name if service else "", "qr_svg": qr_svg(b.code)}
+            "service_name": service.name if service else "", "qr_svg": qr_svg(b.code),
+            "booked_by": b.booked_by or ""}
 
 
 @route(bp, "/v1/staff/bookings", methods=["POST"], doc=Op(
     "assisted_booking", "Book for a citizen without email or phone, to print", "staff",
     (Answer(201, "Booked; print the code and QR for the citizen", S.AssistedBooking),),
     (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
-     E.SlotUnavailable, E.Busy), body=NewAssistedBooking, auth="bearer",
+     E.BookingPaused, E.AssistedLimitReached, E.SlotUnavailable, E.Busy),
+    body=NewAssistedBooking, auth="bearer",
     description="The same rules as a citizen's own booking: capacity, one booking per NIK, "
-                "service and day, and the active-booking limit per NIK. A citizen who "
-                "registers later with this NIK keeps these rules and bookings."))
+                "service and day, the active-booking limit per NIK and the mall's no-show "
+                "pause. At most `ANTRE_ASSISTED_PER_DAY` (25) a day per staff member (429 "
+                "`assisted_limit_reached`); each is audited (who, the NIK's last 4, the "
+                "booking). The citizen who holds this NIK sees and can cancel it in their "
+                "own account, now or after registering."))
 def assisted_booking():
     request = bp.current_request
     who = principal(request)
@@ -147,8 +157,31 @@ def assisted_booking():
 
 
 @route(bp, "/v1/staff/bookings", doc=Op(
-    "assisted_bookings", "The bookings staff of this mall made for citizens, newest first",
+    "assisted_bookings", "Bookings made for citizens: the staff member's own, or (for the "
+    "mall's admin) every staff member's, newest first",
     "staff", (Answer(200, "The bookings, with their QR to print again",
                      [S.AssistedBooking]),), (E.Forbidden,), auth="bearer"))
 def assisted_bookings():
     return [_assisted_view(b) for b in booking.assisted_bookings(_staff())]
+
+
+@route(bp, "/v1/staff/bookings/{booking_id}/cancel", methods=["POST"], doc=Op(
+    "assisted_cancel", "Cancel a booking made at this mall for a citizen; audited", "staff",
+    (Answer(200, "The booking, now `cancelled`", S.Booking),),
+    (E.Forbidden, E.NotFound, E.BookingNotChangeable, E.Busy), auth="bearer",
+    description="Staff of the mall and its admin; its seat is free again at once. The "
+                "citizen is emailed if the NIK has an account."))
+def assisted_cancel(booking_id):
+    return booking.staff_cancel(_staff(), booking_id, now())
+
+
+@route(bp, "/v1/staff/bookings/{booking_id}/reschedule", methods=["POST"], doc=Op(
+    "assisted_reschedule", "Move a booking made at this mall for a citizen; audited", "staff",
+    (Answer(200, "The booking with its new slot, same code", S.Booking),),
+    (E.Forbidden, E.NotFound, E.BookingNotChangeable, E.SlotFull, E.AlreadyBooked,
+     E.SlotUnavailable, E.Busy), body=NewSlot, auth="bearer"))
+def assisted_reschedule(booking_id):
+    request = bp.current_request
+    body = parse(request, NewSlot)
+    return booking.staff_reschedule(principal(request), booking_id, **body.model_dump(),
+                                    now=now())

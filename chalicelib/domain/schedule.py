@@ -116,6 +116,33 @@ def local_today(mall: Mall, now: datetime) -> date:
     return now.astimezone(mall.tz).date()
 
 
+YEAR_DAYS = 366
+
+
+def farthest_day(mall: Mall, today: date, closing: bool = False) -> date:
+    """The last date a request may name. What a citizen may look at: the booking window plus
+    the closure horizon (where a closure moves bookings), never more than a year. A closure
+    may be planned up to a year ahead. Anything later (9999-12-31) is a typing mistake or a
+    probe, and refused before any work or job starts."""
+    year = today + timedelta(days=YEAR_DAYS)
+    if closing:
+        return year
+    return min(today + timedelta(days=mall.max_days_ahead + mall.rebook_horizon_days), year)
+
+
+def within_reach(mall: Mall, today: date, day: date, field: str = "date",
+                 closing: bool = False) -> date:
+    """`day`, or ValidationFailed (422) if it lies past `farthest_day` or more than a year
+    in the past."""
+    last = farthest_day(mall, today, closing)
+    if day > last:
+        raise ValidationFailed.field(field, "validation.date_too_far", date=last)
+    if day < today - timedelta(days=YEAR_DAYS):
+        raise ValidationFailed.field(field, "validation.date_too_old",
+                                     date=today - timedelta(days=YEAR_DAYS))
+    return day
+
+
 def bookable_slots(mall: Mall, service: Service, day: date, now: datetime) -> list[Slot]:
     """The slots a citizen may book at `now`: online services only, within the booking window."""
     _require_aware(now)

@@ -43,6 +43,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You already have a booking for this service on this date."},
     "error.slot_unavailable": {"id": "Jam ini tidak bisa dipesan.",
                                "en": "This time slot cannot be booked."},
+    "error.assisted_limit_reached": {
+        "id": "Batas booking untuk warga per petugas hari ini sudah tercapai.",
+        "en": "Today's limit of bookings for citizens per staff member is reached."},
+    "error.waitlist_limit_reached": {
+        "id": "Anda sudah menunggu di terlalu banyak daftar tunggu.",
+        "en": "You are on too many waitlists already."},
+    "waitlist.limit": {
+        "id": "Anda sudah menunggu di {count} daftar tunggu; batasnya {limit}. Keluar dari salah satu dulu.",
+        "en": "You are on {count} waitlists; the limit is {limit}. Leave one first."},
+    "waitlist.booking_limit": {
+        "id": "Anda sudah punya {count} booking aktif (batasnya {limit}), jadi tidak bisa menerima kursi dari daftar tunggu. Batalkan salah satu dulu.",
+        "en": "You already have {count} active bookings (the limit is {limit}), so you could not take a seat from the waitlist. Cancel one first."},
     "error.booking_limit_reached": {
         "id": "Anda sudah mencapai batas jumlah booking aktif.",
         "en": "You have reached the maximum number of active bookings."},
@@ -187,6 +199,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "booking.status": {"id": "Booking ini berstatus {status}.", "en": "This booking is {status}."},
     "error.booking_paused": {"id": "Booking online Anda sedang dihentikan sementara.",
                              "en": "Your online booking is paused for a while."},
+    "assisted.daily_limit": {
+        "id": "Anda sudah membuat {limit} booking untuk warga hari ini, batas per petugas per hari. Minta admin MPP bila perlu lebih.",
+        "en": "You have made {limit} bookings for citizens today, the limit per staff member per day. Ask the mall's admin if more are needed."},
+    "assisted.nik_limit": {
+        "id": "Pemilik NIK ini sudah punya {count} booking aktif; batasnya {limit}. Batalkan salah satu dulu.",
+        "en": "This NIK already has {count} active bookings; the limit is {limit}. Cancel one first."},
+    "assisted.paused": {
+        "id": "Pemilik NIK ini tidak datang {count} kali dalam {days} hari terakhir, jadi booking di MPP ini dihentikan sampai {until}. Ia tetap bisa mengambil nomor antrean langsung di kiosk.",
+        "en": "The holder of this NIK did not come {count} times in the last {days} days, so booking at this mall is paused until {until}. They can still take a walk-in ticket at the kiosk."},
     "booking.paused": {
         "id": "Anda tidak datang {count} kali dalam {days} hari terakhir, jadi booking online di MPP ini dihentikan sampai {until}. Anda tetap bisa datang langsung dan mengambil nomor antrean di kiosk.",
         "en": "You did not come {count} times in the last {days} days, so online booking at this mall is paused until {until}. You can still come and take a ticket at the kiosk."},
@@ -230,6 +251,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "walkin.closed": {"id": "{service} tidak buka sekarang. Jam layanan hari ini: {hours}.",
                       "en": "{service} is not open now. Today's hours: {hours}."},
     "walkin.closed_today": {"id": "MPP tutup hari ini ({reason}).", "en": "The mall is closed today ({reason})."},
+    "walkin.service_closed_today": {
+        "id": "Layanan {service} ditutup hari ini oleh pengelola MPP; layanan lain tetap buka.",
+        "en": "{service} is closed today by the mall; other services stay open."},
     "ticket.not_found": {"id": "Nomor antrean tidak ditemukan.", "en": "No such ticket."},
     "ticket.not_changeable": {"id": "Nomor {number} berstatus {status}; langkah ini tidak bisa dilakukan.",
                               "en": "Ticket {number} is {status}; this step is not possible."},
@@ -246,6 +270,19 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "This counter does not serve {service}."},
     "qr.expired": {"id": "Kode QR ini sudah kedaluwarsa. Pindai kode QR terbaru di layar MPP.",
                    "en": "This QR code has expired. Scan the latest QR code on the mall's screen."},
+    "qr.used_by_phone": {
+        "id": "Ponsel ini sudah mengambil nomor antrean dengan kode QR ini. Buka nomor Anda, atau minta petugas bila perlu nomor lain.",
+        "en": "This phone already took a ticket with this QR code. Open your ticket, or ask the staff if another is needed."},
+    "qr.used_up": {
+        "id": "Kode QR ini sudah dipakai untuk banyak nomor. Tunggu kode QR baru di layar MPP (sekitar satu menit) lalu pindai lagi.",
+        "en": "This QR code has been used for many tickets. Wait for the next QR code on the mall's screen (about a minute) and scan again."},
+    "walkin.priority_at_kiosk": {
+        "id": "antrean prioritas (lansia, disabilitas, ibu hamil) diberikan di kiosk atau oleh petugas, tidak lewat ponsel",
+        "en": "priority tickets (elderly, disabled, pregnant) are given at the kiosk or by staff, not on a phone"},
+    "display.unauthorized": {
+        "id": "Layar TV ini belum terdaftar atau kuncinya sudah dicabut; kunci kiosk tidak dipakai di layar TV. Minta admin MPP membuat kunci layar.",
+        "en": "This TV is not registered or its key was revoked; a kiosk's key is not used on the TV. Ask the mall's admin for a display key."},
+    "error.qr_used": {"id": "Kode QR ini sudah dipakai.", "en": "This QR code was used already."},
     "qr.invalid": {"id": "Kode QR ini tidak dikenal. Pindai kode QR di layar MPP.",
                    "en": "This QR code is not recognised. Scan the QR code on the mall's screen."},
 
@@ -302,6 +339,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validation.closure_too_long": {"id": "satu penutupan paling lama {days} hari; buat beberapa penutupan",
                                     "en": "one closure lasts at most {days} days; make several"},
     "validation.range_too_long": {"id": "rentang paling lama {days} hari", "en": "at most {days} days"},
+    "validation.date_too_far": {"id": "tanggal paling jauh {date}", "en": "the latest date allowed is {date}"},
+    "validation.date_too_old": {"id": "tanggal paling awal {date}", "en": "the earliest date allowed is {date}"},
     "account.not_found": {"id": "Akun tidak ditemukan di MPP ini.", "en": "No such account in this mall."},
 
     # --- names used inside other messages -------------------------------------------------------

@@ -256,8 +256,8 @@ def me(principal: Principal, now: datetime) -> dict:
 
 def _pauses(account: Account, now: datetime) -> list[dict]:
     """The malls where a no-show policy pauses the citizen's online booking, and until when
-    (the mall's date). Each mall counts every no-show with its own policy, as booking does;
-    without a no-show (nearly everyone) this reads nothing more."""
+    (the mall's date). Each mall counts its own no-shows with its own policy, as booking
+    does; without a no-show (nearly everyone) this reads nothing more."""
     if not account.nik_hash:
         return []
     from chalicelib.domain.queue import paused_until
@@ -265,12 +265,10 @@ def _pauses(account: Account, now: datetime) -> list[dict]:
     from chalicelib.store import catalog as catalog_store
 
     state = booking_store.citizen_state(account.nik_hash)
-    shows = [int(t) for t in (state.no_shows or [])] if state else []
-    if not shows:
-        return []
     found = []
-    for entry in catalog_store.list_malls():
-        catalog = catalog_store.mall_catalog(entry.mall_id)
+    # each mall's policy counts the no-shows at that mall only
+    for mall_id, shows in booking_store.no_shows_by_mall(state).items():
+        catalog = catalog_store.mall_catalog(mall_id)
         if catalog is None:
             continue
         mall = catalog.mall

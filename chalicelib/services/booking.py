@@ -15,6 +15,7 @@ from chalicelib.domain import identity, queue, schedule
 from chalicelib.domain.catalog import Service, Slot
 from chalicelib.errors import (
     AlreadyBooked,
+    AssistedLimitReached,
     BookingLimitReached,
     BookingNotChangeable,
     BookingPaused,
@@ -48,6 +49,7 @@ def public_view(b: Booking) -> dict:
     return {"booking_id": b.booking_id, "code": b.code, "status": b.status,
             "mall_id": b.mall_id, "service_id": b.service_id, "date": b.date,
             "start": b.start, "end": b.end, "created_at": b.created_at,
+            "assisted": bool(b.booked_by),  # made by staff at the mall for the citizen
             # checked in: the live queue number's page (the ticket id is its secret)
             "ticket_url": follow_url(b.ticket_id) if b.ticket_id else None}
 
@@ -84,6 +86,8 @@ def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datet
     if (day_to - day_from).days >= MAX_SUMMARY_DAYS:
         raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_SUMMARY_DAYS)
     today = schedule.local_today(mall, now)
+    schedule.within_reach(mall, today, day_from, "from")
+    schedule.within_reach(mall, today, day_to, "to")
     window_end = today + timedelta(days=mall.max_days_ahead)
     taken = stats_store.taken_seats(mall_id, service_id, day_from.isoformat(),
                                     day_to.isoformat())
@@ -249,7 +253,8 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
 def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now: datetime, *,
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
            enforce_capacity: bool = True, held: bool = False, extra_for=None,
-           refused=None, state_read=None, **holder) -> tuple[Booking, object]:
+           refused=None, state_read=None, fatal_extra=None, for_staff: bool = False,
+           citizen_actions=(), **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
@@ -267,32 +272,37 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         state = first.pop() if first else store.citizen_state(nik_hash)
         if state is None and not new_citizen:  # written with the account; cannot be missing
             raise Busy()
-        if not new_citizen and state is not None:
-            _not_paused(state, mall, now_epoch)
+        if state is not None:  # booked by the citizen or by staff: the same pause
+            _not_paused(state, mall, now_epoch, "assisted.paused" if for_staff else None)
         active = {bid: int(end) for bid, end in
                   ((state.active.as_dict() or {}) if state else {}).items() if int(end) > now_epoch}
         if len(active) >= limit:
-            raise BookingLimitReached("booking.limit", count=len(active), limit=limit)
+            raise BookingLimitReached("assisted.nik_limit" if for_staff else "booking.limit",
+                                      count=len(active), limit=limit)
         booking = _new_booking(owner_id, nik_hash, booking_id, mall, service, slot, now, **holder)
         active[booking_id] = int(booking.end_at)
         mail = mail_for(booking) if mail_for else None
         idem = idempotency_for(booking) if idempotency_for else None
         store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
                            enforce_capacity=enforce_capacity, held=held,
-                           extra=extra_for(booking) if extra_for else None)
+                           extra=extra_for(booking) if extra_for else None,
+                           citizen_actions=citizen_actions if state is not None else ())
         return booking, mail
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
                                    "seat": SlotFull,
-                                   **({"throttle": refused} if refused else {})})
+                                   **({"throttle": refused} if refused else {}),
+                                   **(fatal_extra or {})})
 
 
-def _not_paused(state, mall, now_epoch: int) -> None:
-    """The mall's no-show policy, for online bookings (staff at the mall may still book)."""
-    until = queue.paused_until(list(state.no_shows or []), now_epoch, mall.no_show_limit,
-                               mall.no_show_window_days, mall.no_show_pause_days)
+def _not_paused(state, mall, now_epoch: int, message: str | None = None) -> None:
+    """The mall's no-show policy, counting the no-shows at this mall only: the same for a
+    booking the citizen makes, one staff make for them and joining a waitlist."""
+    until = queue.paused_until(store.no_shows_by_mall(state).get(mall.mall_id, []), now_epoch,
+                               mall.no_show_limit, mall.no_show_window_days,
+                               mall.no_show_pause_days)
     if until is not None:
-        raise BookingPaused("booking.paused", count=mall.no_show_limit,
+        raise BookingPaused(message or "booking.paused", count=mall.no_show_limit,
                             days=mall.no_show_window_days,
                             until=datetime.fromtimestamp(until, mall.tz).date())
 
@@ -302,31 +312,114 @@ def assisted_owner(mall_id: str) -> str:
     return f"mall-{mall_id}"
 
 
+def _staff_of_mall(principal: Principal) -> str:
+    require_role(principal, "staff", "admin")
+    if not principal.mall_id:
+        raise Forbidden()
+    return principal.mall_id
+
+
+def _assisted_change(principal: Principal, action: str, booking: Booking, before=None,
+                     after=None):
+    """The audit entry of a staff member's act on a booking made for a citizen: who, the
+    NIK's last 4 (never the NIK), the booking."""
+    from chalicelib.store.catalog import Change, audited
+
+    change = Change(principal.account_id, action, booking.booking_id, before,
+                    {"nik_last4": booking.holder_nik_last4, "service_id": booking.service_id,
+                     **(after or {})})
+    return lambda s: audited(s, booking.mall_id, change)
+
+
 @fresh_catalog
 def book_for_citizen(principal: Principal, *, service_id: str, date: str, start: str,
                      name: str, nik: str, phone: str | None, now: datetime) -> Booking:
     """Staff book at the mall for a citizen without email or phone, under the same rules
-    (capacity, one per NIK, service and day, the active-booking limit per NIK)."""
-    require_role(principal, "staff", "admin")
-    mall, service = mall_and_service(principal.mall_id, service_id)
+    (capacity, one per NIK, service and day, the active-booking limit per NIK, the mall's
+    no-show pause), at most `assisted_per_day` a day per staff member, audited in the same
+    transaction. The NIK's holder sees the booking once they have an account."""
+    mall_id = _staff_of_mall(principal)
+    mall, service = mall_and_service(mall_id, service_id)
     slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
                                        schedule.parse_hhmm(start), now)
     nik = identity.validate_nik(nik)
     phone = identity.normalize_phone(phone) if phone else None
     if not name.strip():
         raise ValidationFailed.field("name", "validation.name_required")
+    per_day = config.get().assisted_per_day
+    today = schedule.local_today(mall, now).isoformat()
+
+    def extra_for(b):
+        counted = store.assisted_steps(b, mall_id, principal.account_id, today, per_day)
+        audit = _assisted_change(principal, "booking.assisted", b, after={
+            "date": b.date, "start": b.start, "code": b.code})
+
+        def steps(s):
+            counted(s)
+            audit(s)
+
+        return steps
+
     booking, _ = _place(assisted_owner(mall.mall_id),
                         identity.nik_hash(nik, config.get().nik_hmac_key), mall, service, slot,
-                        now, new_citizen=True, holder_name=name.strip(), holder_phone=phone,
+                        now, new_citizen=True, for_staff=True, extra_for=extra_for,
+                        fatal_extra={"assisted_limit": lambda: AssistedLimitReached(
+                            "assisted.daily_limit", limit=per_day)},
+                        holder_name=name.strip(), holder_phone=phone,
                         holder_nik_last4=identity.nik_last4(nik),
                         booked_by=principal.account_id)
     return booking
 
 
 def assisted_bookings(principal: Principal, limit: int = 50) -> list[Booking]:
-    """The bookings staff of this mall made for citizens, newest first: one Query."""
-    require_role(principal, "staff", "admin")
-    return store.list_for(assisted_owner(principal.mall_id), limit=limit)
+    """Bookings made for citizens at this mall, newest first: a staff member's own (one
+    Query and one BatchGetItem), or for the mall's admin every staff member's (one Query)."""
+    mall_id = _staff_of_mall(principal)
+    if principal.role == "admin":
+        return store.list_for(assisted_owner(mall_id), limit=limit)
+    return store.assisted_by_staff(mall_id, principal.account_id, limit=limit)
+
+
+def assisted_booking(principal: Principal, booking_id: str) -> Booking:
+    """A booking staff of this mall made for a citizen; any other is NotFound."""
+    mall_id = _staff_of_mall(principal)
+    booking = store.get(assisted_owner(mall_id), booking_id) \
+        if identity.is_ulid(booking_id) else None
+    if booking is None:
+        raise NotFound("booking.not_found")
+    return booking
+
+
+def _holder_account(booking: Booking):
+    """The account that now holds the booking's NIK (to email a change), or None."""
+    state = store.citizen_state(booking.nik_hash)
+    if state is None or not state.account_id:
+        return None
+    account = account_store.get(state.account_id)
+    return account if account is not None and account.verified \
+        and account.nik_hash == booking.nik_hash else None
+
+
+def staff_cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
+    """Staff of the mall (or its admin) cancel a booking made there for a citizen, audited;
+    the citizen is emailed if the NIK has an account."""
+    booking = assisted_booking(principal, booking_id)
+    return _cancel(booking, _holder_account(booking), now,
+                   extra=_assisted_change(principal, "booking.assisted_cancel", booking,
+                                          before={"status": booking.status},
+                                          after={"status": "cancelled"}))
+
+
+@fresh_catalog
+def staff_reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
+                     now: datetime) -> dict:
+    """Staff of the mall (or its admin) move a booking made there for a citizen, audited."""
+    booking = assisted_booking(principal, booking_id)
+    return _reschedule(booking, _holder_account(booking), date, start, now,
+                       extra=lambda new: _assisted_change(
+                           principal, "booking.assisted_reschedule", booking,
+                           before={"date": booking.date, "start": booking.start},
+                           after={"date": new.date, "start": new.start}))
 
 
 class _KeyTaken(Exception):
@@ -375,9 +468,23 @@ def _account(principal: Principal):
     return principal.account or account_store.get(principal.account_id)
 
 
+def _nik_of(principal: Principal) -> str | None:
+    """The NIK (its HMAC) the caller holds now: the checked account's, else the token's."""
+    if principal.role != "citizen":
+        return None
+    account = principal.account
+    return account.nik_hash if account is not None else principal.nik_hash
+
+
 def get_booking(principal: Principal, booking_id: str) -> Booking:
-    """The caller's own booking; anyone else's (or none) is NotFound."""
-    booking = store.get(principal.account_id, booking_id) if identity.is_ulid(booking_id) else None
+    """The caller's own booking, or one staff made for the NIK the caller holds; anyone
+    else's (or none) is NotFound."""
+    if not identity.is_ulid(booking_id):
+        raise NotFound("booking.not_found")
+    booking = store.get(principal.account_id, booking_id)
+    nik_hash = _nik_of(principal)
+    if booking is None and nik_hash:
+        booking = store.assisted_one_for_nik(nik_hash, booking_id)
     if booking is None:
         raise NotFound("booking.not_found")
     return booking
@@ -395,7 +502,13 @@ def calendar_file(principal: Principal, booking_id: str, now: datetime) -> bytes
 
 
 def list_bookings(principal: Principal) -> list[dict]:
-    return [public_view(b) for b in store.list_for(principal.account_id)]
+    """The caller's bookings and those staff made for the NIK the caller holds, newest
+    first: two Queries (the second nearly always empty)."""
+    found = store.list_for(principal.account_id)
+    nik_hash = _nik_of(principal)
+    if nik_hash:
+        found += store.assisted_for_nik(nik_hash)
+    return [public_view(b) for b in sorted(found, key=lambda b: b.booking_id, reverse=True)]
 
 
 def _changed():
@@ -410,17 +523,24 @@ def _changeable(booking: Booking, now_epoch: int) -> None:
 
 
 def cancel(principal: Principal, booking_id: str, now: datetime) -> dict:
-    booking = get_booking(principal, booking_id)
+    return _cancel(get_booking(principal, booking_id), _account(principal), now)
+
+
+def _cancel(booking: Booking, account, now: datetime, extra=None) -> dict:
+    """Cancel and free the seat; `account` (None: nobody to email) is told, `extra(steps)`
+    adds writes of the same change (the audit of a staff member's cancel)."""
+    booking_id = booking.booking_id
     now_epoch = int(now.timestamp())
     _changeable(booking, now_epoch)
     mall, service = mall_and_service(booking.mall_id, booking.service_id)
-    account = _account(principal)
-    ctx = mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
-                        mall, service)
-    mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id, now=now,
-                           mall_id=mall.mall_id)
+    mail = None
+    if account is not None:
+        ctx = mail_context(account, {**public_view(booking), "sequence": booking.sequence + 1},
+                           mall, service)
+        mail = outbox.new_mail("booking_cancelled", account.email, ctx, ref=booking_id,
+                               now=now, mall_id=mall.mall_id)
     _with_retries(lambda: store.cancel_and_release(
-        booking, now_epoch, now.isoformat(timespec="seconds"), mail),
+        booking, now_epoch, now.isoformat(timespec="seconds"), mail, extra=extra),
         {"booking": BookingNotChangeable})
     _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     booking.status = "cancelled"
@@ -441,7 +561,15 @@ def _seat_freed(mall_id: str, service_id: str, day: str, now: datetime) -> None:
 @fresh_catalog
 def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
                now: datetime) -> dict:
-    booking = get_booking(principal, booking_id)
+    return _reschedule(get_booking(principal, booking_id), _account(principal), date, start,
+                       now)
+
+
+def _reschedule(booking: Booking, account, date: str, start: str, now: datetime,
+                extra=None) -> dict:
+    """Move the booking; `account` (None: nobody to email) is told; `extra(new_seat)` gives
+    steps of the same move (the audit of a staff member's move)."""
+    booking_id = booking.booking_id
     now_epoch = int(now.timestamp())
     _changeable(booking, now_epoch)
     mall, service = mall_and_service(booking.mall_id, booking.service_id)
@@ -450,17 +578,18 @@ def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
     new = SeatRef(booking.mall_id, booking.service_id, slot.date.isoformat(), slot.start_hhmm)
     if (new.date, new.start) == (booking.date, booking.start):
         return public_view(booking)
-    account = _account(principal)
     moved = {**public_view(booking), "date": new.date, "start": new.start,
              "end": slot.end_hhmm, "sequence": booking.sequence + 1}
-    ctx = {**mail_context(account, moved, mall, service),
-           "old_date": booking.date, "old_start": booking.start}
-    mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id, now=now,
-                           mall_id=mall.mall_id)
+    mail = None
+    if account is not None:
+        ctx = {**mail_context(account, moved, mall, service),
+               "old_date": booking.date, "old_start": booking.start}
+        mail = outbox.new_mail("booking_rescheduled", account.email, ctx, ref=booking_id,
+                               now=now, mall_id=mall.mall_id)
     _with_retries(lambda: store.move_if_free(
         booking, mall, new, int(slot.start.timestamp()), int(slot.end.timestamp()), slot.end_hhmm,
         mall.seats(service), now_epoch, now.isoformat(timespec="seconds"), mail,
-        _arrival(mall, booking.booking_id, slot)),
+        _arrival(mall, booking.booking_id, slot), extra=extra(new) if extra else None),
         {"booking": _changed, "guard": AlreadyBooked, "seat": SlotFull})
     _seat_freed(booking.mall_id, booking.service_id, booking.date, now)
     moved.pop("sequence")

@@ -31,6 +31,7 @@ from chalicelib.store.models import Booking
 
 log = logging.getLogger(__name__)
 
+FAILED_RUNS = 3  # runs that raise before a closure's job ends as failed
 MAX_DAYS = 90  # one closure's days go in one transaction (DynamoDB: 100 items)
 ATTEMPTS = 4
 
@@ -55,6 +56,7 @@ def start(principal: Principal, mall_id: str, date_from: str, date_to: str, reas
         raise ValidationFailed.field("from", "validation.past_date")
     if (last - first).days + 1 > MAX_DAYS:
         raise ValidationFailed.field("to", "validation.closure_too_long", days=MAX_DAYS)
+    schedule.within_reach(catalog.mall, today, last, "to", closing=True)
     if service_id is not None and service_id not in catalog.services:
         raise NotFound("service.not_found")
     return _close(principal, catalog, [first + timedelta(days=n)
@@ -87,7 +89,10 @@ def close_cuti_bersama(principal: Principal, mall_id: str, year: int, now: datet
     of consecutive days, all rebooked like any closure."""
     catalog = admin.managed(principal, mall_id)
     today = schedule.local_today(catalog.mall, now)
-    days = [d for d in schedule.joint_leave_days(year) if d >= today
+    last = schedule.farthest_day(catalog.mall, today, closing=True)
+    if date(year, 1, 1) > last:
+        raise ValidationFailed.field("year", "validation.date_too_far", date=last)
+    days = [d for d in schedule.joint_leave_days(year) if today <= d <= last
             and d not in catalog.mall.closures]
     runs: list[list[date]] = []
     for day in days:
@@ -152,7 +157,8 @@ def of_mall(principal: Principal, mall_id: str) -> list[dict]:
 def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
          stop_after: int | None = None) -> str:
     """Run the closure's job for up to `budget_seconds`: "done", "more" (time ran out: run
-    again) or "busy" (another run holds it, or it is finished). `stop_after` bookings, the
+    again), "failed" (this run raised; see FAILED_RUNS) or "busy" (another run holds it, or
+    it is finished). `stop_after` bookings, the
     run dies (tests)."""
     job = store.get(closure_id)
     if job is None or job.status != "running":
@@ -160,8 +166,8 @@ def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
     if not store.claim(job, int(now_of().timestamp())):
         return "busy"
     deadline = _time.monotonic() + budget_seconds
-    run = _Run(job, now_of)
     try:
+        run = _Run(job, now_of)
         if job.affected is None:
             store.set_affected(job, sum(len(run.affected_on(day)) for day in run.days))
         for day in run.days:
@@ -178,10 +184,15 @@ def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
         return "done"
     except Crash:
         raise
-    except Exception:
-        log.exception("closure %s stopped; it resumes on its next run", closure_id)
-        store.release(job)
-        raise
+    except Exception as e:
+        # A run that raises is counted, not simply re-dispatched: a transient error (DynamoDB
+        # busy) resumes on the next run, a lasting one ends the job as failed after
+        # FAILED_RUNS runs instead of being re-dispatched by the sweep for ever.
+        ended = store.run_failed(job, f"{type(e).__name__}: {e}",
+                                 now_of().isoformat(timespec="seconds"), FAILED_RUNS)
+        log.exception("closure %s run failed; %s", closure_id,
+                      "the job is failed" if ended else "it resumes on its next run")
+        return "failed"
 
 
 class _Run:

@@ -2,8 +2,8 @@
 kiosk or on their own phone (from the QR on the hall's screen)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
-
 
 from chalicelib import config
 from chalicelib.domain import identity, schedule
@@ -12,11 +12,13 @@ from chalicelib.errors import (
     NotFound,
     NotToday,
     QrExpired,
+    QrUsed,
     ServiceClosed,
     TooEarly,
     TooLate,
     Unauthorized,
     UnknownCode,
+    ValidationFailed,
     WalkinQuotaFull,
     WalkinUnavailable,
 )
@@ -34,7 +36,7 @@ from chalicelib.services.queue import (
 )
 from chalicelib.store import floor as store
 from chalicelib.store.bookings import TransactionFailed
-from chalicelib.store.kiosks import Kiosk
+from chalicelib.store.kiosks import Kiosk, qr_use_steps
 from chalicelib.store.models import CodeClaim, Ticket
 
 CHECKIN_ATTEMPTS = 3
@@ -133,6 +135,8 @@ def _open_for_walkins(mall, service, now: datetime) -> None:
     local = now.astimezone(mall.tz)
     reason = schedule.closed_text(mall, local.date(), service.service_id)
     if reason is not None:
+        if schedule.closed_reason(mall, local.date()) is None:  # only this service is closed
+            raise ServiceClosed("walkin.service_closed_today", service=service.name)
         raise ServiceClosed("walkin.closed_today", reason=reason)
     hours = mall.hours_on(local.date())
     if not hours.open <= local.time() < hours.close:
@@ -141,7 +145,8 @@ def _open_for_walkins(mall, service, now: datetime) -> None:
 
 
 def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
-            kiosk: Kiosk | None = None, source: str = "kiosk") -> dict:
+            kiosk: Kiosk | None = None, source: str = "kiosk", extra=None,
+            refusals: dict | None = None) -> dict:
     """A ticket without a booking, within the service's daily walk-in quota, which is apart
     from the online seats: walk-ins never take a bookable seat, nor bookings a walk-in's."""
     catalog = catalog_of(mall_id)
@@ -162,9 +167,12 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
     ticket = _ticket(mall.mall_id, day, agency, service, number, "walkin", now,
                      priority=priority, source=source)
     try:
-        store.walk_in(ticket, kiosk, hour=now.astimezone(mall.tz).hour)
+        store.walk_in(ticket, kiosk, extra=extra, hour=now.astimezone(mall.tz).hour)
     except TransactionFailed as e:
         store.give_back(mall.mall_id, day, agency.agency_id, service.service_id, walkin=True)
+        for step, error in (refusals or {}).items():
+            if step in e.failed:
+                raise error() from e
         if "kiosk" in e.failed:
             raise Unauthorized("kiosk.unauthorized") from e
         raise Busy() from e
@@ -203,14 +211,20 @@ def walkin_services(mall_id: str, now: datetime, lang: str = "id") -> dict:
 
 def walkin_token(kiosk: Kiosk, now: datetime) -> dict:
     """A short-lived signed token for the QR the kiosk and the TV show. It opens the phone
-    page and lets it take one walk-in ticket; an old photo of it is useless minutes later."""
+    page and lets each phone take one walk-in ticket, `walkin_qr_tickets` in all; an old
+    photo of it is useless minutes later, and revoking the kiosk or TV that showed it stops
+    it at once (each ticket's transaction checks that key)."""
+    import secrets
+
     import jwt  # loaded on first use (see services/auth.py)
 
     cfg = config.get()
     epoch = int(now.timestamp())
     expires = epoch + cfg.walkin_qr_seconds
     token = jwt.encode({"aud": WALKIN_AUDIENCE, "mall": kiosk.mall_id, "iat": epoch,
-                        "exp": expires}, cfg.jwt_secret, algorithm="HS256")
+                        "exp": expires, "jti": secrets.token_urlsafe(12),
+                        "k": kiosk.key_pk.removeprefix("KIOSK#")},
+                       cfg.jwt_secret, algorithm="HS256")
     from chalicelib.mail.qr import qr_svg
 
     url = f"{cfg.public_base_url.rstrip('/')}/walkin#m={kiosk.mall_id}&t={token}"
@@ -219,21 +233,47 @@ def walkin_token(kiosk: Kiosk, now: datetime) -> dict:
             "refresh_seconds": max(cfg.walkin_qr_seconds // 3, 10)}
 
 
+_PHONE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def phone_id(*candidates: str | None) -> str:
+    """The phone's id for the hall QR: the cookie the walk-in answer set, else the one the
+    page keeps, else a new one (a phone that sends neither is one more phone, within the
+    token's total and the per-address throttle)."""
+    import secrets
+
+    for value in candidates:
+        if value and _PHONE_ID.fullmatch(value):
+            return value
+    return secrets.token_urlsafe(18)
+
+
 def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime,
-                  address: str = "unknown") -> dict:
-    """A walk-in ticket taken on a phone with a fresh token from the hall's QR; a few per
-    client address, so one photo of the QR cannot empty the day's quota."""
+                  address: str = "unknown", phone: str | None = None) -> dict:
+    """A walk-in ticket taken on a phone with a fresh token from the hall's QR. The token is
+    checked first, so junk never spends the address's throttle (nor locks out the phones
+    behind the mall's Wi-Fi); then a few per client address, one per phone per token and
+    `walkin_qr_tickets` per token, each counted in the ticket's own transaction. Priority is
+    given at the kiosk or by staff, never by the phone itself."""
     import jwt
 
-    throttle.take("walkin_address", address, now)
     try:
         claims = jwt.decode(token, config.get().jwt_secret, algorithms=["HS256"],
                             audience=WALKIN_AUDIENCE,
-                            options={"require": ["mall", "exp"], "verify_exp": False,
-                                     "verify_iat": False})
+                            options={"require": ["mall", "exp", "jti", "k"],
+                                     "verify_exp": False, "verify_iat": False})
     except jwt.PyJWTError as e:
         raise QrExpired("qr.invalid") from e
     if not isinstance(claims["exp"], int) or claims["exp"] <= now.timestamp():
         raise QrExpired("qr.expired")
-    return walk_in(str(claims["mall"]), service_id, priority, now, source="phone")
-
+    if priority:
+        raise ValidationFailed.field("priority", "walkin.priority_at_kiosk")
+    throttle.take("walkin_address", address, now)
+    mall_id, token_id, key = str(claims["mall"]), str(claims["jti"]), str(claims["k"])
+    shown_by = Kiosk(kiosk_id="", mall_id=mall_id, label="", key_pk=f"KIOSK#{key}")
+    uses = qr_use_steps(token_id, phone or phone_id(), config.get().walkin_qr_tickets,
+                        int(claims["exp"]) + 86400)
+    return walk_in(mall_id, service_id, False, now, kiosk=shown_by, source="phone", extra=uses,
+                   refusals={"kiosk": lambda: QrExpired("qr.invalid"),
+                             "qr_phone": lambda: QrUsed("qr.used_by_phone"),
+                             "qr_uses": lambda: QrUsed("qr.used_up")})

@@ -14,19 +14,27 @@ from chalicelib.store.kiosks import Kiosk
 from chalicelib.store.models import KioskEntry
 
 
-def authenticate(key: str | None) -> Kiosk:
-    """The kiosk holding `X-Kiosk-Key`; 401 for a missing, unknown or revoked key."""
+KINDS = ("kiosk", "display")
+
+
+def authenticate(key: str | None, kind: str = "kiosk") -> Kiosk:
+    """The kiosk (or, `kind="display"`, the hall's TV) holding the key; 401 for a missing,
+    unknown or revoked key, and for a key of the other kind: a TV's key does nothing a
+    kiosk does, and a kiosk's key is not for the TV (where it would sit in a browser that
+    anyone in the hall may reach)."""
+    message = "display.unauthorized" if kind == "display" else "kiosk.unauthorized"
     if not key or len(key) > 200:
-        raise Unauthorized("kiosk.unauthorized")
+        raise Unauthorized(message)
     kiosk = store.by_key(key.strip())
-    if kiosk is None:
-        raise Unauthorized("kiosk.unauthorized")
+    if kiosk is None or kiosk.kind != kind:
+        raise Unauthorized(message)
     return kiosk
 
 
 def _view(entry: KioskEntry) -> dict:
     return {"kiosk_id": entry.kiosk_id, "label": entry.label, "created_at": entry.created_at,
-            "revoked_at": entry.revoked_at, "active": entry.revoked_at is None}
+            "revoked_at": entry.revoked_at, "active": entry.revoked_at is None,
+            "kind": entry.kind or "kiosk"}
 
 
 def _managed(principal: Principal, mall_id: str) -> None:
@@ -36,17 +44,20 @@ def _managed(principal: Principal, mall_id: str) -> None:
 
 
 def register(principal: Principal, mall_id: str, label: str, now: datetime,
-             key: str | None = None) -> dict:
-    """A new kiosk of the mall. The key is answered once; only its hash is kept."""
+             key: str | None = None, kind: str = "kiosk") -> dict:
+    """A new kiosk (or hall TV, `kind="display"`) of the mall. The key is answered once;
+    only its hash is kept."""
     _managed(principal, mall_id)
+    if kind not in KINDS:
+        raise ValueError(kind)
     key = key or secrets.token_urlsafe(24)
     entry = KioskEntry(pk=f"KIOSKS#{mall_id}", sk=str(ULID()), mall_id=mall_id,
                        label=label.strip(), key_hash=store.key_pk(key).removeprefix("KIOSK#"),
                        created_at=now.isoformat(timespec="seconds"),
-                       created_by=principal.account_id)
+                       created_by=principal.account_id, kind=kind)
     entry.kiosk_id = entry.sk
     change = Change(principal.account_id, "kiosk.register", entry.kiosk_id, None,
-                    {"label": entry.label})
+                    {"label": entry.label, "kind": kind})
     store.register(entry, key, extra=lambda s: audited(s, mall_id, change))
     return {**_view(entry), "key": key}
 

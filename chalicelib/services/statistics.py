@@ -61,9 +61,23 @@ def _mean(raw: dict, timing: str) -> float | None:
     return round(int(raw.get(f"{timing}_seconds", 0)) / count / 60, 1) if count else None
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (=HYPERLINK(...),
+# @SUM(...)); OWASP's rule for CSV injection is to write such a cell as text, with a
+# leading single quote. Names come from mall admins, so they are not trusted here.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A CSV cell that a spreadsheet shows as typed and never evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def as_csv(found: list[dict]) -> str:
+    """The rows as CSV (the API's format=csv and the command line's export-stats)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(found)
+    writer.writerows({k: as_text(v) for k, v in row.items()} for row in found)
     return out.getvalue()

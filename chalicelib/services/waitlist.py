@@ -15,12 +15,14 @@ from chalicelib.errors import (
     AlreadyBooked,
     AlreadyWaiting,
     BookingLimitReached,
+    BookingPaused,
     Busy,
     Forbidden,
     NotFound,
     OfferExpired,
     SeatsAvailable,
     SlotUnavailable,
+    WaitlistLimitReached,
 )
 from chalicelib.services import booking as booking_service
 from chalicelib.services.auth import Principal
@@ -79,6 +81,39 @@ def join(principal: Principal, mall_id: str, service_id: str, date: str,
     account = principal.account or account_store.get(principal.account_id)
     if principal.role != "citizen" or account is None or not account.nik_hash:
         raise Forbidden("booking.citizens_only")
+    for _ in range(booking_service.ATTEMPTS):
+        try:
+            return _join(account, mall, service, day, slots, now)
+        except _StateMoved:
+            continue  # a booking or another join changed the citizen's state: decide again
+    raise Busy()
+
+
+class _StateMoved(Exception):
+    pass
+
+
+def _join(account, mall, service, day, slots, now: datetime) -> dict:
+    """What booking checks, then the entry: the citizen could accept an offer (not at the
+    active-booking limit, not paused at this mall, not booked that service and day: the
+    transaction's guard), and waits on at most `waitlist_max_entries` waitlists, counted in
+    their state at the version read."""
+    cfg = config.get()
+    mall_id, service_id = mall.mall_id, service.service_id
+    now_epoch = int(now.timestamp())
+    state = booking_store.citizen_state(account.nik_hash)
+    if state is None:  # written with the account; cannot be missing
+        raise Busy()
+    booking_service._not_paused(state, mall, now_epoch)
+    active = [end for end in (state.active.as_dict() or {}).values() if int(end) > now_epoch]
+    if len(active) >= cfg.max_active_bookings:
+        raise BookingLimitReached("waitlist.booking_limit", count=len(active),
+                                  limit=cfg.max_active_bookings)
+    waiting = {wid: int(end) for wid, end in (state.waiting.as_dict() or {}).items()
+               if int(end) > now_epoch}
+    if len(waiting) >= cfg.waitlist_max_entries:
+        raise WaitlistLimitReached("waitlist.limit", count=len(waiting),
+                                   limit=cfg.waitlist_max_entries)
     waitlist_id = str(ULID())
     created = now.isoformat(timespec="milliseconds")
     entry = WaitlistEntry(
@@ -88,13 +123,16 @@ def join(principal: Principal, mall_id: str, service_id: str, date: str,
         created_at=created, due_pk=store.queue_pk(mall_id, service_id, day.isoformat()),
         due_sk=f"{created}#{waitlist_id}",
         expires_at=booking_store.forget_at(int(slots[-1].end.timestamp())))
+    waiting[waitlist_id] = int(slots[-1].end.timestamp())
     try:
-        store.join(entry)
+        store.join(entry, state, waiting)
     except TransactionFailed as e:
         if "booked" in e.failed:
             raise AlreadyBooked() from e
         if "waiting" in e.failed:
             raise AlreadyWaiting() from e
+        if "citizen" in e.failed:
+            raise _StateMoved() from e
         raise
     return view(entry, _position(entry), mall, now)
 
@@ -157,7 +195,8 @@ def accept(principal: Principal, waitlist_id: str, now: datetime) -> dict:
     try:
         made, mail = booking_service._place(
             account.account_id, account.nik_hash, mall, service, slot, now, mail_for=mail_for,
-            held=True, extra_for=lambda b: store.accepted_step(entry, b.booking_id, now_epoch))
+            held=True, extra_for=lambda b: store.accepted_step(entry, b.booking_id, now_epoch),
+            citizen_actions=store.uncounted(entry))
     except (AlreadyBooked, BookingLimitReached):
         raise
     except Busy:
@@ -179,16 +218,18 @@ def offer_freed(mall_id: str, service_id: str, day: str, now: datetime) -> int:
         return 0
     mall, service = catalog.mall, catalog.services[service_id]
     offered = 0
+    skipped: set[str] = set()  # entries that could not accept a seat now
     for _ in range(OFFER_ATTEMPTS * 4):
-        first = store.waiting(mall_id, service_id, day, limit=1)
-        if not first:
+        first = _first_able(mall, store.waiting(mall_id, service_id, day, limit=SCAN_WAITING),
+                            skipped, now)
+        if first is None:
             return offered
         slots = schedule.bookable_slots(mall, service, schedule.parse_date(day), now)
         taken = booking_store.seats_taken(mall_id, service_id, day)
         free = [s for s in slots if taken.get(s.start_hhmm, 0) < mall.seats(service)]
         if not free:
             return offered
-        entry, slot = first[0], free[0]
+        entry, slot = first, free[0]
         expires = int(now.timestamp()) + 60 * mall.waitlist_hold_minutes
         mail = _offer_mail(entry, mall, service, slot, expires, now)
         try:
@@ -199,9 +240,40 @@ def offer_freed(mall_id: str, service_id: str, day: str, now: datetime) -> int:
                 catalog_store.cache.clear()
                 catalog = catalog_store.mall_catalog(mall_id)
                 mall, service = catalog.mall, catalog.services[service_id]
+            if "booked" in e.failed:
+                skipped.add(entry.waitlist_id)  # booked that service and day meanwhile
             continue  # the seat or the entry changed meanwhile: look again
         offered += 1
     return offered
+
+
+SCAN_WAITING = 20  # waiting entries read per offer; the ones who could not accept are passed
+
+
+def _first_able(mall, waiting: list[WaitlistEntry], skipped: set[str], now: datetime):
+    """The first waiting entry whose citizen could accept a seat now: not at the
+    active-booking limit and not paused at this mall (one GetItem each; the offer's own
+    transaction checks that they did not book that service and day). Those who could not
+    stay waiting: a cancelled booking or an ended pause makes them able again."""
+    now_epoch = int(now.timestamp())
+    limit = config.get().max_active_bookings
+    for entry in waiting:
+        if entry.waitlist_id in skipped:
+            continue
+        state = booking_store.citizen_state(entry.nik_hash)
+        active = [end for end in ((state.active.as_dict() or {}) if state else {}).values()
+                  if int(end) > now_epoch]
+        try:
+            if state is not None:
+                booking_service._not_paused(state, mall, now_epoch)
+        except BookingPaused:
+            skipped.add(entry.waitlist_id)
+            continue
+        if len(active) >= limit:
+            skipped.add(entry.waitlist_id)
+            continue
+        return entry
+    return None
 
 
 def _offer_mail(entry, mall, service, slot, expires: int, now: datetime):

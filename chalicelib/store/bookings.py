@@ -18,6 +18,8 @@ from chalicelib.store.catalog import catalog_unchanged
 from chalicelib.store.db import failed_steps, steps
 from chalicelib.store import outbox
 from chalicelib.store.models import (
+    AssistedDay,
+    AssistedRef,
     Booking,
     BookingGuard,
     CitizenState,
@@ -138,11 +140,22 @@ def expected_on(mall_id: str, day: str) -> list[Booking]:
     return list(Booking.due.query(pk))
 
 
-def count_no_show(s, nik_hash: str | None, at: int) -> None:
-    """Add to a transaction: the citizen's no-show, for the mall's no-show policy."""
+def count_no_show(s, nik_hash: str | None, at: int, mall_id: str) -> None:
+    """Add to a transaction: the citizen's no-show at that mall, for its no-show policy."""
     if nik_hash:
         s.update("no_shows", CitizenState(pk=citizen_pk(nik_hash), sk="STATE"), actions=[
-            CitizenState.no_shows.set((CitizenState.no_shows | []).append([at]))])
+            CitizenState.mall_no_shows.set(
+                (CitizenState.mall_no_shows | []).append([f"{mall_id}#{int(at)}"]))])
+
+
+def no_shows_by_mall(state: CitizenState | None) -> dict[str, list[int]]:
+    """mall_id -> when (epoch) the citizen did not show up there."""
+    found: dict[str, list[int]] = {}
+    for mark in (state.mall_no_shows or []) if state is not None else []:
+        mall_id, _, at = str(mark).rpartition("#")
+        if mall_id and at.isdigit():
+            found.setdefault(mall_id, []).append(int(at))
+    return found
 
 
 def late_arrivals(mall_id: str, day: str, now_epoch: int, limit: int = 100) -> list[Booking]:
@@ -177,13 +190,75 @@ def mark_no_show(booking: Booking, updated_at: str) -> bool:
         s.update("code", _claim(booking), actions=[CodeClaim.status.set("no_show")],
                  condition=CodeClaim.status == "booked")
         stats.step(s, booking.mall_id, booking.date, booking.service_id, no_shows=1)
-        count_no_show(s, booking.nik_hash, int(booking.start_at))
+        count_no_show(s, booking.nik_hash, int(booking.start_at), booking.mall_id)
 
     try:
         run(build)
         return True
     except TransactionFailed:
         return False
+
+
+# --- bookings staff make for citizens --------------------------------------------------------
+
+
+def staff_pk(mall_id: str, staff_id: str) -> str:
+    return f"ASSISTED#{mall_id}#{staff_id}"
+
+
+def assisted_steps(booking: Booking, mall_id: str, staff_id: str, day: str,
+                   per_day: int):
+    """Steps of an assisted booking's transaction: the staff member's count for the day,
+    raised only below `per_day` (failed step: assisted_limit), and the booking's references
+    under its NIK and its staff member."""
+    def add(s):
+        s.update("assisted_limit", AssistedDay(pk=staff_pk(mall_id, staff_id), sk=f"DAY#{day}"),
+                 actions=[AssistedDay.type.set(AssistedDay), AssistedDay.count.add(1),
+                          AssistedDay.expires_at.set(int(booking.start_at) + 7 * 86400)],
+                 condition=AssistedDay.count.does_not_exist() | (AssistedDay.count < per_day))
+        for name, pk, sk in (("nik_ref", citizen_pk(booking.nik_hash),
+                              f"ASSISTED#{booking.booking_id}"),
+                             ("staff_ref", staff_pk(mall_id, staff_id),
+                              f"BOOKING#{booking.booking_id}")):
+            s.save(name, AssistedRef(pk=pk, sk=sk, booking_id=booking.booking_id,
+                                     owner_id=booking.account_id,
+                                     expires_at=booking.expires_at),
+                   condition=Item.pk.does_not_exist())
+
+    return add
+
+
+def _referenced(refs) -> list[Booking]:
+    keys = [(account_pk(r.owner_id), f"BOOKING#{r.booking_id}") for r in refs]
+    found = {b.booking_id: b for b in Booking.batch_get(keys)} if keys else {}
+    return [found[r.booking_id] for r in refs if r.booking_id in found]
+
+
+def assisted_by_staff(mall_id: str, staff_id: str, limit: int = 50) -> list[Booking]:
+    """The bookings this staff member made for citizens, newest first: one Query and one
+    BatchGetItem."""
+    refs = list(AssistedRef.query(staff_pk(mall_id, staff_id), Item.sk.startswith("BOOKING#"),
+                                  scan_index_forward=False, limit=limit))
+    return _referenced(refs)
+
+
+def assisted_for_nik(nik_hash: str, limit: int = 50) -> list[Booking]:
+    """The bookings staff made for this NIK, newest first: one Query (nearly always empty)
+    and, if any, one BatchGetItem."""
+    refs = list(AssistedRef.query(citizen_pk(nik_hash), Item.sk.startswith("ASSISTED#"),
+                                  scan_index_forward=False, limit=limit))
+    return _referenced(refs)
+
+
+def assisted_one_for_nik(nik_hash: str, booking_id: str) -> Booking | None:
+    """One booking staff made for this NIK, by its id: two GetItems (none if not theirs)."""
+    try:
+        ref = AssistedRef.get(citizen_pk(nik_hash), f"ASSISTED#{booking_id}",
+                              consistent_read=True)
+    except AssistedRef.DoesNotExist:
+        return None
+    booking = get(ref.owner_id, booking_id)
+    return booking if booking is not None and booking.nik_hash == nik_hash else None
 
 
 def citizen_state_key(nik_hash: str) -> tuple[str, str]:
@@ -214,7 +289,8 @@ def idempotency_record(account_id: str, key: str) -> IdempotencyRecord | None:
 def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | None,
                  active: dict, mail: OutboxMail | None,
                  idempotency: IdempotencyRecord | None = None,
-                 enforce_capacity: bool = True, held: bool = False, extra=None) -> None:
+                 enforce_capacity: bool = True, held: bool = False, extra=None,
+                 citizen_actions=()) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
@@ -222,7 +298,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
     yet (a citizen without an account, booked for by staff), so it is created here, only if
     it still does not exist. `mall` is the catalog the decision used (its version is
     checked). `held`: the seat is already counted (a waitlist offer holds it), so none is
-    taken; `extra(steps)` adds writes of the same booking. Step names in a failure:
+    taken; `extra(steps)` adds writes of the same booking, `citizen_actions` changes of the
+    citizen's state (an accepted waitlist entry leaves its map). Step names in a failure:
     catalog, seat, guard, citizen, code, booking, idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
@@ -245,7 +322,8 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                 CitizenState.version.set(1)], condition=Item.pk.does_not_exist())
         else:
             s.update("citizen", citizen,
-                     actions=[CitizenState.active.set(active), CitizenState.version.add(1)],
+                     actions=[CitizenState.active.set(active), CitizenState.version.add(1),
+                              *citizen_actions],
                      condition=CitizenState.version == int(state.version))
         s.save("code", CodeClaim(pk=f"CODE#{booking.code}", sk="CODE",
                                  booking_id=booking.booking_id, account_id=booking.account_id,

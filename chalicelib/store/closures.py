@@ -103,6 +103,20 @@ def failed(job: ClosureJob, booking_id: str, why: str) -> None:
     job.update(actions=[ClosureJob.failed[booking_id].set(why[:200])])
 
 
+def run_failed(job: ClosureJob, error: str, finished_at: str, give_up_after: int) -> bool:
+    """A run raised: count it and free the lease; after `give_up_after` failed runs the job
+    ends as failed and leaves the index the sweep re-dispatches from. True if it ended."""
+    job.update(actions=[ClosureJob.failed_runs.add(1), ClosureJob.lease_until.set(0),
+                        ClosureJob.last_error.set(error[:300])],
+               condition=ClosureJob.status == "running")
+    if int(job.failed_runs) < give_up_after:
+        return False
+    job.update(actions=[ClosureJob.status.set("failed"), ClosureJob.finished_at.set(finished_at),
+                        ClosureJob.due_pk.remove(), ClosureJob.due_sk.remove()],
+               condition=ClosureJob.status == "running")
+    return True
+
+
 def finish(job: ClosureJob, finished_at: str) -> None:
     job.update(actions=[ClosureJob.status.set("done"), ClosureJob.finished_at.set(finished_at),
                         ClosureJob.lease_until.set(0), ClosureJob.due_pk.remove(),

@@ -245,11 +245,14 @@ def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: st
     run(build)
 
 
-def walk_in(ticket: Ticket, kiosk: Kiosk | None, hour: int | None = None) -> None:
-    """Write a walk-in's ticket and queue entry (the quota was taken with the number)."""
+def walk_in(ticket: Ticket, kiosk: Kiosk | None, extra=None, hour: int | None = None) -> None:
+    """Write a walk-in's ticket and queue entry (the quota was taken with the number);
+    `extra(steps)` adds writes of the same walk-in (a hall QR token's use)."""
     def build(s):
         if kiosk is not None:
             still_registered(s, kiosk)
+        if extra is not None:
+            extra(s)
         _new_ticket(s, ticket)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, walkins=1, hour=hour)
 
@@ -399,7 +402,8 @@ def _booking_becomes(s, ticket: Ticket, status: str, updated_at: str) -> None:
                  actions=[Booking.status.set(status), Booking.updated_at.set(updated_at)],
                  condition=Booking.status == "checked_in")
         if status == "no_show":
-            count_no_show(s, ticket.nik_hash, int(ticket.called_at or ticket.issued_at))
+            count_no_show(s, ticket.nik_hash, int(ticket.called_at or ticket.issued_at),
+                          ticket.mall_id)
 
 
 def finish(ticket: Ticket, now: int, updated_at: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.store.db import failed_steps, steps
-from chalicelib.store.models import Item, KioskEntry, KioskKey
+from chalicelib.store.models import Item, KioskEntry, KioskKey, ThrottleWindow
 
 CACHE_SECONDS = 60
 
@@ -25,6 +25,7 @@ class Kiosk:
     mall_id: str
     label: str
     key_pk: str  # the key item's pk, for the condition check in a transaction
+    kind: str = "kiosk"  # kiosk | display (the hall's TV: it only mints the hall QR)
 
 
 def key_pk(key: str) -> str:
@@ -47,7 +48,7 @@ def by_key(key: str) -> Kiosk | None:
         item = KioskKey.get(pk, "KIOSK", consistent_read=True)
     except KioskKey.DoesNotExist:
         return None
-    kiosk = Kiosk(item.kiosk_id, item.mall_id, item.label, pk)
+    kiosk = Kiosk(item.kiosk_id, item.mall_id, item.label, pk, item.kind or "kiosk")
     with _lock:
         _cache[pk] = (now, kiosk)
     return kiosk
@@ -70,7 +71,7 @@ def register(entry: KioskEntry, key: str, extra=None) -> None:
         if extra is not None:
             extra(s)
         s.save("key", KioskKey(pk=key_pk(key), sk="KIOSK", mall_id=entry.mall_id,
-                               kiosk_id=entry.kiosk_id, label=entry.label),
+                               kiosk_id=entry.kiosk_id, label=entry.label, kind=entry.kind),
                condition=Item.pk.does_not_exist())
         s.save("entry", entry, condition=Item.pk.does_not_exist())
 
@@ -102,3 +103,24 @@ def revoke(entry: KioskEntry, revoked_at: str, extra=None) -> bool:
         raise
     forget_cached()
     return True
+
+
+# --- the hall's QR: how often one token was used --------------------------------------------
+
+
+def qr_use_steps(token_id: str, phone: str, limit: int, expires_at: int):
+    """Steps of a phone walk-in's transaction: this phone's first ticket with this token
+    (failed step: qr_phone) and one of the token's `limit` tickets (failed step: qr_uses).
+    Both items vanish by TTL once the token has expired."""
+    def add(s):
+        pk = f"QR#{token_id}"
+        s.save("qr_phone", ThrottleWindow(pk=pk, sk=f"PHONE#{phone}", count=1,
+                                          expires_at=expires_at),
+               condition=Item.pk.does_not_exist())
+        s.update("qr_uses", ThrottleWindow(pk=pk, sk="USES"),
+                 actions=[ThrottleWindow.type.set(ThrottleWindow), ThrottleWindow.count.add(1),
+                          ThrottleWindow.expires_at.set(expires_at)],
+                 condition=ThrottleWindow.count.does_not_exist()
+                 | (ThrottleWindow.count < limit))
+
+    return add

@@ -23,11 +23,15 @@ returns typed items. Key layout (all strings):
 | waitlist entry    | ACCOUNT#<account_id>              | WAITLIST#<ulid>             |
 | booking code      | CODE#<code>                       | CODE                        |
 | idempotency key   | IDEMP#<account_id>#<key>          | IDEMP                       |
+| assisted: by NIK  | NIK#<nik_hmac>                    | ASSISTED#<booking_id>       |
+| assisted: staff   | ASSISTED#<mall_id>#<staff_id>     | BOOKING#<booking_id>        |
+| assisted: a day's | ASSISTED#<mall_id>#<staff_id>     | DAY#<date>                  |
 | rate limit window | THROTTLE#<limit>:<subject>        | <window number>             |
 | outbox mail       | MAIL#<mail_id>                    | MAIL                        |
 | counter (loket)   | MALL#<mall_id>                    | COUNTER#<counter_id>        |
 | kiosk key         | KIOSK#<sha256 of key>             | KIOSK                       |
 | mall's kiosks     | KIOSKS#<mall_id>                  | <kiosk_id>                  |
+| hall QR token use | QR#<token id>                     | USES / PHONE#<phone id>     |
 | ticket            | TICKET#<ticket_id>                | TICKET                      |
 | floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
 | floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
@@ -244,7 +248,12 @@ class CitizenState(Item, discriminator="citizen"):
     account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
-    no_shows = ListAttribute(of=NumberAttribute, default=list)  # when (epoch) they happened
+    no_shows = ListAttribute(of=NumberAttribute, default=list)  # before per-mall marks; unused
+    # waitlist entries waiting or offered: waitlist_id -> end of their day (epoch); at most
+    # `waitlist_max_entries`, changed only at the version that was read (as `active`)
+    waiting = MapAttribute(default=dict)
+    # each no-show as "<mall_id>#<epoch>": a mall's no-show policy counts its own only
+    mall_no_shows = ListAttribute(of=UnicodeAttribute, default=list)
 
 
 class BookingGuard(Item, discriminator="guard"):
@@ -276,6 +285,22 @@ class Booking(Item, discriminator="booking"):
     holder_nik_last4 = UnicodeAttribute(null=True)
     reminded_at = UnicodeAttribute(null=True)  # the day-before reminder went out
     booked_by = UnicodeAttribute(null=True)  # the staff account
+
+
+class AssistedRef(Item, discriminator="assisted_ref"):
+    """Where a booking staff made for a citizen lives (under the mall's owner key): one under
+    the NIK (its citizen lists and cancels it once they have an account) and one under the
+    staff member who made it (their own list)."""
+
+    booking_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+
+
+class AssistedDay(Item, discriminator="assisted_day"):
+    """How many bookings a staff member made for citizens on one day (the mall's date):
+    raised only below the daily limit, in the booking's own transaction."""
+
+    count = NumberAttribute(default=0)
 
 
 class CodeClaim(Item, discriminator="code"):
@@ -336,6 +361,8 @@ class KioskKey(Item, discriminator="kiosk_key"):
     mall_id = UnicodeAttribute()
     kiosk_id = UnicodeAttribute(default="")
     label = UnicodeAttribute(default="")
+    # kiosk: check-in, walk-ins, hall QR; display (the hall's TV): the hall QR only
+    kind = UnicodeAttribute(default="kiosk")
 
 
 class KioskEntry(Item, discriminator="kiosk"):
@@ -345,6 +372,7 @@ class KioskEntry(Item, discriminator="kiosk"):
     mall_id = UnicodeAttribute()
     label = UnicodeAttribute()
     key_hash = UnicodeAttribute()
+    kind = UnicodeAttribute(default="kiosk")  # kiosk | display
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)
@@ -362,7 +390,7 @@ class ClosureJob(Item, discriminator="closure_job"):
     date_from = UnicodeAttribute()
     date_to = UnicodeAttribute()
     reason = UnicodeAttribute(default="")
-    status = UnicodeAttribute(default="running")  # running | done
+    status = UnicodeAttribute(default="running")  # running | done | failed
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     finished_at = UnicodeAttribute(null=True)
@@ -375,6 +403,8 @@ class ClosureJob(Item, discriminator="closure_job"):
     # "<account_id>#<booking_id>" of the moved or cancelled bookings nobody could email
     # (staff booked them for a citizen without an account): the people to phone
     to_phone = UnicodeSetAttribute(null=True)
+    failed_runs = NumberAttribute(default=0)  # runs that raised; at 3 the job is failed
+    last_error = UnicodeAttribute(null=True)  # the last such run's error (no personal data)
 
 
 class WaitlistEntry(Item, discriminator="waitlist"):
@@ -394,6 +424,7 @@ class WaitlistEntry(Item, discriminator="waitlist"):
     offer_start = UnicodeAttribute(null=True)
     offer_expires_at = NumberAttribute(null=True)
     booking_id = UnicodeAttribute(null=True)
+    counted = BooleanAttribute(default=False)  # in its citizen's `waiting` map
 
 
 # --- the mall floor -------------------------------------------------------------------------

@@ -9,7 +9,14 @@ from chalicelib.store.accounts import account_pk, citizen_pk
 from chalicelib.store.bookings import SeatRef, TransactionFailed, guard_key, run
 from chalicelib.store.catalog import catalog_unchanged
 from chalicelib.store import outbox
-from chalicelib.store.models import BookingGuard, Item, OutboxMail, SlotCounter, WaitlistEntry
+from chalicelib.store.models import (
+    BookingGuard,
+    CitizenState,
+    Item,
+    OutboxMail,
+    SlotCounter,
+    WaitlistEntry,
+)
 
 __all__ = ["TransactionFailed"]
 
@@ -51,9 +58,13 @@ def lapsed(mall_id: str, now_epoch: int, limit: int = 50) -> list[WaitlistEntry]
                                         limit=limit))
 
 
-def join(entry: WaitlistEntry) -> None:
-    """Queue the citizen, once per service and day, unless they already booked it. Failed
-    steps: waiting (already on this waitlist), booked (already has a booking)."""
+def join(entry: WaitlistEntry, state: CitizenState, waiting: dict) -> None:
+    """Queue the citizen, once per service and day, unless they already booked it, writing
+    their new map of waiting entries (`waiting`, pruned, with this one) only at the version
+    of the state that was read. Failed steps: waiting (already on this waitlist), booked
+    (already has a booking), citizen (the state changed meanwhile: decide again)."""
+    entry.counted = True
+
     def build(s):
         s.check("booked", BookingGuard, citizen_pk(entry.nik_hash),
                 guard_key(entry.mall_id, entry.service_id, entry.date),
@@ -62,16 +73,31 @@ def join(entry: WaitlistEntry) -> None:
         guard.booking_id = entry.waitlist_id
         s.save("waiting", guard, condition=Item.pk.does_not_exist())
         s.save("entry", entry, condition=Item.pk.does_not_exist())
+        s.update("citizen", CitizenState(pk=citizen_pk(entry.nik_hash), sk="STATE"),
+                 actions=[CitizenState.waiting.set(waiting), CitizenState.version.add(1)],
+                 condition=CitizenState.version == int(state.version))
 
     run(build)
+
+
+def _uncount(s, entry: WaitlistEntry) -> None:
+    """The entry leaves its citizen's map of waiting entries (entries from before the map
+    was kept are in none)."""
+    if entry.counted:
+        s.update("citizen", CitizenState(pk=citizen_pk(entry.nik_hash), sk="STATE"),
+                 actions=[CitizenState.waiting[entry.waitlist_id].remove()])
 
 
 def offer(entry: WaitlistEntry, mall, seat: SeatRef, capacity: int, expires_at: int,
           mail: OutboxMail | None, enforce_capacity: bool = True) -> None:
     """Hold the seat for the first waiting citizen. Failed steps: seat (taken meanwhile),
-    entry (not waiting any more), catalog (changed)."""
+    entry (not waiting any more), catalog (changed), booked (the citizen booked that
+    service and day meanwhile: they could not accept)."""
     def build(s):
         catalog_unchanged(s, mall)
+        s.check("booked", BookingGuard, citizen_pk(entry.nik_hash),
+                guard_key(entry.mall_id, entry.service_id, entry.date),
+                BookingGuard.pk.does_not_exist())
         s.update("seat", seat.counter, actions=[SlotCounter.booked.add(1),
                                                  SlotCounter.type.set(SlotCounter)],
                  condition=((SlotCounter.booked < capacity)
@@ -98,6 +124,7 @@ def end(entry: WaitlistEntry, status: str, release: SeatRef | None, extra=None) 
             condition=WaitlistEntry.status == entry.status)
         s.delete("waiting", wait_guard(entry.nik_hash, entry.mall_id, entry.service_id,
                                        entry.date))
+        _uncount(s, entry)
         if release is not None:
             s.update("seat", release.counter, actions=[SlotCounter.booked.add(-1)],
                      condition=SlotCounter.booked > 0)
@@ -117,5 +144,12 @@ def accepted_step(entry: WaitlistEntry, booking_id: str, now_epoch: int):
             & (WaitlistEntry.offer_expires_at > now_epoch))
         s.delete("waiting", wait_guard(entry.nik_hash, entry.mall_id, entry.service_id,
                                        entry.date))
+        # the entry leaves the citizen's `waiting` map in the booking's own update of the
+        # citizen's state (see `uncounted`): one item is written once per transaction
 
     return step
+
+
+def uncounted(entry: WaitlistEntry) -> list:
+    """Actions on the citizen's state that take the entry out of its `waiting` map."""
+    return [CitizenState.waiting[entry.waitlist_id].remove()] if entry.counted else []

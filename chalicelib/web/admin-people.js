@@ -74,7 +74,7 @@ async function loadKiosks() {
   clear(holder);
   if (!list.length) { holder.appendChild(none('ks.none')); return; }
   const tz = A.mall.timezone;
-  holder.appendChild(table(t('ks.list'), ['ks.label', 'ks.created', 'ks.state', ''], list.map((k) => {
+  holder.appendChild(table(t('ks.list'), ['ks.label', 'ks.kind', 'ks.created', 'ks.state', ''], list.map((k) => {
     let action = el('span', { class: 'muted small', text: k.revoked_at ? fmtInstant(k.revoked_at, tz) : '' });
     if (k.active) {
       const confirm = el('div', { class: 'confirm-holder', hidden: true });
@@ -88,7 +88,7 @@ async function loadKiosks() {
     }
     return {
       th: true, attrs: { 'data-testid': 'kiosk-row', 'data-id': k.kiosk_id },
-      cells: [k.label, fmtInstant(k.created_at, tz), badge(k.active ? 'on' : 'off', k.active ? 'ks.active' : 'ks.revoked.state'), action]
+      cells: [k.label, t(k.kind === 'display' ? 'ks.kind.display' : 'ks.kind.kiosk'), fmtInstant(k.created_at, tz), badge(k.active ? 'on' : 'off', k.active ? 'ks.active' : 'ks.revoked.state'), action]
     };
   })));
 }
@@ -108,11 +108,15 @@ function onKiosk(ev) {
   if (!v) return;
   submitting(form, async () => {
     try {
-      const k = await send('POST', mallPath('/kiosks'), { label: v.label });
+      const kind = $('ks-kind').value === 'display' ? 'display' : 'kiosk';
+      const k = await send('POST', mallPath('/kiosks'), { label: v.label, kind });
       form.reset();
       say('');
-      const link = apiUrl('kiosk') + '#key=' + encodeURIComponent(k.key);
-      showOnce($('kiosk-secret'), t('ks.made', { label: k.label }), t('ks.key'), k.key, t('ks.key.note'),
+      // a TV gets the display page with its own key (it only mints the hall QR)
+      const tv = k.kind === 'display';
+      const link = tv ? apiUrl('display') + '#' + encodeURIComponent(A.mallId) + '&key=' + encodeURIComponent(k.key)
+        : apiUrl('kiosk') + '#key=' + encodeURIComponent(k.key);
+      showOnce($('kiosk-secret'), t(tv ? 'ks.made.display' : 'ks.made', { label: k.label }), t(tv ? 'ks.key.display' : 'ks.key'), k.key, t(tv ? 'ks.key.display.note' : 'ks.key.note'),
         el('p', null, [t('ks.link') + ' ', el('a', { href: link, 'data-testid': 'kiosk-link', text: link, target: '_blank', rel: 'noopener' })]));
       await loadKiosks();
     } catch (err) { formError(form, err); }

@@ -1,7 +1,9 @@
 /* Antre call display: the TV in the hall (display#kota-bogor or display?mall=kota-bogor).
    Polls the display route every 2 s with If-None-Match (304 while nothing changed); shows
    who is being served where, the last calls and a clock; each new call flashes and is
-   announced (display-voice.js). With #kota-bogor&key=<kiosk key> it shows the hall QR too. */
+   announced (display-voice.js). With #kota-bogor&key=<display key> it shows the hall QR too:
+   the TV's own key (the admin page makes it, kind "display"), which only mints that QR; a
+   kiosk's key is refused by v1/display/walkin-token and then forgotten here. */
 import { register, t, lang, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, get, post, getIfChanged, serverNow } from './api.js';
 import { $, el, clear, say } from './view.js';
@@ -132,7 +134,7 @@ document.addEventListener('keydown', unlock, true);
 
 if (params.key) { save(KEY, params.key); dropFromHash(['key']); }
 const hall = hallQr({
-  fetch: () => post('v1/kiosk/walkin-token', undefined, { headers: { 'X-Kiosk-Key': D.key }, retries: 1 }),
+  fetch: () => post('v1/display/walkin-token', undefined, { headers: { 'X-Display-Key': D.key }, retries: 1 }),
   box: $('hall'), holder: $('hall-qr'), label: () => t('tv.hall.scan'),
   onRefused: () => { D.key = null; save(KEY, null); }
 });

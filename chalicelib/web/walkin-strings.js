@@ -1,5 +1,5 @@
 /* Antre phone walk-in page (opened from the QR on the hall's screen): every visible text of
-   the page, Bahasa Indonesia first. Walk-in and priority words are in i18n.js.
+   the page, Bahasa Indonesia first. Walk-in words are in i18n.js.
    Strict JSON between "= {" and "};" so tests can read it. */
 export const STRINGS = {
   "id": {
@@ -13,7 +13,8 @@ export const STRINGS = {
     "wp.notoken": "Pindai kode QR di layar MPP untuk mengambil nomor antrean.",
     "wp.taken.title": "Anda sudah punya nomor antrean",
     "wp.taken": "Nomor {number} untuk {service}.",
-    "wp.open": "Lihat nomor antrean saya"
+    "wp.open": "Lihat nomor antrean saya",
+    "wp.prio": "Lansia, penyandang disabilitas atau ibu hamil? Minta nomor prioritas di kiosk atau kepada petugas."
   },
   "en": {
     "title": "Take a queue number",
@@ -26,6 +27,7 @@ export const STRINGS = {
     "wp.notoken": "Scan the QR code on the mall's screen to take a queue number.",
     "wp.taken.title": "You already have a queue number",
     "wp.taken": "Number {number} for {service}.",
-    "wp.open": "Show my queue number"
+    "wp.open": "Show my queue number",
+    "wp.prio": "Elderly, disabled or pregnant? Ask for a priority number at the kiosk or from the staff."
   }
 };

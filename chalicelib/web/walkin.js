@@ -1,18 +1,32 @@
 /* Antre phone walk-in page: walkin#m=<mall_id>&t=<token>, opened by scanning the QR on the
-   hall's screen. Choose a service and whether to be served first, take a number, and land on
-   the ticket's own page. The ticket is remembered, so a reload shows it instead of taking
-   another; an expired QR says to scan the one on the screen again. */
+   hall's screen. Choose a service, take a number, and land on the ticket's own page. The
+   ticket is remembered, so a reload shows it instead of taking another; an expired QR says
+   to scan the one on the screen again. Priority numbers are given at the kiosk or by staff,
+   never from a phone. The page keeps an id of this phone (the answer's cookie holds it too):
+   the server gives one ticket per phone and QR. */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, get, post } from './api.js';
 import { $, say, sayServer, submitting } from './view.js';
-import { load, save, hashParams, ticketPath, walkinsPath, walkinClosedText, priorityChoice, renderServices } from './floor.js';
+import { load, save, hashParams, ticketPath, walkinsPath, walkinClosedText, renderServices } from './floor.js';
 import { STRINGS } from './walkin-strings.js';
 
 const STORE = 'antre.walkin';
+const PHONE = 'antre.walkin.phone';
 const FINAL = ['done', 'no_show'];
 const p = hashParams();
 const W = { mall: p.m || '', token: p.t || '', data: null, taken: null };
-const prio = priorityChoice('prio', 'priority');
+
+// This phone's id for the hall QR: random, kept in the browser, sent with each walk-in.
+function phoneId() {
+  let id = load(PHONE);
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+    const bytes = new Uint8Array(18);
+    crypto.getRandomValues(bytes);
+    id = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    save(PHONE, id);
+  }
+  return id;
+}
 
 const ticketUrl = (id) => 'ticket#' + encodeURIComponent(id);
 
@@ -75,7 +89,7 @@ function onTake(ev) {
   submitting(ev.target, async () => {
     say('wp.taking', 'info');
     try {
-      const tk = await post('v1/walkins', { token: W.token, service_id: chosen.value, priority: prio.value() });
+      const tk = await post('v1/walkins', { token: W.token, service_id: chosen.value, phone: phoneId() });
       save(STORE, { ticket_id: tk.ticket_id, mall_id: tk.mall_id, date: tk.date });
       location.href = ticketUrl(tk.ticket_id);
     } catch (err) {
@@ -93,6 +107,5 @@ configure({ auth: () => null });
 applyLang();
 langToggle($('lang-toggle'));
 onLangChange(paint);
-$('prio').appendChild(prio.fieldset);
 $('form-walkin').addEventListener('submit', onTake);
 start();

@@ -30,7 +30,7 @@ DEFAULTS = {
     "ANTRE_TABLE": "antre-local", "ANTRE_MAIL_SENDER": "no-reply@antre.local",
     "DEMO_ADMIN_EMAIL": "admin@antre.local", "DEMO_ADMIN_PASSWORD": "admin-demo-123",
     "DEMO_STAFF_EMAIL": "staff@antre.local", "DEMO_STAFF_PASSWORD": "staff-demo-123",
-    "DEMO_KIOSK_KEY": "kiosk-demo-key",
+    "DEMO_KIOSK_KEY": "kiosk-demo-key", "DEMO_DISPLAY_KEY": "display-demo-key",
 }
 
 
@@ -80,12 +80,12 @@ Antre is running.
   Citizen page   {base}/
   Kiosk          {base}/kiosk#key={os.environ['DEMO_KIOSK_KEY']}
   Counter staff  {base}/counter   ({os.environ['DEMO_STAFF_EMAIL']} / {os.environ['DEMO_STAFF_PASSWORD']})
-  Call display   {base}/display#kota-bogor
+  Call display   {base}/display#kota-bogor&key={os.environ['DEMO_DISPLAY_KEY']}
   Mall admin     {base}/admin   ({os.environ['DEMO_ADMIN_EMAIL']} / {os.environ['DEMO_ADMIN_PASSWORD']})
   Sent mail      {base}/dev/mail
   API            {base}/v1/malls   (OpenAPI: /v1/openapi.json)
   AWS emulator   {os.environ['AWS_ENDPOINT_URL']} (DynamoDB table {os.environ['ANTRE_TABLE']}, SES)
-  Demo kiosk key {os.environ['DEMO_KIOSK_KEY']}
+  Demo kiosk key {os.environ['DEMO_KIOSK_KEY']} (the TV's display key: {os.environ['DEMO_DISPLAY_KEY']})
   App clock      {clock.now().astimezone().isoformat(timespec='seconds')}{' (DEMO_NOW)' if os.environ.get('DEMO_NOW') else ''}
 Press Ctrl-C to stop.
 """, flush=True)

@@ -42,3 +42,8 @@ def seed_demo(env: dict, now: datetime) -> None:
                         key=env["DEMO_KIOSK_KEY"])
     except TransactWriteError:
         pass  # seeded before: the key exists
+    try:  # the hall's TV: its own key, which only mints the hall QR
+        kiosks.register(admin, MALL_ID, "Layar TV aula (demo)", now,
+                        key=env.get("DEMO_DISPLAY_KEY") or "display-demo-key", kind="display")
+    except TransactWriteError:
+        pass

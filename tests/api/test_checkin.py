@@ -159,7 +159,8 @@ def test_admin_registers_and_revokes_a_kiosk(client):
                         token=admin)
     assert status == 201 and len(made["key"]) >= 24
     listed = call(client, "GET", KIOSKS, token=admin)[1]
-    assert {k["label"] for k in listed} == {"Kiosk pintu masuk (demo)", "Pintu timur"}
+    assert {k["label"] for k in listed} == {"Kiosk pintu masuk (demo)", "Layar TV aula (demo)",
+                                          "Pintu timur"}
     assert all("key" not in k for k in listed)
     key = {"X-Kiosk-Key": made["key"]}
     me = call(client, "GET", "/v1/kiosk/me", headers=key)[1]

@@ -239,3 +239,68 @@ def test_two_hundred_bookings_each_moved_or_cancelled_once_even_after_a_crash(cl
 
     assert kinds(crashed_mail) == kinds(mail)
     assert len({m["subject"] for m in crashed_mail}) == BOOKINGS  # once each, not twice
+
+
+def test_a_walk_in_refused_by_one_closed_service_is_told_that_service_is_closed(
+        client, fixed_clock):
+    """Closing PBG today refuses PBG walk-ins with PBG's name, not "the mall is closed";
+    other services still take walk-ins; a whole-mall closure still says the mall."""
+    from tests.api.test_checkin import walk_in
+
+    admin = admin_token(client)
+    status, started = close(client, admin, "2026-12-07", "2026-12-07", service_id="pbg")
+    assert status == 202
+    fixed_clock.advance(timedelta(hours=1, minutes=5))  # 08:05, open
+    status, body = walk_in(client, "pbg")
+    assert (status, body["code"]) == (409, "service_closed")
+    assert body["message"].startswith("Layanan Persetujuan Bangunan Gedung")
+    assert "ditutup hari ini" in body["message"] and "MPP tutup" not in body["message"]
+    status, body = call(client, "POST", "/v1/kiosk/walkins", {"service_id": "pbg"},
+                        headers={"X-Kiosk-Key": "kiosk-demo-key", "Accept-Language": "en"})
+    assert "other services stay open" in body["message"]
+    assert walk_in(client, "ktp-el")[0] == 201
+    close(client, admin, "2026-12-07", "2026-12-07")
+    status, body = walk_in(client, "ktp-el")
+    assert (status, body["code"]) == (409, "service_closed")
+    assert body["message"].startswith("MPP tutup hari ini")
+
+
+def test_dates_past_the_reach_are_refused_with_422_before_any_job_starts(client):
+    """9999-12-31 crashed the public day summary (500) and queued a closure whose job failed
+    for ever. Now: 422 naming the latest date, and nothing is closed or queued."""
+    admin = admin_token(client)
+    path = "/v1/malls/kota-bogor/services/ktp-el/days"
+    for query in ("from=9999-12-01&to=9999-12-31", "from=2026-12-07&to=2027-03-01",
+                  "from=0001-01-01&to=0001-01-31"):
+        status, body = call(client, "GET", f"{path}?{query}")
+        assert (status, body["code"]) == (422, "validation_error"), query
+    status, body = call(client, "GET", f"{path}?from=2026-12-07&to=2027-01-20")
+    assert status == 200  # the window (30 days) and the closure horizon (14) stay readable
+    for first, last in (("9999-12-31", "9999-12-31"), ("2027-12-01", "2027-12-24")):
+        status, body = close(client, admin, first, last)
+        assert (status, body["code"]) == (422, "validation_error")
+        assert body["message"].startswith("to: tanggal paling jauh") or \
+            "tanggal paling jauh" in body["message"], body
+    assert call(client, "GET", f"{M}/closures", token=admin)[1] == []
+    assert close(client, admin, "2027-11-30", "2027-11-30")[0] == 202  # a year ahead: fine
+    status, body = call(client, "POST", f"{M}/closures/cuti-bersama", {"year": 2100},
+                        token=admin)
+    assert (status, body["code"]) == (422, "validation_error")
+
+
+def test_a_job_that_raises_ends_failed_instead_of_being_dispatched_for_ever(client):
+    """A job whose every run raises (here: a job stored before dates were checked, ending
+    9999-12-31) is counted per run; after three it is failed and the sweep leaves it."""
+    job = closures.store.new_job(closure_id=closures.store.new_id("kota-bogor"),
+                                 mall_id="kota-bogor", service_id=None, date_from="9999-12-31",
+                                 date_to="9999-12-31", reason="x",
+                                 created_at=clock.now().isoformat(), created_by="cli:test")
+    job.save()
+    for n in range(closures.FAILED_RUNS):
+        assert closures.resume_stalled(clock.now()) == 1  # the sweep dispatches it again
+        assert closures.work(job.closure_id) == "failed"
+    report = call(client, "GET", f"/v1/admin/closures/{job.closure_id}",
+                  token=admin_token(client))[1]
+    assert report["status"] == "failed"
+    assert closures.resume_stalled(clock.now()) == 0
+    assert closures.work(job.closure_id) == "busy"

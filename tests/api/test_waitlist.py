@@ -93,3 +93,87 @@ def test_leaving_with_an_offer_passes_it_on_and_raised_capacity_offers_seats(cli
                 token=second)[0] == 201
     assert call(client, "POST", f"/v1/waitlist/{one['waitlist_id']}/accept",
                 token=second)[0] == 404  # another person's entry
+
+
+# --- joining checks what booking checks; offers skip who could not accept (issue 14) ----------
+
+
+def a_service(client, service_id: str, capacity: int) -> None:
+    """A Disdukcapil service of 60-minute slots with `capacity` seats each (0: always full)."""
+    status, body = call(client, "PUT", f"/v1/admin/malls/kota-bogor/services/{service_id}", {
+        "agency_id": "disdukcapil", "name": f"Uji {service_id}", "slot_minutes": 60,
+        "capacity": capacity}, token=admin_token(client))
+    assert status == 200, body
+
+
+def test_joining_checks_the_booking_limit_the_pause_and_an_existing_booking(client,
+                                                                            fixed_clock):
+    """Before: an account at its 3-booking limit (or paused) joined any number of waitlists."""
+    from tests.api.helpers import login, nik, register
+    from tests.api.test_staff_bookings import _three_no_shows
+
+    a_service(client, "penuh", 0)
+    full = {"mall_id": "kota-bogor", "service_id": "penuh", "date": "2026-12-08"}
+    _, token = citizen(client)
+    for service in ("ktp-el", "skck", "nib"):
+        booked(client, token, service_id=service)
+    status, body = call(client, "POST", "/v1/waitlist", full, token=token)
+    assert (status, body["code"]) == (409, "booking_limit_reached")
+    assert body["message"].startswith("Anda sudah punya 3 booking aktif")
+    assert call(client, "GET", "/v1/waitlist", token=token)[1] == []
+    # booked that service and day already
+    a_service(client, "satu", 1)
+    token, _ = booked(client, service_id="satu", start="09:00")
+    for start in ("08:00", "10:00", "11:00", "12:00", "13:00", "14:00"):
+        booked(client, service_id="satu", start=start)
+    status, body = call(client, "POST", "/v1/waitlist", {**full, "service_id": "satu"},
+                        token=token)
+    assert (status, body["code"]) == (409, "already_booked")
+    # paused by the mall's no-show policy
+    email, password = _three_no_shows(client, fixed_clock, 7990)  # Thursday 10 December
+    paused = login(client, email, password)
+    status, body = call(client, "POST", "/v1/waitlist", {**full, "date": "2026-12-14"},
+                        token=paused)
+    assert (status, body["code"]) == (403, "booking_paused")
+
+
+def test_an_account_waits_on_a_few_waitlists_at_most(client):
+    a_service(client, "penuh", 0)
+    _, token = citizen(client)
+    days = ["2026-12-08", "2026-12-09", "2026-12-10", "2026-12-11"]
+    made = [call(client, "POST", "/v1/waitlist", {"mall_id": "kota-bogor",
+                                                   "service_id": "penuh", "date": day},
+                 token=token) for day in days]
+    assert [status for status, _ in made] == [201, 201, 201, 409]
+    assert made[3][1]["code"] == "waitlist_limit_reached"
+    assert made[3][1]["message"].startswith("Anda sudah menunggu di 3 daftar tunggu")
+    assert len(call(client, "GET", "/v1/waitlist", token=token)[1]) == 3
+    left = call(client, "POST", f"/v1/waitlist/{made[0][1]['waitlist_id']}/leave",
+                token=token)[1]
+    assert left["status"] == "left"
+    assert call(client, "POST", "/v1/waitlist", {"mall_id": "kota-bogor",
+                                                 "service_id": "penuh", "date": days[3]},
+                token=token)[0] == 201
+
+
+def test_an_offer_skips_entries_that_could_not_accept_it(client):
+    """Before: a freed seat was held 15 minutes for someone at their booking limit."""
+    a_service(client, "satu", 1)
+    made = {start: booked(client, service_id="satu", start=start)
+            for start in ("08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00")}
+    full = {"mall_id": "kota-bogor", "service_id": "satu", "date": "2026-12-08"}
+    _, busy = citizen(client)
+    first = call(client, "POST", "/v1/waitlist", full, token=busy)[1]  # position 1
+    _, able = citizen(client)
+    second = call(client, "POST", "/v1/waitlist", full, token=able)[1]  # position 2
+    for service in ("ktp-el", "skck", "nib"):  # the first now holds three bookings
+        booked(client, busy, service_id=service, date="2026-12-09")
+    token, freed = made["10:00"]
+    assert call(client, "POST", f"/v1/bookings/{freed['booking_id']}/cancel",
+                token=token)[0] == 200
+    mine = {e["waitlist_id"]: e for e in call(client, "GET", "/v1/waitlist", token=able)[1]}
+    assert mine[second["waitlist_id"]]["status"] == "offered"
+    theirs = {e["waitlist_id"]: e for e in call(client, "GET", "/v1/waitlist", token=busy)[1]}
+    assert theirs[first["waitlist_id"]]["status"] == "waiting"  # passed, still waiting
+    assert call(client, "POST", f"/v1/waitlist/{second['waitlist_id']}/accept",
+                token=able)[0] == 201

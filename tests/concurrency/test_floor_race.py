@@ -52,8 +52,10 @@ def codes_for(count: int, start_nik: int = 6000) -> list[str]:
              for h in range(8, 15) for m in (0, 30) for _ in range(s.capacity)]
     codes = []
     for n, (service_id, start) in enumerate(slots[:count]):
+        # a staff member makes at most `assisted_per_day` a day: 20 each from several
+        staff = Principal(f"{STAFF.account_id}-{n // 20}", STAFF.role, STAFF.mall_id)
         made = booking_service.book_for_citizen(
-            STAFF, service_id=service_id, date="2026-12-07", start=start,
+            staff, service_id=service_id, date="2026-12-07", start=start,
             name=f"Warga {n}", nik=nik(start_nik + n), phone=None, now=clock.now())
         codes.append(made.code)
     assert len(codes) == count

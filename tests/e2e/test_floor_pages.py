@@ -145,7 +145,7 @@ def spoken(pg) -> list[dict]:
 def test_scan_at_the_kiosk_call_at_the_counter_and_hear_it_on_the_tv(open_page, live_server):
     booking = citizen_booking(live_server, "ktp-el", "09:30")
 
-    tv = open_page(f"/display#{MALL}&key=kiosk-demo-key", 1920, 1080, SPEECH_STUB)
+    tv = open_page(f"/display#{MALL}&key=display-demo-key", 1920, 1080, SPEECH_STUB)
     display_answers = []
     tv.on("response", lambda r: display_answers.append((r.status, r.request.headers.get("if-none-match")))
           if "/display" in r.url and "/v1/" in r.url else None)
@@ -153,8 +153,8 @@ def test_scan_at_the_kiosk_call_at_the_counter_and_hear_it_on_the_tv(open_page, 
     expect(tv.locator("#serving-none")).to_be_visible()
     tv.get_by_test_id("sound").click()  # browsers speak only after a gesture
     expect(tv.get_by_test_id("sound")).to_be_hidden()
-    expect(tv.get_by_test_id("hall-qr").locator("svg")).to_be_visible()  # a kiosk key on this TV
-    assert "kiosk-demo-key" not in tv.url
+    expect(tv.get_by_test_id("hall-qr").locator("svg")).to_be_visible()  # its display key
+    assert "display-demo-key" not in tv.url
 
     # the kiosk: its key from the address, which then forgets it
     kiosk = open_page("/kiosk#key=kiosk-demo-key", 1280, 800, PRINT_STUB)
@@ -307,13 +307,14 @@ def test_a_phone_takes_a_walkin_ticket_with_the_hall_qr(open_page, live_server):
     phone.get_by_test_id("take").click()  # nothing chosen yet
     expect(phone.locator("#services-err")).to_have_text("Pilih salah satu layanan.")
     phone.get_by_label(re.compile("^Perekaman & cetak KTP-el")).check()
-    phone.get_by_test_id("priority-elderly").check()
+    expect(phone.get_by_test_id("prio-note")).to_contain_text("di kiosk atau kepada petugas")
+    expect(phone.get_by_test_id("priority-elderly")).to_have_count(0)  # not from a phone
     phone.get_by_test_id("take").click()
     phone.wait_for_url(re.compile(r"/ticket#[A-Za-z0-9_-]{16,}$"))
     expect(phone.get_by_test_id("number")).to_have_text("A-001")
     ticket_id = phone.url.rsplit("#", 1)[1]
     ticket = api(live_server, "GET", f"/v1/tickets/{ticket_id}", expect_status=200)
-    assert ticket["priority"] is True and ticket["kind"] == "walkin"
+    assert ticket["priority"] is False and ticket["kind"] == "walkin"
 
     # the QR again (a reload, a second scan): the ticket taken, not a second one
     phone.goto(live_server.url + page_url)
