@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from tests.api.helpers import person_name
 from tests.e2e.pages import Pages, api
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
     assert_accessible, browser, wait_for_mail,
@@ -88,7 +89,7 @@ def fill_full_day(live_server, keep_one_for=None):
                 continue
             api(live_server, "POST", "/v1/staff/bookings", {
                 "service_id": "pbg", "date": FULL_DAY, "start": start,
-                "name": f"Warga {start} {seat}", "nik": next(niks)}, token=staff, expect_status=201)
+                "name": person_name(int(start.replace(":", "")) * 10 + seat), "nik": next(niks)}, token=staff, expect_status=201)
     slots = api(live_server, "GET", f"/v1/malls/{MALL}/services/pbg/slots?date={FULL_DAY}")
     assert slots and all(s["remaining"] == 0 for s in slots), slots
     return mine
