@@ -94,22 +94,29 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str | Non
         account.verify_attempts = 0
         account.expires_at = int(now.timestamp()) + 3600 * cfg.unverified_hours
         mail = _verify_mail(account, code, now)
+    # The same calls either way: the notice limit taken, the address looked up (one read),
+    # then the account written or the owner told (one write each).
     try:
+        throttle.take("notice_destination", email, now)
+        notice = True
+    except TooManyAttempts:
+        notice = False
+    try:
+        if store.email_held(email, int(now.timestamp())):
+            raise EmailTaken()
         store.create_once(account, mail, extra, now_epoch=int(now.timestamp()))
     except EmailTaken:
         if address is None:  # an admin creating staff hears it as before
             raise
-        _someone_tried(email, now)
+        _someone_tried(email, now, notice)
         return str(ULID())
     return account_id
 
 
-def _someone_tried(email: str, now: datetime) -> None:
-    """Tell the owner of an address someone tried to register with it: one write, like the
-    new account's, and a decoy instead once the address had its notices for the day."""
-    try:
-        throttle.take("notice_destination", email, now)
-    except TooManyAttempts:
+def _someone_tried(email: str, now: datetime, notice: bool) -> None:
+    """Tell the owner of an address someone tried to register with it (a decoy instead once
+    the address had its notices for the day)."""
+    if not notice:
         store.decoy(now)
         return
     outbox.new_mail("register_attempt", email, {"login_url": _page_url("#masuk")},

@@ -137,6 +137,16 @@ def get_by_email(email: str) -> Account | None:
     return get(claim.account_id, now_epoch)
 
 
+def email_held(email: str, now_epoch: int) -> bool:
+    """Whether an account (a verified one, or an unverified one not yet expired) holds the
+    address: one read."""
+    try:
+        claim = EmailClaim.get(f"EMAIL#{email}", "EMAIL", consistent_read=True)
+    except EmailClaim.DoesNotExist:
+        return False
+    return not _expired(claim, now_epoch)
+
+
 def decoy(now: datetime) -> None:
     """The write a request about an unknown address makes instead of its mail (see DECOY)."""
     mail_id = str(ULID())
