@@ -89,8 +89,8 @@ def _within_sms_budget(mail: OutboxMail, now: datetime) -> bool:
         return True
     budget = config.get().sms_daily_budget
     try:
-        count = throttle.take_counted("sms_day", "stage", now, limit=10 ** 9 if
-                                      mail.kind in outbox.SMS_ALWAYS else budget)
+        count = throttle.take_counted("sms_day", "stage", now, limit=budget,
+                                      uncapped=mail.kind in outbox.SMS_ALWAYS)
     except TooManyAttempts:
         log.warning("%s: SMS %s (%s) goes by email only", SMS_BUDGET_LOG, mail.mail_id,
                     mail.kind)

@@ -83,13 +83,17 @@ def take(name: str, subject: str, now: datetime, atomic: bool = True) -> None:
         raise TooManyAttempts("throttle.wait", seconds=wait, headers={"Retry-After": str(wait)})
 
 
-def take_counted(name: str, subject: str, now: datetime, limit: int | None = None) -> int:
+def take_counted(name: str, subject: str, now: datetime, limit: int | None = None,
+                 uncapped: bool = False) -> int:
     """Reserve one attempt as `take` does and answer how many the window has counted with
-    it (the limit itself: the last one allowed). `limit` overrides the setting's count."""
+    it (the limit itself: the last one allowed). `limit` overrides the setting's count;
+    `uncapped` counts without ever refusing."""
     attempts, seconds = limits()[name]
-    attempts = limit or attempts
-    if name in _overrides:  # a test's limit wins over the setting's
+    attempts = 10 ** 9 if uncapped else limit or attempts
+    if name in _overrides and not uncapped:  # a test's limit wins over the setting's
         attempts, seconds = _overrides[name]
+    elif name in _overrides:
+        seconds = _overrides[name][1]
     wait, count = store.take_counted(_key(name, subject), attempts, seconds,
                                      int(now.timestamp()))
     if wait:
