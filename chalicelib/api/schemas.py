@@ -465,6 +465,7 @@ class NewStaffAccount(BaseModel):
     email: str
     name: str
     role: Literal["staff", "admin"]
+    rights: list[str] = Field(default_factory=list)
     temporary_password: str = Field(description="Answered once: hand it over in person.")
 
 

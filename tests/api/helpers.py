@@ -35,12 +35,13 @@ def call(client, method, path, body=None, token=None, headers=None, raw=None):
     return answer.status_code, payload
 
 
-def register(client, email=None, password="kuda-lari-123", verify=True, nik_value=None):
+def register(client, email=None, password="kuda-lari-123", verify=True, nik_value=None,
+             with_nik=True):
     n = next(_seq)
     email = email or f"warga{n}@example.id"
     status, body = call(client, "POST", "/v1/accounts", {
         "email": email, "password": password, "name": person_name(n),
-        "phone": "0812-3456-7890", "nik": nik_value or nik(n)})
+        "phone": "0812-3456-7890", "nik": (nik_value or nik(n)) if with_nik else None})
     assert status == 201, body
     if verify:
         code = verification_code(email)

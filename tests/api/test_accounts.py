@@ -474,3 +474,51 @@ def test_the_hidden_characters_are_unicodes_controls_and_formats():
               if unicodedata.category(chr(c)) in ("Cc", "Cf")}
     assert all(fields._HIDDEN.fullmatch(c) for c in hidden)
     assert not any(fields._HIDDEN.fullmatch(c) for c in "aÄ 'é\u3000ئ")
+
+
+def test_the_real_owner_wins_a_nik_back_at_the_desk_and_the_holder_loses_it(client):
+    """Issue 14: the first account that named a NIK held it for ever; the real owner got
+    `nik_taken` and nothing could release it."""
+    from tests.api.helpers import BOOK, admin_token, staff_token
+
+    impostor, _ = register(client, email="impostor@example.id", nik_value=PERSON["nik"])
+    impostor_token = login(client, impostor)
+    booking = call(client, "POST", "/v1/bookings", BOOK, token=impostor_token)[1]
+    assert call(client, "POST", "/v1/accounts", PERSON)[1]["code"] == "nik_taken"
+    owner, _ = register(client, email=PERSON["email"], with_nik=False)
+    owner_token = login(client, owner)
+    claim = {"email": owner, "nik": PERSON["nik"]}
+    # staff without the right may not; a citizen may not
+    status, body = call(client, "POST", "/v1/staff/nik-claims", claim, token=staff_token(client))
+    assert (status, body["code"]) == (403, "forbidden") and "hak klaim NIK" in body["message"]
+    assert call(client, "POST", "/v1/staff/nik-claims", claim, token=owner_token)[0] == 403
+    # a mall admin creates a desk clerk with the right
+    admin = admin_token(client)
+    status, clerk = call(client, "POST", "/v1/admin/malls/kota-bogor/staff",
+                         {"email": "loket@antre.local", "name": "Petugas Loket",
+                          "rights": ["claim"]}, token=admin)
+    assert status == 201 and clerk["rights"] == ["claim"]
+    clerk_token = login(client, "loket@antre.local", clerk["temporary_password"])
+    status, moved = call(client, "POST", "/v1/staff/nik-claims", claim, token=clerk_token)
+    assert status == 200, moved
+    assert moved["nik_last4"] == "0001" and moved["bookings_cancelled"] == 1
+    assert call(client, "GET", "/v1/me", token=owner_token)[1]["nik_last4"] == "0001"
+    assert call(client, "GET", "/v1/me", token=impostor_token)[0] == 401  # sessions ended
+    impostor_token = login(client, impostor)
+    me = call(client, "GET", "/v1/me", token=impostor_token)[1]
+    assert me["nik_last4"] is None
+    status, theirs = call(client, "GET", f"/v1/bookings/{booking['booking_id']}",
+                          token=impostor_token)
+    assert theirs["status"] == "cancelled"
+    subjects = [m["subject"] for m in emulator_mail(impostor)]
+    assert any("dibatalkan" in s for s in subjects) and any("NIK Anda" in s for s in subjects)
+    # the owner books with it now; the move is in the mall's audit log
+    assert call(client, "POST", "/v1/bookings", BOOK, token=owner_token)[0] == 201
+    audit = call(client, "GET", "/v1/admin/malls/kota-bogor/audit", token=admin)[1]
+    entry = next(e for e in audit if e["action"] == "nik.claim")
+    assert entry["actor"] == clerk["account_id"] and entry["target"].endswith("0001")
+    assert "3201014506900001" not in repr(audit)
+    # a NIK nobody holds, or a claimant who has one, is refused and changes nothing
+    status, body = call(client, "POST", "/v1/staff/nik-claims",
+                        {"email": owner, "nik": nik()}, token=clerk_token)
+    assert (status, body["code"]) == (422, "validation_error")
