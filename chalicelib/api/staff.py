@@ -164,7 +164,7 @@ class NikClaim(Body):
 @route(bp, "/v1/staff/nik-claims", methods=["POST"], doc=Op(
     "claim_nik", "Move a NIK to its owner's account after seeing the KTP in person", "staff",
     (Answer(200, "Moved", S.NikClaimed),),
-    (E.Forbidden, E.NotFound, E.TooManyAttempts, E.Busy), body=NikClaim, auth="bearer",
+    (E.Forbidden, E.ValidationFailed, E.TooManyAttempts, E.Busy), body=NikClaim, auth="bearer",
     description="Staff with the `claim` right (and mall admins). The account that held the "
                 "NIK loses it and its sessions; its bookings of that NIK still ahead are "
                 "cancelled with an email; the move is audited."))

@@ -485,7 +485,7 @@ def claim_nik(principal: Principal, *, email: str, nik: str, now: datetime) -> d
     nik_hash = identity.nik_hash(nik, config.get().nik_hmac_key)
     claimant = _account_by_email(email)
     if claimant is None or not claimant.verified or claimant.role != "citizen":
-        raise NotFound("claim.no_account")
+        raise ValidationFailed("claim.no_account")
     if claimant.nik_hash:
         raise ValidationFailed("claim.has_nik", last4=claimant.nik_last4 or "")
     state = booking_store.citizen_state(nik_hash)
