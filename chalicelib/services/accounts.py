@@ -116,11 +116,9 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str | Non
 def _someone_tried(email: str, now: datetime, notice: bool) -> None:
     """Tell the owner of an address someone tried to register with it (a decoy instead once
     the address had its notices for the day)."""
-    if not notice:
-        store.decoy(now)
-        return
-    outbox.new_mail("register_attempt", email, {"login_url": _page_url("#masuk")},
-                    ref="register", now=now).save()
+    mail = outbox.new_mail("register_attempt", email, {"login_url": _page_url("#masuk")},
+                           ref="register", now=now) if notice else None
+    store.decoy(now, items=4, mail=mail)  # as many items as a new account's transaction
 
 
 def _page_url(fragment: str) -> str:

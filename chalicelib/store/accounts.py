@@ -147,13 +147,17 @@ def email_held(email: str, now_epoch: int) -> bool:
     return not _expired(claim, now_epoch)
 
 
-def decoy(now: datetime) -> None:
-    """The write a request about an unknown address makes instead of its mail (see DECOY)."""
-    mail_id = str(ULID())
+def decoy(now: datetime, items: int = 2, mail=None) -> None:
+    """The write a request about an unknown address makes instead of its mail (see DECOY):
+    one transaction of as many items as the known address's (`mail`, if any, goes in it)."""
     with steps() as s:
-        s.save("mail", OutboxMail(pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=DECOY,
-                                  to="-", context={}, status=DECOY, created_at=now.isoformat(),
-                                  expires_at=int(now.timestamp()) + 3600))
+        outbox.saved(s, mail)
+        for n in range(items - len(outbox.as_list(mail))):
+            mail_id = str(ULID())
+            s.save(f"decoy{n}", OutboxMail(
+                pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=DECOY, to="-",
+                context={}, status=DECOY, created_at=now.isoformat(),
+                expires_at=int(now.timestamp()) + 3600))
 
 
 def _verified_claims(s, account: Account) -> None:
