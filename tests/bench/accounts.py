@@ -27,6 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(os.environ.get("ANTRE_BENCH_ROOT") or Path(__file__).resolve().parents[2])
+# run as a file, this folder comes first on the path, and its requests.py hides `requests`
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
 
