@@ -63,6 +63,12 @@ def now() -> datetime:
     return clock.now()
 
 
+def on_app_clock(wall: datetime) -> datetime:
+    """A wall-clock instant (e.g. one the local emulator stamped) as the app's clock reads it:
+    the same instant under the system clock, shifted by DEMO_NOW's offset on the local stage."""
+    return wall + (now() - datetime.now(timezone.utc))
+
+
 def use(new_clock) -> None:
     """Swap the clock (tests); `use(SystemClock())` restores it."""
     global clock

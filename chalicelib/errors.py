@@ -87,6 +87,12 @@ class InvalidCredentials(AntreError):
     code, status = "invalid_credentials", 401
 
 
+class WrongPassword(AntreError):
+    """The password typed again to confirm a grave step (erasing the account) is wrong: 403,
+    not 401, since the session itself is still good."""
+    code, status = "wrong_password", 403
+
+
 class EmailNotVerified(AntreError):
     code, status = "email_not_verified", 403
 

@@ -374,6 +374,14 @@ def closure(closure_id):
     return closures.status(_who(), closure_id)
 
 
+@route(bp, "/v1/admin/closures/{closure_id}/to-phone", doc=Op(
+    "closure_to_phone", "The citizens of a closure nobody could email, to phone", "admin",
+    (Answer(200, "Who, their phone, and what became of the booking", [S.ClosurePerson]),),
+    ADMIN_ERRORS, auth="bearer"))
+def closure_to_phone(closure_id):
+    return closures.to_phone(_who(), closure_id)
+
+
 # --- statistics -----------------------------------------------------------------------------------
 
 

@@ -6,9 +6,13 @@ from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RE, Answer, Op
-from chalicelib.api.http import Body, created, now, parse, principal, route
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from chalicelib.api.http import Body, client_address, created, now, parse, principal, route
 from chalicelib.errors import ValidationFailed
-from chalicelib.services import booking, waitlist
+from chalicelib.services import booking, privacy, waitlist
 
 bp = Blueprint(__name__)
 
@@ -153,3 +157,31 @@ def accept_offer(waitlist_id):
     (Answer(200, "The entry, `left`", S.WaitlistEntry),), (E.NotFound,), auth="bearer"))
 def leave_waitlist(waitlist_id):
     return waitlist.leave(principal(bp.current_request), waitlist_id, now())
+
+
+# --- the citizen's data (UU PDP 27/2022) ---------------------------------------------------------
+
+
+class Erasure(Body):
+    password: Annotated[str, StringConstraints(strip_whitespace=False, min_length=1,
+                                               max_length=128)]
+
+
+@route(bp, "/v1/me/data", doc=Op(
+    "my_data", "Everything held about the caller, as JSON (UU PDP: the right of access)",
+    "accounts", (Answer(200, "The copy", S.PersonalData),), auth="bearer"))
+def my_data():
+    return Response(privacy.export(principal(bp.current_request), now()), headers={
+        "Content-Disposition": 'attachment; filename="antre-data-saya.json"',
+        "Cache-Control": "no-store"})
+
+
+@route(bp, "/v1/me/delete", methods=["POST"], doc=Op(
+    "delete_me", "Erase the caller's account (UU PDP: the right to erasure), with the password "
+    "typed again", "accounts", (Answer(200, "Erased", S.Erased),),
+    (E.WrongPassword, E.NotFound, E.TooManyAttempts), body=Erasure, auth="bearer"))
+def delete_me():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, Erasure)
+    return privacy.delete_account(who, body.password, now(), address=client_address(request))

@@ -4,19 +4,25 @@ from __future__ import annotations
 import html
 import json
 import urllib.request
+from datetime import datetime
 
 from chalice import Blueprint, Response
 
-from chalicelib import config
+from chalicelib import clock, config
 from chalicelib.api.http import route
 
 bp = Blueprint(__name__)
 
 
 def _mail(kind: str = "mail") -> list[dict]:
+    """What the emulator received, stamped on the app's clock (DEMO_NOW's day, not the wall's)."""
     url = f"{config.get().endpoint_url}/_antre/{kind}"
     with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (loopback emulator)
-        return json.loads(answer.read())
+        found = json.loads(answer.read())
+    for m in found:
+        wall = datetime.fromisoformat(m["received_at"])
+        m["received_at"] = clock.on_app_clock(wall).isoformat(timespec="seconds")
+    return found
 
 
 @route(bp, "/dev/mail.json")

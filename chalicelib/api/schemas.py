@@ -33,6 +33,24 @@ class CodeSent(BaseModel):
     sent: Literal[True]
 
 
+class PersonalData(BaseModel):
+    """A citizen's copy of their data: the account, bookings, waiting entries, no-shows."""
+    format: Literal["antre-personal-data"]
+    version: int
+    exported_at: dt.datetime
+    account: dict
+    bookings: list[dict]
+    waitlist: list[dict]
+    no_shows: list[str]
+    retention: dict
+
+
+class Erased(BaseModel):
+    deleted: Literal[True]
+    cancelled_bookings: int
+    left_waitlists: int
+
+
 class ResetDone(BaseModel):
     reset: Literal[True]
 
@@ -491,8 +509,41 @@ class Closure(BaseModel):
     cancelled: int
     failed: int
     failed_bookings: list[str]
+    not_emailed: int = Field(0, description="Moved or cancelled bookings whose citizen has "
+                             "no email (booked by staff): see /to-phone.")
     created_at: dt.datetime
     finished_at: dt.datetime | None
+
+
+class ClosurePerson(BaseModel):
+    """A citizen of a closure nobody could email: staff call them."""
+    booking_id: str
+    code: str
+    name: str
+    phone: str
+    nik_last4: str
+    service_id: str
+    service_name: str
+    status: str = Field(description="booked: moved to date/start; cancelled: no free slot.")
+    date: dt.date
+    start: str
+
+
+class StatsHour(BaseModel):
+    """One local hour of a service-day: arrivals (check-ins and walk-ins), calls, mean wait
+    of the calls made in that hour."""
+    hour: int
+    arrivals: int
+    calls: int
+    wait_mean_minutes: float | None
+
+
+class StatsCounter(BaseModel):
+    """One counter's part of a service-day: tickets served and their mean service time."""
+    counter_id: str
+    counter_name: str
+    served: int
+    service_mean_minutes: float | None
 
 
 class StatsRow(BaseModel):
@@ -513,3 +564,5 @@ class StatsRow(BaseModel):
     wait_p90_minutes: float | None
     service_mean_minutes: float | None
     service_p90_minutes: float | None
+    hours: list[StatsHour] = []
+    counters: list[StatsCounter] = []

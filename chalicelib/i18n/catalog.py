@@ -29,6 +29,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This NIK is already registered to another account. If it is yours, register without a NIK, then bring your KTP to the service desk of any mall: the staff check the card and move the NIK to your account."},
     "error.invalid_code": {"id": "Kode verifikasi salah atau sudah kedaluwarsa.",
                            "en": "The verification code is wrong or has expired."},
+    "error.wrong_password": {"id": "Kata sandi salah. Tidak ada yang diubah.",
+                             "en": "Wrong password. Nothing was changed."},
     "error.invalid_credentials": {"id": "Email atau kata sandi salah.",
                                   "en": "Email or password is wrong."},
     "error.email_not_verified": {"id": "Verifikasi email Anda terlebih dahulu.",

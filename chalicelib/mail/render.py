@@ -108,6 +108,8 @@ _KINDS = {
         "Mohon maaf, MPP tutup: booking Antre dibatalkan / Sorry, mall closed: booking "
         "cancelled: {code}", _BOOKING_KEYS | _CLOSURE_KEYS,
         ics_method="CANCEL", default_sequence=1),
+    "account_deleted": _Kind("Akun Antre Anda telah dihapus / Your Antre account was deleted",
+                             frozenset({"cancelled"})),
 }
 KINDS = frozenset(_KINDS)
 

@@ -105,6 +105,7 @@ def view(job) -> dict:
             "status": job.status,
             "affected": int(job.affected) if job.affected is not None else None,
             "moved": int(job.moved), "cancelled": int(job.cancelled), "failed": len(failed),
+            "not_emailed": len(job.to_phone or ()),
             "failed_bookings": sorted(failed), "created_at": job.created_at,
             "finished_at": job.finished_at}
 
@@ -115,6 +116,29 @@ def status(principal: Principal, closure_id: str) -> dict:
         raise NotFound("closure.not_found")
     admin.managed(principal, job.mall_id)  # another mall's closure: 404
     return view(job)
+
+
+def to_phone(principal: Principal, closure_id: str) -> list[dict]:
+    """The citizens of a closure nobody could email (staff booked for them at the desk): who,
+    the phone they gave, and what became of the booking, for the mall's staff to call. One
+    BatchGetItem of the bookings the job noted."""
+    job = store.get(closure_id)
+    if job is None:
+        raise NotFound("closure.not_found")
+    admin.managed(principal, job.mall_id)
+    keys = sorted(job.to_phone or ())
+    found = booking_store.get_many([tuple(k.split("#", 1)) for k in keys])
+    catalog = catalog_store.fresh_catalog(job.mall_id)
+    people = []
+    for b in found:
+        service = catalog.services.get(b.service_id)
+        people.append({"booking_id": b.booking_id, "code": b.code,
+                       "name": b.holder_name or "", "phone": b.holder_phone or "",
+                       "nik_last4": b.holder_nik_last4 or "",
+                       "service_id": b.service_id,
+                       "service_name": service.name if service else b.service_id,
+                       "status": b.status, "date": b.date, "start": b.start})
+    return sorted(people, key=lambda p: (p["status"], p["date"], p["start"], p["name"]))
 
 
 def of_mall(principal: Principal, mall_id: str) -> list[dict]:
@@ -245,7 +269,9 @@ class _Run:
                     now.isoformat(timespec="seconds"), mail,
                     arrival_keys(mall.mall_id, new.date, booking.booking_id,
                                  int(slot.start.timestamp()) + 60 * mall.checkin_late_minutes),
-                    extra=store.counted(self.job.closure_id, "moved"), why="moved_by_closure")
+                    extra=store.counted(self.job.closure_id, "moved",
+                                        None if mail else _phone_key(booking)),
+                    why="moved_by_closure")
             except TransactionFailed as e:
                 _raise_for(e)
                 if "seat" in e.failed:
@@ -264,8 +290,9 @@ class _Run:
         try:
             booking_store.cancel_and_release(booking, int(now.timestamp()),
                                              now.isoformat(timespec="seconds"), mail,
-                                             extra=store.counted(self.job.closure_id,
-                                                                 "cancelled"))
+                                             extra=store.counted(
+                                                 self.job.closure_id, "cancelled",
+                                                 None if mail else _phone_key(booking)))
         except TransactionFailed as e:
             _raise_for(e)
             raise _Again() from e
@@ -284,6 +311,10 @@ class _Run:
                "reschedule_url": f"{base}/#/r/{booking.booking_id}"}
         return outbox.new_messages(kind, account, ctx, ref=booking.booking_id,
                                    now=self.now_of(), mall_id=booking.mall_id)
+
+
+def _phone_key(booking: Booking) -> str:
+    return f"{booking.account_id}#{booking.booking_id}"
 
 
 class _Gone(Exception):

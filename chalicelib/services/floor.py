@@ -106,7 +106,8 @@ def check_in(kiosk: Kiosk, raw_code: str, now: datetime, *, once: bool = True,
                          nik_hash=claim.nik_hash, slot_start_at=int(claim.start_at),
                          source="kiosk")
         try:
-            store.check_in_once(ticket, claim, kiosk, now.isoformat(timespec="seconds"), once)
+            store.check_in_once(ticket, claim, kiosk, now.isoformat(timespec="seconds"), once,
+                                hour=now.astimezone(mall.tz).hour)
         except TransactionFailed as e:
             store.give_back(mall.mall_id, day, agency.agency_id, service.service_id)
             if "kiosk" in e.failed:
@@ -161,7 +162,7 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
     ticket = _ticket(mall.mall_id, day, agency, service, number, "walkin", now,
                      priority=priority, source=source)
     try:
-        store.walk_in(ticket, kiosk)
+        store.walk_in(ticket, kiosk, hour=now.astimezone(mall.tz).hour)
     except TransactionFailed as e:
         store.give_back(mall.mall_id, day, agency.agency_id, service.service_id, walkin=True)
         if "kiosk" in e.failed:

@@ -268,11 +268,23 @@ def import_mall(parsed: Parsed, actor: str, now: datetime) -> Report:
         part = saves[n:n + CHUNK]
         store.apply(parsed.mall.mall_id, store.Change(
             actor, "mall.import", parsed.mall.mall_id, None,
-            {"items": [item.sk for item in part]}), saves=part)
+            {"saved": [w for w in (_in_words(item) for item in part) if w]}), saves=part)
     if lowered or parsed.mall.capacity_percent < have.mall.capacity_percent:
         fresh = store.fresh_catalog(parsed.mall.mall_id)
         report.conflicts = admin.over_capacity(fresh.services.values(), fresh.mall, now)
     return report
+
+
+def _in_words(item) -> str | None:
+    """What an imported item is, as the audit log shows it ("service ktp-el: KTP-el"); the
+    mall's directory entry is the profile's twin and is not listed again."""
+    if isinstance(item, store.MallProfile):
+        return f"mall {item.mall_id}: {item.name}"
+    for kind in ("agency", "service", "counter"):
+        key = getattr(item, f"{kind}_id", None)
+        if key and item.sk.lower().startswith(kind):
+            return f"{kind} {key}: {getattr(item, 'name', '') or key}"
+    return None
 
 
 def _same(before, value) -> bool:

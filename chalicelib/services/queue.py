@@ -317,7 +317,7 @@ def call_next(principal: Principal, counter_id: str, now: datetime,
                            service.agency_id if service else "", epoch,
                            queue.streak_after(chosen, streak),
                            _announcement(counter_id, state, entry.ticket_number, epoch, "call"),
-                           once)
+                           once, hour=datetime.fromtimestamp(epoch, catalog.mall.tz).hour)
             except TransactionFailed as e:
                 if "counter" in e.failed or any(":" in step for step in e.failed):
                     break  # this counter changed (or a conflict): read again

@@ -48,6 +48,10 @@ def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
             "wait_p90_minutes": store.percentile(raw, "wait"),
             "service_mean_minutes": _mean(raw, "serve"),
             "service_p90_minutes": store.percentile(raw, "serve"),
+            "hours": store.by_hour(raw),
+            "counters": [{**c, "counter_name": catalog.counters[c["counter_id"]].name
+                          if c["counter_id"] in catalog.counters else c["counter_id"]}
+                         for c in store.by_counter(raw)],
         })
     return sorted(found, key=lambda r: (r["date"], r["agency_name"], r["service_name"]))
 

@@ -234,14 +234,19 @@ def expire_offers(now: datetime) -> int:
     return ended
 
 
-def offer_after_capacity_change(mall_id: str, service_ids, now: datetime) -> int:
-    """After seats were added: offer them to whoever waits in the booking window."""
+def offer_after_capacity_change(mall_id: str, service_ids, now: datetime,
+                                days: dict[str, list[str] | None] | None = None) -> int:
+    """After seats were added: offer them to whoever waits in the booking window (only on
+    `days[service]` where the caller knows no other day can have a waiting list)."""
     catalog = catalog_store.fresh_catalog(mall_id)
     today = schedule.local_today(catalog.mall, now)
     offered = 0
     for service_id in service_ids:
+        only = (days or {}).get(service_id)
         for n in range(catalog.mall.max_days_ahead + 1):
             day = (today + timedelta(days=n)).isoformat()
+            if only is not None and day not in only:
+                continue
             if store.waiting(mall_id, service_id, day, limit=1):
                 offered += offer_freed(mall_id, service_id, day, now)
     return offered

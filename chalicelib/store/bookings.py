@@ -117,6 +117,14 @@ def get(account_id: str, booking_id: str) -> Booking | None:
         return None
 
 
+def get_many(keys: list[tuple[str, str]]) -> list[Booking]:
+    """Bookings by (account_id, booking_id): BatchGetItem (PynamoDB pages by 100)."""
+    if not keys:
+        return []
+    return list(Booking.batch_get([(account_pk(a), f"BOOKING#{b}") for a, b in keys],
+                                  consistent_read=True))
+
+
 def list_for(account_id: str, limit: int = 100) -> list[Booking]:
     """The account's bookings, newest first (booking ids are ULIDs: sorted by creation)."""
     return list(Booking.query(account_pk(account_id), Item.sk.startswith("BOOKING#"),

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timezone
 
 from ulid import ULID
 
-from chalicelib import config
+from chalicelib import clock, config
 from chalicelib.domain.catalog import Agency, Counter, DayHours, Mall, Service
 from chalicelib.store.db import steps
 from chalicelib.store.models import (
@@ -250,7 +250,7 @@ class Change:
 
 def audited(s, mall_id: str, change: Change) -> None:
     """Add the audit entry of a change to a transaction."""
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    now = clock.now().astimezone(timezone.utc).isoformat(timespec="milliseconds")
     s.save("audit", AuditEntry(
         pk=f"AUDIT#{mall_id}", sk=f"{now}#{ULID()}", mall_id=mall_id, at=now,
         actor=change.actor, action=change.action, target=change.target,

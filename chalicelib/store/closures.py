@@ -82,14 +82,18 @@ def set_affected(job: ClosureJob, count: int) -> None:
                condition=ClosureJob.affected.does_not_exist())
 
 
-def counted(closure_id: str, outcome: str):
-    """A transaction step adding 1 to the job's `moved` or `cancelled`."""
+def counted(closure_id: str, outcome: str, to_phone: str | None = None):
+    """A transaction step adding 1 to the job's `moved` or `cancelled`, and the booking to
+    those nobody could email (`to_phone`: "<account_id>#<booking_id>")."""
     attribute = {"moved": ClosureJob.moved, "cancelled": ClosureJob.cancelled}[outcome]
 
     pk, sk = _key(closure_id)
 
     def step(s):
-        s.update("job", ClosureJob(pk=pk, sk=sk), actions=[attribute.add(1)],
+        actions = [attribute.add(1)]
+        if to_phone:
+            actions.append(ClosureJob.to_phone.add({to_phone}))
+        s.update("job", ClosureJob(pk=pk, sk=sk), actions=actions,
                  condition=Item.pk.exists())
 
     return step

@@ -219,7 +219,7 @@ def _new_ticket(s, ticket: Ticket) -> None:
 
 
 def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: str,
-                  once: bool = True) -> None:
+                  once: bool = True, hour: int | None = None) -> None:
     """The booking behind `claim` becomes checked in with this new ticket, or nothing.
 
     Failed steps: code (already checked in, or changed since it was read), booking (changed
@@ -240,18 +240,18 @@ def check_in_once(ticket: Ticket, claim: CodeClaim, kiosk: Kiosk, updated_at: st
             condition=((Booking.status == "booked") & (Booking.date == claim.date)
                        & (Booking.start == claim.start)) if once else None)
         _new_ticket(s, ticket)
-        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, checkins=1)
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, checkins=1, hour=hour)
 
     run(build)
 
 
-def walk_in(ticket: Ticket, kiosk: Kiosk | None) -> None:
+def walk_in(ticket: Ticket, kiosk: Kiosk | None, hour: int | None = None) -> None:
     """Write a walk-in's ticket and queue entry (the quota was taken with the number)."""
     def build(s):
         if kiosk is not None:
             still_registered(s, kiosk)
         _new_ticket(s, ticket)
-        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, walkins=1)
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, walkins=1, hour=hour)
 
     run(build)
 
@@ -276,7 +276,7 @@ def _at_version(state: FloorCounter | None):
 
 def call(mall_id: str, day: str, counter_id: str, state: FloorCounter | None,
          entry: WaitingEntry, agency_id: str, now: int, streak: int, announcement: dict,
-         once: bool = True) -> None:
+         once: bool = True, hour: int | None = None) -> None:
     """Hand the waiting ticket to the counter: one transaction.
 
     Failed steps: entry (another counter called it first), counter (this counter changed
@@ -302,7 +302,7 @@ def call(mall_id: str, day: str, counter_id: str, state: FloorCounter | None,
         s.update("agency", FloorAgency(pk=floor_pk(mall_id, day), sk=f"N#{agency_id}"),
                  actions=[_waiting(entry.service_id).add(-1)])
         stats.step(s, mall_id, day, entry.service_id,
-                   timings={"wait": now - int(entry.arrived_at)})
+                   timings={"wait": now - int(entry.arrived_at)}, hour=hour)
 
     run(build)
 
@@ -397,7 +397,8 @@ def finish(ticket: Ticket, now: int, updated_at: str) -> None:
                  condition=Ticket.status == "serving")
         _free_counter(s, ticket, now)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, served=1,
-                   timings={"serve": now - int(ticket.started_at or now)})
+                   timings={"serve": now - int(ticket.started_at or now)},
+                   desk=ticket.counter_id)
         _booking_becomes(s, ticket, "served", updated_at)
 
     run(build)

@@ -52,6 +52,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -391,6 +392,9 @@ class ClosureJob(Item, discriminator="closure_job"):
     moved = NumberAttribute(default=0)
     cancelled = NumberAttribute(default=0)
     failed = MapAttribute(default=dict)  # booking_id -> why it could not be placed
+    # "<account_id>#<booking_id>" of the moved or cancelled bookings nobody could email
+    # (staff booked them for a citizen without an account): the people to phone
+    to_phone = UnicodeSetAttribute(null=True)
 
 
 class WaitlistEntry(Item, discriminator="waitlist"):

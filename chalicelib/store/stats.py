@@ -3,7 +3,10 @@
 One item per mall, service and day (pk STATS#<mall>, sk <date>#<service>), changed inside
 the transaction of the event it counts (a booking, a check-in, a call...). Waiting and
 service times are kept as a count, a sum and a histogram by whole minutes (attributes
-`wait:<m>` and `serve:<m>`), from which the mean and the 90th percentile are read.
+`wait:<m>` and `serve:<m>`), from which the mean and the 90th percentile are read. The same
+item keeps the day by hour (arrivals `arrived@<h>`, calls `called@<h>` with their waits
+`wait_s@<h>`, in the mall's local hour) and by counter (`served#<counter>`, `serve_s#<counter>`),
+for the charts per hour and per counter.
 """
 from __future__ import annotations
 
@@ -22,8 +25,11 @@ def key(mall_id: str, day: str, service_id: str) -> tuple[str, str]:
 
 
 def step(s, mall_id: str, day: str, service_id: str, name: str = "stats",
-         timings: dict[str, int] | None = None, **counts: int) -> None:
-    """Add to a transaction: these counts (and timings, in seconds) for that service-day."""
+         timings: dict[str, int] | None = None, hour: int | None = None,
+         desk: str | None = None, **counts: int) -> None:
+    """Add to a transaction: these counts (and timings, in seconds) for that service-day; an
+    arrival (check-in, walk-in) or a wait also counts in its local `hour`, a service time also
+    at its counter (`desk`)."""
     pk, sk = key(mall_id, day, service_id)
     actions = [StatsDay.type.set(StatsDay), StatsDay.mall_id.set(mall_id),
                StatsDay.date.set(day), StatsDay.service_id.set(service_id)]
@@ -37,6 +43,12 @@ def step(s, mall_id: str, day: str, service_id: str, name: str = "stats",
         seconds = max(int(seconds), 0)
         actions += [Path([f"{timing}_count"]).add(1), Path([f"{timing}_seconds"]).add(seconds),
                     Path([f"{timing}:{min(seconds // 60, LAST_BUCKET)}"]).add(1)]
+        if timing == "wait" and hour is not None:
+            actions += [Path([f"called@{hour}"]).add(1), Path([f"wait_s@{hour}"]).add(seconds)]
+        if timing == "serve" and desk:
+            actions += [Path([f"served#{desk}"]).add(1), Path([f"serve_s#{desk}"]).add(seconds)]
+    if hour is not None and (counts.get("checkins") or counts.get("walkins")):
+        actions.append(Path([f"arrived@{hour}"]).add(1))
     s.update(name, StatsDay(pk=pk, sk=sk), actions=actions)
 
 
@@ -69,16 +81,42 @@ def taken_seats(mall_id: str, service_id: str, first: str, last: str) -> dict[st
     return taken
 
 
-def percentile(row: dict, timing: str, share: float = 0.9) -> int | None:
-    """The whole minute below which `share` of the timings fall (from the histogram)."""
+def by_hour(row: dict) -> list[dict]:
+    """The row's arrivals, calls and mean wait per local hour, in hour order."""
+    hours = sorted({int(k.split("@")[1]) for k in row if k.startswith(("arrived@", "called@"))})
+    found = []
+    for h in hours:
+        calls = int(row.get(f"called@{h}", 0))
+        found.append({"hour": h, "arrivals": int(row.get(f"arrived@{h}", 0)), "calls": calls,
+                      "wait_mean_minutes": round(int(row.get(f"wait_s@{h}", 0)) / calls / 60, 1)
+                      if calls else None})
+    return found
+
+
+def by_counter(row: dict) -> list[dict]:
+    """The row's tickets served and mean service time per counter."""
+    found = []
+    for name in sorted(k for k in row if k.startswith("served#")):
+        counter, served = name.split("#", 1)[1], int(row[name])
+        found.append({"counter_id": counter, "served": served,
+                      "service_mean_minutes": round(int(row.get(f"serve_s#{counter}", 0))
+                                                    / served / 60, 1) if served else None})
+    return found
+
+
+def percentile(row: dict, timing: str, share: float = 0.9) -> float | None:
+    """The time in minutes below which `share` of the timings fall, read from the histogram of
+    whole minutes: within the minute that holds it, the times are taken as spread evenly (a
+    bucket's lower edge alone would put the p90 of ten 14.5-minute waits at 14, under their
+    mean)."""
     total = int(row.get(f"{timing}_count", 0))
     if not total:
         return None
     buckets = sorted((int(name.split(":")[1]), int(count)) for name, count in row.items()
                      if name.startswith(f"{timing}:"))
-    seen = 0
+    target, seen = share * total, 0
     for minute, count in buckets:
+        if seen + count >= target:
+            return round(minute + (target - seen) / count, 1)
         seen += count
-        if seen >= share * total:
-            return minute
-    return buckets[-1][0]
+    return float(buckets[-1][0] + 1)

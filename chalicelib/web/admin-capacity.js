@@ -31,15 +31,22 @@ function onCapacity(ev) {
   clearErrors(form);
   const v = readForm([['cap-percent', 'percent']], R);
   if (!v) return;
-  const pct = parseInt(v.capacity_percent, 10);
+  const pct = parseInt(v.capacity_percent, 10), gen = ++P.checkGen;
+  // Said at once (a save that finds conflicts reads the window's booked days), and only the
+  // latest save or check may speak afterwards: an older answer never says an older value.
+  say(['cap.saving', { n: pct }], 'info');
+  $('cap-conflicts').setAttribute('aria-busy', 'true');
   submitting(form, async () => {
     try {
-      changed(await send('PATCH', mallPath(), { capacity_percent: pct }));
-      P.checkGen++;
-      say(['cap.saved', { n: A.mall.capacity_percent }], A.conflicts ? 'info' : 'ok');
+      const mall = await send('PATCH', mallPath(), { capacity_percent: pct });
+      if (gen !== P.checkGen) return;
+      changed(mall);
+      say(['cap.saved', { n: mall.capacity_percent }], A.conflicts ? 'info' : 'ok');
       paintConflicts(A.conflicts, false);
       paintSeats();
-    } catch (err) { formError(form, err); }
+    } catch (err) { if (gen === P.checkGen) formError(form, err); } finally {
+      $('cap-conflicts').removeAttribute('aria-busy');
+    }
   });
 }
 

@@ -18,7 +18,8 @@ const statusBadge = (c) => badge('cls-' + c.status, c.status === 'running' ? 'cl
 
 function resultText(c) {
   if (c.status === 'running') return t('cl.result.running', { n: handled(c), affected: c.affected });
-  return t('cl.result', { moved: c.moved, cancelled: c.cancelled, failed: c.failed });
+  const done = t('cl.result', { moved: c.moved, cancelled: c.cancelled, failed: c.failed });
+  return c.not_emailed ? done + ', ' + t('cl.result.phone', { n: c.not_emailed }) : done;
 }
 
 // ---- the list --------------------------------------------------------------------------------------
@@ -131,6 +132,8 @@ function paintReport(c) {
   $('cr-moved').textContent = c.moved;
   $('cr-cancelled').textContent = c.cancelled;
   $('cr-failed').textContent = c.failed;
+  $('cr-not-emailed').textContent = c.not_emailed || 0;
+  paintToPhone(c);
   const failed = $('cr-failed-list');
   clear(failed);
   if (c.failed_bookings && c.failed_bookings.length) {
@@ -138,6 +141,27 @@ function paintReport(c) {
       el('h2', { text: t('cr.failed.title') }), el('p', { text: t('cr.failed.lead') }),
       el('ul', null, c.failed_bookings.map((b) => el('li', null, [el('code', { text: b })])))]));
   }
+}
+
+// The citizens staff booked for at the desk, who have no email: the report names them with the
+// phone they gave, so someone calls them (read once the job is done).
+async function paintToPhone(c) {
+  const holder = $('cr-phone-list');
+  if (!c.not_emailed) { clear(holder); return; }
+  if (c.status === 'running' || K.phoned === c.closure_id + ':' + c.not_emailed) return;
+  K.phoned = c.closure_id + ':' + c.not_emailed;
+  let people;
+  try { people = await aget('v1/admin/closures/' + enc(c.closure_id) + '/to-phone'); } catch (err) { K.phoned = null; sayError(err); return; }
+  if (K.id !== c.closure_id) return;
+  clear(holder);
+  const what = (p) => (p.status === 'cancelled' ? t('cr.phone.cancelled') : t('cr.phone.moved', { when: fmtDate(p.date) + ', ' + p.start }));
+  holder.appendChild(el('div', { class: 'warn', 'data-testid': 'closure-phone-list' }, [
+    el('h2', { text: t('cr.phone.title', { n: people.length }) }), el('p', { text: t('cr.phone.lead') }),
+    table(t('cr.phone.title', { n: people.length }), ['cr.phone.name', 'cr.phone.phone', 'cr.phone.service', 'cr.phone.what', 'cr.phone.code'], people.map((p) => ({
+      th: true, attrs: { 'data-testid': 'phone-row' },
+      cells: [p.name + (p.nik_last4 ? ' (NIK …' + p.nik_last4 + ')' : ''),
+        p.phone ? el('a', { href: 'tel:' + p.phone, text: p.phone }) : t('cr.phone.none'), p.service_name, what(p), el('code', { text: p.code })]
+    })))]));
 }
 
 async function poll() {

@@ -11,16 +11,21 @@ const L = { limit: STEP, rows: null, actors: null, mall: null };
 
 // ---- the audit log -----------------------------------------------------------------------------------
 function value(v) {
-  if (v === null || v === undefined) return '—';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return t(v ? 'au.yes' : 'au.no');
+  const words = (x) => (x !== null && typeof x === 'object' ? JSON.stringify(x) : String(x));
+  const s = Array.isArray(v) ? (v.length ? v.map(words).join(', ') : '—') : words(v);
   return s.length > LONG ? s.slice(0, LONG - 1) + '…' : s;
 }
+
+// A changed field by its label on the admin page's forms ("Kapasitas per slot"), else its key.
+const field = (k) => (has('au.k.' + k) ? t('au.k.' + k) : k);
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // The change as lines: "capacity: 4 → 2" for every key that changed.
 function change(before, after) {
-  const li = (k, text) => el('li', null, [k ? el('span', { class: 'key', text: k + ': ' }) : null, text]);
+  const li = (k, text) => el('li', null, [k ? el('span', { class: 'key', text: field(k) + ': ' }) : null, text]);
   if (isObj(before) || isObj(after)) {
     const b = isObj(before) ? before : {}, a = isObj(after) ? after : {};
     const keys = Object.keys(b).concat(Object.keys(a).filter((k) => !(k in b)));

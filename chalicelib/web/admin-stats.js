@@ -76,13 +76,68 @@ function paint() {
     }));
     if (!service) out.appendChild(el('p', { class: 'hint', text: t('sx.wait.note') }));
   } else out.appendChild(none('sx.nowait'));
-  out.appendChild(el('h3', { text: t('sx.rows') }));
   const m = (v) => (v === null || v === undefined ? '–' : fmtNum(v));
+  paintHours(out, rows, scope, range, m);
+  paintCounters(out, rows, scope, range, m);
+  out.appendChild(el('h3', { text: t('sx.rows') }));
   const heads = ['f.date', 'sx.service'].concat(COLUMNS.map((c) => 'sx.' + c), ['sx.wait_mean', 'sx.wait_p90', 'sx.serve_mean', 'sx.serve_p90']);
   out.appendChild(table(t('sx.rows'), heads, rows.map((r) => ({
     th: true, attrs: { 'data-testid': 'stats-row' },
     cells: [dayLabel(r.date), r.service_name].concat(COLUMNS.map((c) => String(r[c] || 0)),
       [m(r.wait_mean_minutes), m(r.wait_p90_minutes), m(r.service_mean_minutes), m(r.service_p90_minutes)])
+  })), { class: 'numbers' }));
+}
+
+// The range's arrivals, calls and mean wait by the mall's local hour (weighted by calls).
+function paintHours(out, rows, scope, range, m) {
+  const by = {};
+  rows.forEach((r) => (r.hours || []).forEach((h) => {
+    const d = by[h.hour] || (by[h.hour] = { arrivals: 0, calls: 0, wait: 0 });
+    d.arrivals += h.arrivals; d.calls += h.calls;
+    if (h.wait_mean_minutes !== null && h.wait_mean_minutes !== undefined) d.wait += h.wait_mean_minutes * h.calls;
+  }));
+  const hours = Object.keys(by).map(Number).sort((a, b) => a - b);
+  out.appendChild(el('h3', { id: 'h-sx-hours', text: t('sx.chart.hours') }));
+  if (!hours.length) { out.appendChild(none('sx.nohours')); return; }
+  const first = hours[0], last = hours[hours.length - 1], all = [];
+  for (let h = first; h <= last; h++) all.push(h);
+  const labels = all.map((h) => String(h).padStart(2, '0') + ':00');
+  const get = (h) => by[h] || { arrivals: 0, calls: 0, wait: 0 };
+  const mean = (h) => (get(h).calls ? Math.round(get(h).wait / get(h).calls * 10) / 10 : null);
+  out.appendChild(barChart({
+    title: t('sx.chart.hours'), desc: t('sx.chart.hours.desc', { scope, range }), labels, testid: 'chart-hours',
+    series: [{ name: t('sx.arrivals'), cls: 'c2', values: all.map((h) => get(h).arrivals) },
+      { name: t('sx.calls'), cls: 'c3', values: all.map((h) => get(h).calls) }]
+  }));
+  if (all.some((h) => mean(h) !== null)) {
+    out.appendChild(lineChart({
+      title: t('sx.chart.hourwait'), desc: t('sx.chart.hourwait.desc', { scope, range }), labels, testid: 'chart-hour-wait',
+      series: [{ name: t('sx.wait_mean'), cls: 'c1', values: all.map(mean) }]
+    }));
+  }
+  out.appendChild(table(t('sx.chart.hours'), ['sx.hour', 'sx.arrivals', 'sx.calls', 'sx.wait_mean'], all.map((h, i) => ({
+    th: true, attrs: { 'data-testid': 'stats-hour' }, cells: [labels[i], String(get(h).arrivals), String(get(h).calls), m(mean(h))]
+  })), { class: 'numbers' }));
+}
+
+// Tickets served and the mean service time per counter over the range.
+function paintCounters(out, rows, scope, range, m) {
+  const by = {};
+  rows.forEach((r) => (r.counters || []).forEach((c) => {
+    const d = by[c.counter_id] || (by[c.counter_id] = { name: c.counter_name, served: 0, minutes: 0 });
+    d.served += c.served;
+    if (c.service_mean_minutes !== null && c.service_mean_minutes !== undefined) d.minutes += c.service_mean_minutes * c.served;
+  }));
+  const ids = Object.keys(by).sort((a, b) => by[a].name.localeCompare(by[b].name, undefined, { numeric: true }));
+  out.appendChild(el('h3', { id: 'h-sx-counters', text: t('sx.chart.counters') }));
+  if (!ids.length) { out.appendChild(none('sx.nocounters')); return; }
+  const mean = (id) => (by[id].served ? Math.round(by[id].minutes / by[id].served * 10) / 10 : null);
+  out.appendChild(barChart({
+    title: t('sx.chart.counters'), desc: t('sx.chart.counters.desc', { scope, range }), labels: ids.map((id) => by[id].name), testid: 'chart-counters',
+    series: [{ name: t('sx.served'), cls: 'c3', values: ids.map((id) => by[id].served) }]
+  }));
+  out.appendChild(table(t('sx.chart.counters'), ['sx.counter', 'sx.served', 'sx.serve_mean'], ids.map((id) => ({
+    th: true, attrs: { 'data-testid': 'stats-counter' }, cells: [by[id].name, String(by[id].served), m(mean(id))]
   })), { class: 'numbers' }));
 }
 

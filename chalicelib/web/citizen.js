@@ -15,6 +15,7 @@ import { viewSlots, initSlots } from './citizen-slots.js';
 import { ensureBooking, viewBooking, viewBookings } from './citizen-bookings.js';
 import { viewWait } from './citizen-waitlist.js';
 import { viewAccount, initProfile } from './citizen-profile.js';
+import { initPrivacy } from './citizen-privacy.js';
 
 const VIEWS = ['login', 'forgot', 'reset', 'register', 'verify', 'malls', 'services', 'slots', 'booking',
   'bookings', 'wait', 'account'];
@@ -126,5 +127,6 @@ initAccount();
 initCatalog();
 initSlots();
 initProfile();
+initPrivacy();
 window.addEventListener('hashchange', () => route());
 route();

@@ -47,7 +47,8 @@ def test_the_demo_file_round_trips_through_the_admin_view(client):
         c.counter_id: list(c.service_ids) for c in parsed.counters}
 
 
-def test_a_reimport_updates_in_place_and_never_touches_bookings(client, capsys, tmp_path):
+def test_a_reimport_updates_in_place_and_never_touches_bookings(client, fixed_clock, capsys,
+                                                               tmp_path):
     tokens = [booked(client) for _ in range(3)]  # KTP-el Tuesday 09:00: 3 of 4 seats
 
     def change(data):
@@ -75,6 +76,11 @@ def test_a_reimport_updates_in_place_and_never_touches_bookings(client, capsys, 
     assert not any(line.startswith(("created:", "changed:")) for line in lines), out
     audit = call(client, "GET", f"{M}/audit", token=admin_token(client))[1]
     assert audit[0]["action"] == "mall.import" and audit[0]["actor"].startswith("cli:")
+    # in words, not the table's keys: what was saved, by kind, id and name
+    saved = audit[0]["after"]["saved"]
+    assert "service ktp-anak: KIA" in saved and any(w.startswith("service ktp-el: ") for w in saved)
+    assert not any("#" in w or w == "PROFILE" for w in saved), saved
+    assert audit[0]["at"].startswith(fixed_clock.now().date().isoformat())  # the app's clock
 
 
 @pytest.mark.parametrize("change, expected", [

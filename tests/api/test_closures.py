@@ -59,6 +59,39 @@ def test_a_closed_day_moves_its_bookings_and_refuses_new_ones(client):
     assert [c["closure_id"] for c in listed] == [started["closure_id"]]
 
 
+def test_a_closure_report_says_who_was_not_emailed_and_lists_them_to_phone(client):
+    """A closure moved the bookings staff made at the desk silently while its report said every
+    citizen was emailed; nothing listed the people to phone."""
+    from tests.api.helpers import staff_token
+
+    token, booking = booked(client)  # a citizen with an email: Tuesday 8 December, 09:00
+    staff = staff_token(client)
+    desk = []
+    for n, start in ((7101, "09:00"), (7102, "10:00")):
+        status, made = call(client, "POST", "/v1/staff/bookings", {
+            "service_id": "ktp-el", "date": "2026-12-08", "start": start,
+            "name": f"Ibu Nomor {'Satu' if n == 7101 else 'Dua'}", "nik": nik(n),
+            "phone": "0812-1111-2222"}, token=staff)
+        assert status == 201, made
+        desk.append(made)
+    admin = admin_token(client)
+    started = close(client, admin, "2026-12-08", "2026-12-08")[1]
+    assert closures.work(started["closure_id"]) == "done"
+    report = call(client, "GET", f"/v1/admin/closures/{started['closure_id']}", token=admin)[1]
+    assert (report["affected"], report["moved"], report["not_emailed"]) == (3, 3, 2)
+    status, people = call(client, "GET", f"/v1/admin/closures/{started['closure_id']}/to-phone",
+                          token=admin)
+    assert status == 200
+    assert sorted(p["code"] for p in people) == sorted(d["code"] for d in desk)
+    assert {p["name"] for p in people} == {"Ibu Nomor Satu", "Ibu Nomor Dua"}
+    assert all(p["phone"] == "+6281211112222" and p["date"] == "2026-12-09"
+               and p["status"] == "booked" for p in people), people
+    # the admin of another mall, a citizen, an unknown closure: not found / not allowed
+    assert call(client, "GET", f"/v1/admin/closures/{started['closure_id']}/to-phone",
+                token=token)[0] in (403, 404)
+    assert call(client, "GET", "/v1/admin/closures/nope/to-phone", token=admin)[0] == 404
+
+
 def test_a_service_closure_moves_only_that_service(client):
     ktp_token, ktp = booked(client)
     skck_token, skck = booked(client, service_id="skck")

@@ -109,3 +109,25 @@ def test_floor_requests_stay_within_their_dynamodb_budget(client, warm_catalog, 
     assert sum(counts["call-next"].values()) <= 3 and counts["call-next"]["Query"] == 1
     assert counts["display poll"] == {"Query": 1}
     assert not any("Scan" in seen for seen in counts.values())
+
+
+def test_a_capacity_change_reads_only_the_days_that_hold_bookings(client, warm_catalog):
+    """Saving the capacity percentage read every service's every day of the window, a Query
+    each (about 300 for the demo mall: 5-12 s on the admin page); now one Query of the day
+    counters and one per day that could be over its seats."""
+    from tests.api.helpers import admin_token
+
+    M = "/v1/admin/malls/kota-bogor"
+    token = admin_token(client)
+    for _ in range(3):  # three seats of one slot: lowering to 50% puts it over
+        _, citizen_token = citizen(client)
+        assert call(client, "POST", "/v1/bookings", BOOK, token=citizen_token)[0] == 201
+    with dynamodb_calls() as lowered:
+        status, body = call(client, "PATCH", M, {"capacity_percent": 50}, token=token)
+    assert status == 200 and [(c["service_id"], c["date"], c["booked"]) for c in
+                              body["conflicts"]] == [("ktp-el", BOOK["date"], 3)]
+    with dynamodb_calls() as raised:
+        assert call(client, "PATCH", M, {"capacity_percent": 100}, token=token)[0] == 200
+    print(f"\ncapacity 100% -> 50%: {dict(lowered)}; 50% -> 100%: {dict(raised)}")
+    assert lowered["Query"] <= 8 and raised["Query"] <= 8, (lowered, raised)
+    assert "Scan" not in lowered and "Scan" not in raised

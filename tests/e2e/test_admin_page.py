@@ -117,6 +117,10 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     assert_accessible(pg, "the closures section")
     pg.get_by_test_id("close-submit").click()  # no reason yet
     expect(pg.locator("#cl-reason-err")).to_have_text("Wajib diisi.")
+    api(live_server, "POST", "/v1/staff/bookings", {
+        "service_id": "ktp-el", "date": TOMORROW, "start": "10:00", "name": "Ibu Ratna Sari",
+        "nik": f"320101450690{next(_nik):04d}", "phone": "0812 9999 0000"},
+        token=token_of(live_server, STAFF), expect_status=201)
     pg.get_by_test_id("close-reason").fill("Pemadaman listrik")
     pg.get_by_test_id("close-submit").click()
     confirm = pg.get_by_test_id("close-confirm")
@@ -137,10 +141,18 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
 
     assert closures.work(closure_id) == "done"
     expect(status).to_have_attribute("data-status", "done")  # the page polls every 2 s
-    expect(pg.get_by_test_id("closure-affected")).to_have_text("1")
-    expect(pg.get_by_test_id("closure-moved")).to_have_text("1")
+    expect(pg.get_by_test_id("closure-affected")).to_have_text("2")
+    expect(pg.get_by_test_id("closure-moved")).to_have_text("2")
     expect(pg.get_by_test_id("closure-cancelled")).to_have_text("0")
     expect(pg.get_by_test_id("closure-failed")).to_have_text("0")
+    # the booking staff made at the desk had nobody to email: the report names her, to phone
+    expect(pg.get_by_test_id("closure-not-emailed")).to_have_text("1")
+    phone = pg.get_by_test_id("closure-phone-list")
+    expect(phone).to_contain_text("1 warga perlu ditelepon")
+    expect(phone.get_by_test_id("phone-row")).to_have_count(1)
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("Ibu Ratna Sari")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("+6281299990000")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text("Dipindahkan ke Rabu, 9 Desember 2026, 10:00")
     expect(pg.get_by_test_id("status")).to_have_text("Penutupan selesai.")
     moved = api(live_server, "GET", f"/v1/bookings/{booking['booking_id']}", token=citizen, expect_status=200)
     assert (moved["code"], moved["status"], moved["start"]) == (booking["code"], "booked", "09:00")
@@ -151,7 +163,7 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     pg.get_by_role("link", name="‹ Semua penutupan").click()
     row = pg.get_by_test_id("closure-row")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("1 dipindahkan, 0 dibatalkan, 0 gagal")
+    expect(row).to_contain_text("2 dipindahkan, 0 dibatalkan, 0 gagal, 1 perlu ditelepon")
     expect(pg.get_by_test_id("cuti-submit")).to_have_text("Tutup hari cuti bersama 2026")
     pg.get_by_test_id("cuti-submit").click()
     expect(pg.get_by_test_id("cuti-confirm")).to_contain_text("Tutup semua hari cuti bersama 2026 yang tersisa?")
@@ -219,8 +231,18 @@ def test_lower_capacity_shows_the_slots_over_their_seats(open_admin, live_server
     assert_accessible(pg, "the capacity section with conflicts")
 
     # raising it again leaves no conflict; the check says so
+    # the save says at once what it does (it took 5-12 s with no word), and says the value saved
     percent.fill("100")
+    held = []
+    pg.route(re.compile(r".*/v1/admin/malls/kota-bogor$"),
+             lambda route: held.append(route) if route.request.method == "PATCH" else route.continue_())
     pg.get_by_test_id("capacity-save").click()
+    expect(pg.get_by_test_id("status")).to_contain_text("Menyimpan kapasitas 100%")
+    expect(pg.get_by_test_id("capacity-save")).to_be_disabled()
+    pg.wait_for_function("() => true")
+    assert len(held) == 1
+    held[0].continue_()
+    pg.unroute(re.compile(r".*/v1/admin/malls/kota-bogor$"))
     expect(pg.get_by_test_id("status")).to_have_text("Kapasitas disimpan: 100%.")
     expect(conflicts).to_have_count(0)
     pg.get_by_test_id("capacity-check").click()
@@ -288,6 +310,13 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
     assert wait.locator("circle").first.get_attribute("data-value") == "15"
     expect(pg.get_by_test_id("stats-row")).to_have_count(3)
     expect(pg.get_by_test_id("stats-totals")).to_contain_text("Booking3")
+    # per hour (the walk-in arrived and was called in the 08:00 hour) and per counter
+    expect(pg.get_by_test_id("chart-hours").locator("rect")).to_have_count(2)
+    expect(pg.get_by_test_id("stats-hour")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-hour")).to_contain_text("08:00")
+    assert pg.get_by_test_id("chart-hour-wait").locator("circle").get_attribute("data-value") == "15"
+    expect(pg.get_by_test_id("stats-counter")).to_have_count(1)
+    expect(pg.get_by_test_id("stats-counter")).to_contain_text("10")  # 10 minutes' service
     assert_accessible(pg, "the statistics with charts")
 
     # one service: exact numbers; and the CSV, fetched with the token and saved as a file

@@ -46,7 +46,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     pages = Pages(browser, live_server)
-    yield pages.open(None)
+    yield pages.open(None, downloads=True)
     pages.close()
 
 
@@ -230,6 +230,28 @@ def test_register_book_and_cancel_at_phone_size(page, live_server):
     page.reload()
     expect(page.locator(f'[data-testid="booking-item"][data-code="{shown}"] [data-testid="booking-status"]')
            ).to_have_text("Dibatalkan")
+
+    # the citizen's data (UU PDP): a copy as a JSON file, then the account erased with the
+    # password typed again; a wrong password erases nothing
+    page.get_by_test_id("nav-account").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("pd-download").click()
+    assert download.value.suggested_filename == "antre-data-saya.json"
+    with open(download.value.path(), encoding="utf-8") as f:
+        copy = json.load(f)
+    assert copy["account"]["email"] == email and [b["code"] for b in copy["bookings"]] == [shown]
+    assert_accessible(page, "the account screen with the personal data section")
+    page.get_by_test_id("pd-password").fill("bukan-sandinya-1")
+    page.get_by_test_id("pd-delete").click()
+    expect(status(page)).to_contain_text("Centang kotak")
+    page.get_by_test_id("pd-sure").check()
+    page.get_by_test_id("pd-delete").click()
+    expect(status(page)).to_contain_text("Kata sandi salah")
+    page.get_by_test_id("pd-password").fill(password)
+    page.get_by_test_id("pd-delete").click()
+    expect(page.locator("#h-login")).to_be_visible()
+    expect(status(page)).to_contain_text("Akun Anda sudah dihapus")
+    wait_for_mail(live_server, email, r"dihapus")
 
 
 def test_english_switch_and_human_error_messages(page, live_server):

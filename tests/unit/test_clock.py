@@ -39,3 +39,17 @@ def test_a_demo_now_without_offset_or_unreadable_is_refused():
                                            "DEMO_NOW": "2026-12-01T08:05"}))
     with pytest.raises(ValueError, match="ISO 8601"):
         clock.from_config(config.from_env({"ANTRE_STAGE": "local", "DEMO_NOW": "tomorrow"}))
+
+
+def test_what_the_emulator_stamped_reads_on_the_demo_clock():
+    """The dev mail page showed the wall's day beside a demo morning: a stamp taken on the wall
+    clock now reads as the demo clock's now."""
+    env = {"ANTRE_STAGE": "local", "DEMO_NOW": DEMO, "ANTRE_DEMO_ANCHOR": repr(time.time())}
+    clock.use(clock.from_config(config.from_env(env)))
+    try:
+        shown = clock.on_app_clock(datetime.now(timezone.utc))
+        assert abs((shown - datetime.fromisoformat(DEMO)).total_seconds()) < 5
+    finally:
+        clock.use(clock.SystemClock())
+    wall = datetime.now(timezone.utc)
+    assert abs((clock.on_app_clock(wall) - wall).total_seconds()) < 1  # no demo: unchanged
