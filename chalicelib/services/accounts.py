@@ -182,6 +182,13 @@ def _code_attempt(email: str, account: Account | None, now: datetime) -> None:
         store.lock_codes(account, int(now.timestamp()) + DAY, mail)
 
 
+def _refused(now: datetime) -> InvalidCode:
+    """The refusal of a code that had no attempt to spend (no account, no code, expired),
+    after the write such an attempt costs: every refusal costs the same calls."""
+    store.decoy_attempt(now)
+    return InvalidCode()
+
+
 def _typed_email(email: str) -> str:
     try:
         return identity.normalize_email(email)
@@ -199,14 +206,14 @@ def verify(*, email: str, code: str, now: datetime, address: str = "unknown") ->
     account = _account_by_email(email)
     _code_attempt(_typed_email(email), account, now)
     if account is None:
-        raise InvalidCode()
+        raise _refused(now)
     given = _code_hash(account.account_id, code.strip())
     if account.verified:
         if account.verify_code_hash and hmac.compare_digest(given, account.verify_code_hash):
             return
-        raise InvalidCode()
+        raise _refused(now)
     if not account.verify_expires_at or account.verify_expires_at < now.timestamp():
-        raise InvalidCode()
+        raise _refused(now)
     store.spend_attempt(account, cfg.verify_max_attempts)
     if not hmac.compare_digest(given, account.verify_code_hash or ""):
         raise InvalidCode()
@@ -346,9 +353,9 @@ def confirm_reset(*, email: str, code: str, password: str, now: datetime,
     account = _account_by_email(email)
     _code_attempt(_typed_email(email), account, now)
     if account is None or account.disabled or not account.reset_code_hash:
-        raise InvalidCode()
+        raise _refused(now)
     if not account.reset_expires_at or account.reset_expires_at < now.timestamp():
-        raise InvalidCode()
+        raise _refused(now)
     store.spend_reset_attempt(account, cfg.verify_max_attempts)
     given = _code_hash(account.account_id, f"reset:{code.strip()}")
     if not hmac.compare_digest(given, account.reset_code_hash or ""):

@@ -160,6 +160,14 @@ def decoy(now: datetime, items: int = 2, mail=None) -> None:
                 expires_at=int(now.timestamp()) + 3600))
 
 
+def decoy_attempt(now: datetime) -> None:
+    """The conditional update a code attempt on a known account spends, made where there is
+    no account (or no code) to spend it on: the answer then costs the same calls."""
+    from chalicelib.store import throttle
+
+    throttle.take("decoy", 10 ** 9, 60, int(now.timestamp()))
+
+
 def _verified_claims(s, account: Account) -> None:
     """Steps that make an unverified account's claims (its email's, its NIK's) permanent,
     only while the account still holds them."""

@@ -407,6 +407,16 @@ def test_register_resend_and_reset_cost_the_same_calls_for_known_and_unknown_add
         a, known_calls = cost("POST", path, {"email": known})
         b, unknown_calls = cost("POST", path, {"email": "nobody@example.id"})
         assert a == b and known_calls == unknown_calls, (path, known_calls, unknown_calls)
+    code = reset_code(known)
+    wrong = "999999" if code != "999999" else "888888"
+    for path, body in (("/v1/accounts/verify", {"code": wrong}),
+                       ("/v1/accounts/password-reset/confirm",
+                        {"code": wrong, "password": "gelas pecah tujuh"})):
+        for other in ("nobody@example.id", taken):  # unknown; known without such a code
+            a, known_calls = cost("POST", path, {**body, "email": known})
+            b, unknown_calls = cost("POST", path, {**body, "email": other})
+            assert a == b and a[0] == 400, (path, a, b)
+            assert known_calls == unknown_calls, (path, other, known_calls, unknown_calls)
     fresh = {**PERSON, "email": "new@example.id", "nik": nik()}
     a, new_calls = cost("POST", "/v1/accounts", fresh)
     b, taken_calls = cost("POST", "/v1/accounts", {**fresh, "email": taken, "nik": nik()})
