@@ -59,7 +59,9 @@ _HIDDEN_RANGES = (
 
 
 def _escape(code: int) -> str:
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    # \\uXXXX reads alike in every dialect; beyond the BMP no escape does (ECMA's needs the
+    # u flag, Python's \\U is unknown elsewhere), so those characters are written as they are
+    return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
 
 
 HIDDEN_CLASS = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}"
@@ -90,10 +92,12 @@ def _whole(value):
 def text(max_length: int, *, blank: bool = False, description: str | None = None):
     """Free text of at most `max_length` characters as sent, with a character that is not
     a space unless `blank`; stored without the spaces around it."""
-    return Annotated[str, BeforeValidator(_visible_text),
-                     StringConstraints(strip_whitespace=False, max_length=max_length,
-                                       pattern=VISIBLE if blank else VISIBLE_NONBLANK),
-                     AfterValidator(_trimmed), Field(description=description)]
+    # the before-validator comes after the constraints: placed first, pydantic leaves the
+    # pattern out of the JSON Schema (it still checks it)
+    return Annotated[str, StringConstraints(strip_whitespace=False, max_length=max_length,
+                                            pattern=VISIBLE if blank else VISIBLE_NONBLANK),
+                     BeforeValidator(_visible_text), AfterValidator(_trimmed),
+                     Field(description=description)]
 
 
 def _visible_text(value, info: ValidationInfo):
@@ -126,9 +130,8 @@ def _person_name(value: str, info: ValidationInfo) -> str:
 
 
 # the validator refuses everything the pattern does, in words that say why
-PersonName = Annotated[str, BeforeValidator(_visible_text),
-                       StringConstraints(strip_whitespace=False, max_length=NAME_MAX),
-                       AfterValidator(_person_name),
+PersonName = Annotated[str, StringConstraints(strip_whitespace=False, max_length=NAME_MAX),
+                       BeforeValidator(_visible_text), AfterValidator(_person_name),
                        WithJsonSchema({"type": "string", "maxLength": NAME_MAX,
                                        "pattern": NAME_PATTERN,
                                        "description": "Letters of any script, spaces and "
