@@ -149,7 +149,8 @@ def email_held(email: str, now_epoch: int) -> bool:
 
 def decoy(now: datetime, items: int = 2, mail=None) -> None:
     """The write a request about an unknown address makes instead of its mail (see DECOY):
-    one transaction of as many items as the known address's (`mail`, if any, goes in it)."""
+    one transaction of as many items as the known address's (`mail`, if any, goes in it),
+    each under a condition as theirs are."""
     with steps() as s:
         outbox.saved(s, mail)
         for n in range(items - len(outbox.as_list(mail))):
@@ -157,7 +158,7 @@ def decoy(now: datetime, items: int = 2, mail=None) -> None:
             s.save(f"decoy{n}", OutboxMail(
                 pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=DECOY, to="-",
                 context={}, status=DECOY, created_at=now.isoformat(),
-                expires_at=int(now.timestamp()) + 3600))
+                expires_at=int(now.timestamp()) + 3600), condition=Item.pk.does_not_exist())
 
 
 def decoy_attempt(now: datetime) -> None:
