@@ -540,3 +540,15 @@ def test_the_real_owner_wins_a_nik_back_at_the_desk_and_the_holder_loses_it(clie
     status, body = call(client, "POST", "/v1/staff/nik-claims",
                         {"email": owner, "nik": nik()}, token=clerk_token)
     assert (status, body["code"]) == (422, "validation_error")
+
+
+def test_nik_claims_are_limited_per_staff_member_a_day(client, limit):
+    """A hostile clerk with the right cannot move NIKs by the hundred: 20 a day by default."""
+    from tests.api.helpers import admin_token
+
+    limit("claim_staff", 2, 86400)
+    token = admin_token(client)
+    claim = {"email": "nobody@example.id", "nik": nik()}
+    answers = [call(client, "POST", "/v1/staff/nik-claims", claim, token=token)[0]
+               for _ in range(3)]
+    assert answers == [422, 422, 429]
