@@ -18,6 +18,8 @@ AWS credentials of the shell. Commands:
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import getpass
 import json
 import os
@@ -149,6 +151,50 @@ def cmd_export_stats(args) -> int:
     return 0
 
 
+def cmd_breach_report(args) -> int:
+    """The accounts a time range touched, for a breach notice within 3 x 24 hours (UU PDP
+    art. 46): who, which of their records, and what data those hold."""
+    from datetime import datetime, timezone
+
+    from chalicelib.store import accounts, privacy
+
+    try:
+        first, last = (datetime.fromisoformat(v) for v in (args.first, args.last))
+    except ValueError:
+        print("error: FROM and TO are ISO instants, e.g. 2026-12-01T00:00+07:00", file=sys.stderr)
+        return 1
+    first, last = (v if v.tzinfo else v.replace(tzinfo=timezone.utc) for v in (first, last))
+    if last < first:
+        print("error: TO is before FROM", file=sys.stderr)
+        return 1
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["account_id", "email", "name", "phone", "nik_last4", "records",
+                     "data_held"])
+    found = privacy.touched(first, last)
+    for account_id in sorted(found):
+        account = accounts.get(account_id)
+        writer.writerow(text_cells([
+            account_id, account.email if account else "", account.name if account else "",
+            account.phone if account else "", (account.nik_last4 or "") if account else "",
+            "; ".join(sorted(found[account_id])),
+            "email, name, phone, NIK (keyed hash and last 4), bookings" if account
+            else "staff-made bookings: name, phone, NIK's last 4"]))
+    text = out.getvalue()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {len(found)} accounts")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def text_cells(cells: list[str]) -> list[str]:
+    """Cells a spreadsheet would run as formulas are written as text (OWASP: a leading ')."""
+    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c
+            for c in (str(v) for v in cells)]
+
+
 def cmd_close(args) -> int:
     from chalicelib.errors import AntreError
     from chalicelib.services import closures
@@ -275,6 +321,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("closure_id")
     c.add_argument("--follow", action="store_true")
     c.set_defaults(run=lambda a: cmd_status(a) if a.action == "status" else cmd_resume(a))
+    c = sub.add_parser("breach-report", help="the accounts a time range touched (UU PDP "
+                       "breach notice), as CSV")
+    c.add_argument("first", metavar="FROM", help="ISO instant, e.g. 2026-12-01T00:00+07:00")
+    c.add_argument("last", metavar="TO")
+    c.add_argument("-o", "--output")
+    c.set_defaults(run=cmd_breach_report)
     c = sub.add_parser("closures", help="a mall's closures")
     c.add_argument("mall")
     c.set_defaults(run=cmd_closures)

@@ -311,6 +311,8 @@ class CounterState(Counter):
     next: list[str] = Field(description="The next ticket numbers, in calling order.")
     queue: list[QueuedTicket] = Field(description="The next tickets (up to 10), in calling "
                                                   "order, with their waiting time and kind.")
+    recalls_before_no_show: int = Field(description="Recalls a called ticket needs before "
+                                        "staff may mark it a no-show.")
 
 
 class NowServing(BaseModel):

@@ -59,7 +59,9 @@ def open_counter(counter_id):
 
 @route(bp, "/v1/staff/counters/{counter_id}/leave", methods=["POST"], doc=Op(
     "leave_counter", "Stop working at this counter: it is free again", "staff",
-    (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer"))
+    (Answer(200, "The counter", S.CounterState),), (E.Forbidden, E.NotFound), auth="bearer",
+    description="A counter another staff member has taken over since stays theirs: the "
+                "answer names who holds it."))
 def leave_counter(counter_id):
     return queue.leave_counter(_staff(), counter_id, now())
 

@@ -153,6 +153,12 @@ def _slot_view(ctx: dict) -> dict:
             view |= {f"{key}_{lang}": f"{_DAYS[lang][day.weekday()]}, {day.day} "
                                       f"{_MONTHS[lang][day.month - 1]} {day.year}"
                      for lang in _DAYS}
+    if "closed_from" in ctx and "closed_to" in ctx:  # one day reads "on", a run "from ... to"
+        one = ctx["closed_from"] == ctx["closed_to"]
+        view["closed_range_id"] = (f"pada {view['closed_from_id']}" if one else
+                                   f"dari {view['closed_from_id']} sampai {view['closed_to_id']}")
+        view["closed_range_en"] = (f"on {view['closed_from_en']}" if one else
+                                   f"from {view['closed_from_en']} to {view['closed_to_en']}")
     if "old_date" in ctx:
         old = datetime.combine(date.fromisoformat(ctx["old_date"]),
                                time.fromisoformat(ctx["old_start"]), ZoneInfo(tz_name))

@@ -219,11 +219,13 @@ def open_counter(principal: Principal, counter_id: str, now: datetime) -> dict:
 
 
 def leave_counter(principal: Principal, counter_id: str, now: datetime) -> dict:
-    """Staff leave this counter (another counter, or logging out): it is free again."""
+    """Staff leave this counter (another counter, or logging out): it is free again,
+    unless another member holds it now."""
     catalog = _staff_catalog(principal)
     counter = _counter(catalog, counter_id)
-    store.staff_counter(catalog.mall.mall_id, today(catalog.mall, now), counter.counter_id,
-                        None, None, int(now.timestamp()))
+    # someone who took the counter over meanwhile keeps it (the answer says who holds it)
+    store.leave_counter_of(catalog.mall.mall_id, today(catalog.mall, now), counter.counter_id,
+                           principal.account_id)
     return counter_state(principal, counter_id, now)
 
 
@@ -278,6 +280,8 @@ def counter_state(principal: Principal, counter_id: str, now: datetime,
             "next": [w.ticket_number for w in ordered[:5]],
             "queue": [_queued(w, catalog, epoch, lang)
                       for w in ordered[:QUEUE_SHOWN]],
+            # the page offers "no-show" once the ticket was recalled this often
+            "recalls_before_no_show": catalog.mall.recalls_before_no_show,
             **_staffing(state, principal, catalog.mall)}
 
 

@@ -324,20 +324,32 @@ def recall(ticket: Ticket, state: FloorCounter, now: int, announcement: dict) ->
     run(build)
 
 
-def staff_counter(mall_id: str, day: str, counter_id: str, staff_id: str | None,
-                  staff_name: str | None, now: int) -> None:
-    """Staff open the counter (their name on the picker), or leave it (None). One update;
-    the version moves so that a call read before it reads again."""
-    actions = [FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
-               FloorCounter.version.add(1)]
-    if staff_id:
-        actions += [FloorCounter.staff_id.set(staff_id), FloorCounter.staff_name.set(staff_name),
-                    FloorCounter.opened_at.set(now)]
-    else:
-        actions += [FloorCounter.staff_id.remove(), FloorCounter.staff_name.remove(),
-                    FloorCounter.opened_at.remove(), FloorCounter.on_break.set(False),
-                    FloorCounter.break_since.remove()]
-    _counter_item(mall_id, day, counter_id).update(actions=actions)
+def staff_counter(mall_id: str, day: str, counter_id: str, staff_id: str,
+                  staff_name: str, now: int) -> None:
+    """Staff open the counter (their name on the picker), taking it over from whoever held
+    it. One update; the version moves so that a call read before it reads again."""
+    _counter_item(mall_id, day, counter_id).update(actions=[
+        FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
+        FloorCounter.version.add(1), FloorCounter.staff_id.set(staff_id),
+        FloorCounter.staff_name.set(staff_name), FloorCounter.opened_at.set(now)])
+
+
+def leave_counter_of(mall_id: str, day: str, counter_id: str, staff_id: str) -> bool:
+    """The staff member leaves the counter, which is free again: one conditional update,
+    only while they hold it (or nobody does), so leaving a counter another member has
+    taken over meanwhile does not take their name off it. False when someone else holds it."""
+    try:
+        _counter_item(mall_id, day, counter_id).update(
+            actions=[FloorCounter.type.set(FloorCounter), FloorCounter.counter_id.set(counter_id),
+                     FloorCounter.version.add(1), FloorCounter.staff_id.remove(),
+                     FloorCounter.staff_name.remove(), FloorCounter.opened_at.remove(),
+                     FloorCounter.on_break.set(False), FloorCounter.break_since.remove()],
+            condition=FloorCounter.staff_id.does_not_exist() | (FloorCounter.staff_id == staff_id))
+    except UpdateError as e:
+        if e.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
 
 
 def set_break(mall_id: str, day: str, counter_id: str, on: bool, now: int) -> bool:

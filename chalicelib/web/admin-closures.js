@@ -144,23 +144,28 @@ function paintReport(c) {
 }
 
 // The citizens staff booked for at the desk, who have no email: the report names them with the
-// phone they gave, so someone calls them (read once the job is done).
+// phone they gave, so someone calls them (read once the job is done, painted in either language).
 async function paintToPhone(c) {
   const holder = $('cr-phone-list');
   if (!c.not_emailed) { clear(holder); return; }
-  if (c.status === 'running' || K.phoned === c.closure_id + ':' + c.not_emailed) return;
-  K.phoned = c.closure_id + ':' + c.not_emailed;
-  let people;
-  try { people = await aget('v1/admin/closures/' + enc(c.closure_id) + '/to-phone'); } catch (err) { K.phoned = null; sayError(err); return; }
+  if (c.status === 'running') return;
+  const key = c.closure_id + ':' + c.not_emailed;
+  if (!K.people || K.people.key !== key) {
+    let list;
+    try { list = await aget('v1/admin/closures/' + enc(c.closure_id) + '/to-phone'); } catch (err) { sayError(err); return; }
+    K.people = { key, list };
+  }
   if (K.id !== c.closure_id) return;
+  const people = K.people.list;
   clear(holder);
-  const what = (p) => (p.status === 'cancelled' ? t('cr.phone.cancelled') : t('cr.phone.moved', { when: fmtDate(p.date) + ', ' + p.start }));
+  const what = (p) => (p.status === 'cancelled' ? t('cr.phone.cancelled') : t('cr.phone.moved', { when: fmtDate(p.date, true) + ', ' + p.start }));
   holder.appendChild(el('div', { class: 'warn', 'data-testid': 'closure-phone-list' }, [
     el('h2', { text: t('cr.phone.title', { n: people.length }) }), el('p', { text: t('cr.phone.lead') }),
-    table(t('cr.phone.title', { n: people.length }), ['cr.phone.name', 'cr.phone.phone', 'cr.phone.service', 'cr.phone.what', 'cr.phone.code'], people.map((p) => ({
+    table(t('cr.phone.title', { n: people.length }), ['cr.phone.name', 'cr.phone.phone', 'cr.phone.what', 'cr.phone.code'], people.map((p) => ({
       th: true, attrs: { 'data-testid': 'phone-row' },
-      cells: [p.name + (p.nik_last4 ? ' (NIK …' + p.nik_last4 + ')' : ''),
-        p.phone ? el('a', { href: 'tel:' + p.phone, text: p.phone }) : t('cr.phone.none'), p.service_name, what(p), el('code', { text: p.code })]
+      cells: [el('span', null, [p.name, p.nik_last4 ? el('span', { class: 'sub', text: 'NIK …' + p.nik_last4 }) : null]),
+        p.phone ? el('a', { href: 'tel:' + p.phone, text: p.phone }) : t('cr.phone.none'),
+        el('span', null, [what(p), el('span', { class: 'sub', text: p.service_name })]), el('code', { text: p.code })]
     })))]));
 }
 

@@ -110,6 +110,7 @@ function paintHours(out, rows, scope, range, m) {
       { name: t('sx.calls'), cls: 'c3', values: all.map((h) => get(h).calls) }]
   }));
   if (all.some((h) => mean(h) !== null)) {
+    out.appendChild(el('h3', { text: t('sx.chart.hourwait') }));
     out.appendChild(lineChart({
       title: t('sx.chart.hourwait'), desc: t('sx.chart.hourwait.desc', { scope, range }), labels, testid: 'chart-hour-wait',
       series: [{ name: t('sx.wait_mean'), cls: 'c1', values: all.map(mean) }]

@@ -15,7 +15,6 @@ import { viewSlots, initSlots } from './citizen-slots.js';
 import { ensureBooking, viewBooking, viewBookings } from './citizen-bookings.js';
 import { viewWait } from './citizen-waitlist.js';
 import { viewAccount, initProfile } from './citizen-profile.js';
-import { initPrivacy } from './citizen-privacy.js';
 
 const VIEWS = ['login', 'forgot', 'reset', 'register', 'verify', 'malls', 'services', 'slots', 'booking',
   'bookings', 'wait', 'account'];
@@ -86,7 +85,7 @@ async function route(rerender) {
       case 'b': show('booking', focus); await viewBooking(gen, parts[1]); break;
       case 'w': show('wait', focus); await viewWait(gen, parts[1]); break;
       case 'bookings': show('bookings', focus); await viewBookings(gen); break;
-      case 'account': show('account', focus); await viewAccount(gen); break;
+      case 'account': show('account', focus); await viewAccount(gen); privacy(); break;
       case 'malls': show('malls', focus); await viewMalls(gen); break;
       default:
         go('#/malls');
@@ -111,6 +110,13 @@ langToggle($('lang-toggle'));
 renderNav();
 // Names, requirements and closed days come from the server in the reader's language: the
 // caches are kept per language, so the same route again fetches them in the new one.
+// The personal-data section (copy, erasure) is loaded with the account screen, not the first one.
+let privacyLoaded = null;
+function privacy() {
+  if (!privacyLoaded) privacyLoaded = import('./citizen-privacy.js').then((m) => m.initPrivacy());
+  return privacyLoaded;
+}
+
 onLangChange(() => { paintTitle(); renderWho(); route(true); });
 
 $('nav-book').addEventListener('click', () => go('#/malls'));
@@ -127,6 +133,5 @@ initAccount();
 initCatalog();
 initSlots();
 initProfile();
-initPrivacy();
 window.addEventListener('hashchange', () => route());
 route();

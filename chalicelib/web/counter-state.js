@@ -1,13 +1,13 @@
 /* Antre counter page: the state its screens share, the staff session (sessionStorage: it ends
    with the tab), the chosen counter (localStorage: the desk keeps it), and navigation. */
-import { get } from './api.js';
+import { get, post } from './api.js';
 import { load, save } from './floor.js';
 
 export const C = {
   token: null,
   me: null,               // {name, role, mall_id, ...} of the staff account
   counterId: null,
-  counters: null,         // [{counter_id, name, service_ids}]
+  counters: null,         // [{counter_id, name, service_ids, staff_name, mine, on_break, ...}]
   services: null,         // the mall's services
   mall: null,             // the mall, with its time zone and booking window
   today: null,            // the mall's date by the server's clock (the browser's may differ)
@@ -44,6 +44,27 @@ const mallPath = () => 'v1/malls/' + encodeURIComponent(C.me.mall_id);
 export async function ensureCounters() {
   if (!C.counters) C.counters = await get('v1/staff/counters', { auth: true });
   return C.counters;
+}
+
+// The counters read again: who holds each one now and which are on a break (the picker).
+export async function loadCounters() {
+  C.counters = await get('v1/staff/counters', { auth: true });
+  return C.counters;
+}
+
+// Services are named in the chosen language (Accept-Language): read again after a switch.
+export function forgetServices() { C.services = null; }
+
+const counterAction = (id, action) => 'v1/staff/counters/' + encodeURIComponent(id) + '/' + action;
+
+// Staff start working at a counter (the picker shows their name on it).
+export function openCounter(id) { return post(counterAction(id, 'open'), undefined, { auth: true }); }
+
+// Staff leave a counter (another counter, logging out); the server keeps it with whoever
+// took it over meanwhile. Failing to say so is no reason to stop what staff asked for.
+export async function leaveCounter(id) {
+  if (!id || !C.token) return;
+  try { await post(counterAction(id, 'leave'), undefined, { auth: true, retries: 1 }); } catch (e) { /* best effort */ }
 }
 
 export async function ensureServices() {

@@ -1,11 +1,14 @@
-/* Antre counter page: staff log in, pick their counter, then call, recall, serve, finish,
-   mark no-shows and transfer tickets (counter-desk.js); and book for a citizen without email or
-   phone, printing the code and QR (counter-booking.js). The entry module: session, router, menu. */
+/* Antre counter page: staff log in, pick their counter (the picker shows who holds each one
+   and which are on a break; picking opens it, leaving it frees it), then call, recall, serve,
+   finish, mark no-shows and transfer tickets (counter-desk.js); and book for a citizen without
+   email or phone, printing the code and QR (counter-booking.js). The entry module: session,
+   router, menu, the picker. */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, get, post } from './api.js';
 import { $, el, clear, say, sayError, readForm, submitting, interacted } from './view.js';
+import { hhmm } from './floor.js';
 import { STRINGS } from './counter-strings.js';
-import { C, go, setRouter, loadSession, saveSession, dropSession, rememberCounter, ensureCounters, ensureServices, counterById, serviceName } from './counter-state.js';
+import { C, go, setRouter, loadSession, saveSession, dropSession, rememberCounter, ensureCounters, loadCounters, ensureServices, forgetServices, counterById, serviceName, openCounter, leaveCounter } from './counter-state.js';
 import { viewDesk, leaveDesk, initDesk } from './counter-desk.js';
 import { viewBook, initBooking } from './counter-booking.js';
 
@@ -30,9 +33,11 @@ function paintHeader() {
 
 async function route() {
   const name = (location.hash || '').replace(/^#\/?/, '');
+  const entering = C.route !== name;
   if (C.route === 'desk' && name !== 'desk') leaveDesk();
+  if (C.route === 'pick' && name !== 'pick') leavePick();
   C.route = name;
-  if (C.flash) { say(C.flash.msg, C.flash.kind); C.flash = null; }
+  if (C.flash) { say(C.flash.msg, C.flash.kind); C.flash = null; } else if (entering) say('');  // the last view's news
   if (!C.token) { if (name !== 'login') { go('#/login'); return; } }
   paintHeader();
   try {
@@ -47,7 +52,7 @@ async function route() {
       if (!counterById(C.counterId)) { go('#/pick'); return; }
       paintHeader();
       show(name);
-      if (name === 'desk') await viewDesk(); else await viewBook();
+      if (name === 'desk') await viewDesk(entering); else await viewBook();
     } else go(C.counterId ? '#/desk' : '#/pick');
   } catch (err) { sayError(err); }
 }
@@ -90,21 +95,97 @@ function sessionEnded() {
 }
 
 // ---- pick a counter ------------------------------------------------------------------------------
-async function viewPick() {
-  const [counters] = await Promise.all([ensureCounters(), ensureServices()]);
+const PICK_REFRESH_MS = 15000;
+const K = { timer: null, takeover: null };
+
+function counterState(c) {
+  if (c.mine) return 'mine';
+  if (c.staff_name) return 'taken';
+  return 'free';
+}
+
+function stateText(c) {
+  const since = c.opened_at ? hhmm(c.opened_at) : '';
+  let text = c.mine ? t('pick.mine', { time: since }) : c.staff_name ? t('pick.taken', { name: c.staff_name, time: since }) : t('pick.free');
+  if (c.on_break) text += ' · ' + t('pick.onbreak', { time: c.break_since ? hhmm(c.break_since) : '' });
+  return text;
+}
+
+function paintPick(counters) {
   const list = $('counter-list');
   clear(list);
   counters.forEach((c) => {
+    const state = counterState(c);
     list.appendChild(el('li', null, [el('button', {
-      type: 'button', class: 'card pick-counter' + (c.counter_id === C.counterId ? ' chosen' : ''),
-      'data-testid': 'counter', 'data-counter': c.counter_id,
+      type: 'button', class: 'card pick-counter pk-' + state + (c.on_break ? ' pk-break' : '') + (c.counter_id === C.counterId ? ' chosen' : ''),
+      'data-testid': 'counter', 'data-counter': c.counter_id, 'data-state': state,
+      'data-break': c.on_break ? 'true' : 'false',
       'aria-current': c.counter_id === C.counterId ? 'true' : null,
-      on: { click: () => { rememberCounter(c.counter_id); say(''); go('#/desk'); } }
+      on: { click: () => choose(c) }
     }, [
       el('span', { class: 'title', text: c.name }),
+      el('span', { class: 'pk-state', 'data-testid': 'counter-state', text: stateText(c) }),
       el('span', { class: 'meta', text: t('pick.services', { services: c.service_ids.map(serviceName).join(', ') }) })
     ])]));
   });
+  paintTakeover();
+}
+
+function paintTakeover() {
+  const c = K.takeover;
+  $('takeover').hidden = !c;
+  if (c) $('takeover-text').textContent = t('pick.takeover', { counter: c.name, name: c.staff_name });
+}
+
+// A counter someone else holds is taken over only after saying so (a shift change, or a
+// colleague who left without leaving it); the others are opened at once.
+function choose(c) {
+  if (c.staff_name && !c.mine) {
+    K.takeover = c;
+    paintTakeover();
+    $('takeover').focus();
+    return;
+  }
+  pickCounter(c);
+}
+
+async function pickCounter(c) {
+  K.takeover = null;
+  paintTakeover();
+  say('loading', 'info');
+  try {
+    const prev = C.counterId;
+    if (prev && prev !== c.counter_id) await leaveCounter(prev);
+    await openCounter(c.counter_id);
+    rememberCounter(c.counter_id);
+    C.counters = null;  // read again with this staff member on it
+    say('');
+    go('#/desk');
+  } catch (err) { sayError(err); }
+}
+
+async function refreshPick() {
+  try {
+    const counters = await loadCounters();
+    if (C.route === 'pick') paintPick(counters);
+  } catch (err) { if (!err.handled) sayError(err); }
+}
+
+function schedulePick() {
+  clearTimeout(K.timer);
+  K.timer = setTimeout(async () => {
+    if (C.route !== 'pick') return;
+    if (!document.hidden) await refreshPick();
+    schedulePick();
+  }, PICK_REFRESH_MS);
+}
+
+function leavePick() { clearTimeout(K.timer); K.timer = null; K.takeover = null; }
+
+async function viewPick() {
+  const [counters] = await Promise.all([loadCounters(), ensureServices()]);
+  paintPick(counters);
+  schedulePick();
 }
 
 register(STRINGS);
@@ -113,18 +194,27 @@ setRouter(route);
 loadSession();
 applyLang();
 langToggle($('lang-toggle'));
-onLangChange(() => route());
+onLangChange(() => { forgetServices(); route(); });  // service names come in the new language
 initDesk();
 initBooking();
 $('form-login').addEventListener('submit', onLogin);
 $('nav-desk').addEventListener('click', () => go('#/desk'));
 $('nav-book').addEventListener('click', () => go('#/book'));
 $('nav-pick').addEventListener('click', () => go('#/pick'));
-$('nav-logout').addEventListener('click', () => {
-  leaveDesk();
+$('nav-logout').addEventListener('click', async () => {
+  await leaveDesk();  // a no-show under its undo bar is sent first
+  await leaveCounter(C.counterId);
   dropSession();
   C.flash = { msg: 'logout.ok', kind: 'ok' };
   go('#/login');
+});
+$('takeover-yes').addEventListener('click', () => { if (K.takeover) pickCounter(K.takeover); });
+$('takeover-no').addEventListener('click', () => {
+  const c = K.takeover;
+  K.takeover = null;
+  paintTakeover();
+  const card = c && document.querySelector('[data-testid="counter"][data-counter="' + c.counter_id + '"]');
+  if (card) card.focus();
 });
 $('skip').addEventListener('click', (ev) => { ev.preventDefault(); $('main').focus(); });
 window.addEventListener('hashchange', route);

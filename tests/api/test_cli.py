@@ -129,3 +129,30 @@ def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tm
     lines = target.read_text().splitlines()
     assert code == 0 and lines[0].startswith("date,agency_id") and len(lines) == 3
     assert run(capsys, "export-stats", "nowhere", "2026-12-01", "2026-12-31")[0] == 1
+
+
+def test_a_breach_report_lists_the_accounts_a_time_range_touched(client, fixed_clock, capsys,
+                                                                 tmp_path):
+    """UU PDP: a breach notice within 3 x 24 hours names whose data which records hold."""
+    from datetime import timedelta
+
+    from tests.api.helpers import register
+
+    early, _ = register(client)
+    fixed_clock.advance(timedelta(days=2))
+    token = login(client, register(client)[0])
+    _, booking = booked(client, token=token, date="2026-12-10")
+    start = (fixed_clock.now() - timedelta(hours=1)).isoformat()
+    end = (fixed_clock.now() + timedelta(hours=1)).isoformat()
+    out_file = tmp_path / "breach.csv"
+    code, out = run(capsys, "breach-report", start, end, "-o", str(out_file))
+    assert code == 0 and "1 accounts" in out, out
+    lines = out_file.read_text().splitlines()
+    assert lines[0].startswith("account_id,email,name,phone,nik_last4,records")
+    assert len(lines) == 2 and f"booking {booking['booking_id']}" in lines[1]
+    assert ",'+6281234567890," in lines[1]  # a leading + is written as text, not a formula
+    assert early not in out_file.read_text()
+    code, out = run(capsys, "breach-report", end, start)
+    assert code == 1 and "before" in out
+    code, out = run(capsys, "breach-report", "yesterday", end)
+    assert code == 1 and "ISO" in out

@@ -152,7 +152,7 @@ def test_an_admin_closes_a_day_and_follows_the_report(open_admin, live_server):
     expect(phone.get_by_test_id("phone-row")).to_have_count(1)
     expect(phone.get_by_test_id("phone-row")).to_contain_text("Ibu Ratna Sari")
     expect(phone.get_by_test_id("phone-row")).to_contain_text("+6281299990000")
-    expect(phone.get_by_test_id("phone-row")).to_contain_text("Dipindahkan ke Rabu, 9 Desember 2026, 10:00")
+    expect(phone.get_by_test_id("phone-row")).to_contain_text(re.compile(r"Dipindahkan ke Rab, 9 Des\S*, 10:00"))
     expect(pg.get_by_test_id("status")).to_have_text("Penutupan selesai.")
     moved = api(live_server, "GET", f"/v1/bookings/{booking['booking_id']}", token=citizen, expect_status=200)
     assert (moved["code"], moved["status"], moved["start"]) == (booking["code"], "booked", "09:00")
@@ -243,7 +243,7 @@ def test_lower_capacity_shows_the_slots_over_their_seats(open_admin, live_server
     assert len(held) == 1
     held[0].continue_()
     pg.unroute(re.compile(r".*/v1/admin/malls/kota-bogor$"))
-    expect(pg.get_by_test_id("status")).to_have_text("Kapasitas disimpan: 100%.")
+    expect(pg.get_by_test_id("status")).to_have_text("Kapasitas disimpan: 100%.", timeout=20_000)
     expect(conflicts).to_have_count(0)
     pg.get_by_test_id("capacity-check").click()
     expect(pg.get_by_test_id("no-conflicts")).to_be_visible()
@@ -420,7 +420,7 @@ def test_catalog_hours_staff_kiosks_and_the_audit_log(open_admin, live_server):
     expect(rows.first).to_contain_text("Kiosk dicabut")  # the last change first
     disabled = pg.locator('[data-testid="audit-row"][data-action="account.disable"]')
     expect(disabled).to_contain_text("Akun dinonaktifkan")
-    expect(disabled).to_contain_text("disabled: false → true")
+    expect(disabled).to_contain_text("Nonaktif: tidak → ya")  # the field by its label, in words
     expect(pg.locator('[data-testid="audit-row"][data-action="special_hours.put"]')).to_contain_text("Anda")
     assert_accessible(pg, "the audit log")
 

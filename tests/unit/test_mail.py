@@ -298,3 +298,21 @@ def test_a_waitlist_offer_says_the_day_in_words_and_the_zone():
         assert "Friday, 4 December 2026, 08:00–09:00 WIB" in body
         assert "2026-12-04" not in body
     assert "sampai pukul 08:42 WIB" in content.text and "until 08:42 WIB" in content.text
+
+
+def test_a_closure_of_one_day_says_on_that_day_and_its_subject_has_no_leading_space():
+    # issue 13: "dari Jumat, 4 Desember 2026 sampai Jumat, 4 Desember 2026", " MPP tutup..."
+    closure = {"reason": "Pemadaman listrik", "closed_from": "2026-12-04",
+               "closed_to": "2026-12-04", "manage_url": "https://antre.example/#/b/x",
+               "reschedule_url": "https://antre.example/#/r/x"}
+    moved = render("booking_moved_closure", rescheduled_ctx(**closure))
+    cancelled = render("booking_cancelled_closure", booking_ctx(**closure))
+    for content in (moved, cancelled):
+        assert not content.subject.startswith(" ")
+        for body in (content.text, content.html):
+            assert "tutup pada Jumat, 4 Desember 2026" in body
+            assert "closed on Friday, 4 December 2026" in body
+            assert "sampai Jumat" not in body
+    run = render("booking_moved_closure", rescheduled_ctx(**{**closure, "closed_to": "2026-12-05"}))
+    assert "tutup dari Jumat, 4 Desember 2026 sampai Sabtu, 5 Desember 2026" in run.text
+    assert "closed from Friday, 4 December 2026 to Saturday, 5 December 2026" in run.text
