@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.requests
 	$(PY) -m tests.bench.closure
 	$(PY) -m tests.bench.package
+	$(PY) -m tests.bench.accounts
 
 # City IT's command line, e.g. make cli ARGS="--stage prod import-mall infra/malls/x.yaml"
 cli: $(STAMP)

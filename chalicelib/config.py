@@ -47,6 +47,13 @@ class Config:
     walkin_qr_seconds: int  # how long the hall's walk-in QR stays valid
     walkin_qr_tickets: int  # tickets one hall QR token may take in all (one per phone)
     retention_days: int  # personal data of a booking is kept this long after its slot
+    unverified_hours: int  # an account whose email nobody verified is gone after this
+    # SMS the stage sends a day (UTC) before only booking codes and seat offers still go by
+    # SMS, everything else by email alone; reaching it logs what the SMS budget alarm counts
+    sms_daily_budget: int
+    code_failures_per_day: int  # code attempts per account a day, across codes
+    # a check of a NIK against the population registry (Dukcapil): "off", the only one today
+    identity_verifier: str
     jobs: str  # how long jobs run: "lambda" (deployed), "thread" (make run), "none" (tests)
     closure_worker: str  # the Lambda function that runs closure jobs
     # the table's DynamoDB Stream, whose new outbox items the `send_new_mail` function
@@ -105,6 +112,10 @@ def from_env(env: dict | None = None) -> Config:
         walkin_qr_seconds=int(env.get("ANTRE_WALKIN_QR_SECONDS", "180")),
         walkin_qr_tickets=int(env.get("ANTRE_WALKIN_QR_TICKETS", "15")),
         retention_days=int(env.get("ANTRE_RETENTION_DAYS", "180")),
+        unverified_hours=int(env.get("ANTRE_UNVERIFIED_HOURS", "24")),
+        sms_daily_budget=int(env.get("ANTRE_SMS_DAILY_BUDGET", "500")),
+        code_failures_per_day=int(env.get("ANTRE_CODE_FAILURES_PER_DAY", "10")),
+        identity_verifier=env.get("ANTRE_IDENTITY_VERIFIER", "off"),
         jobs=env.get("ANTRE_JOBS") or ("thread" if stage == "local" else "lambda"),
         closure_worker=env.get("ANTRE_CLOSURE_WORKER", f"antre-{stage}-closure_worker"),
         mail_stream_arn=env.get("ANTRE_MAIL_STREAM_ARN") or _placeholder_stream(env, stage),

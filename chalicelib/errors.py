@@ -73,6 +73,12 @@ class NikTaken(AntreError):
     code, status = "nik_taken", 409
 
 
+class PhoneNotVerified(AntreError):
+    """Something only a proven phone may have (SMS opt-in) before its owner typed the code."""
+
+    code, status = "phone_not_verified", 409
+
+
 class InvalidCode(AntreError):
     code, status = "invalid_code", 400
 

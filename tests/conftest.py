@@ -34,7 +34,9 @@ os.environ.update({
     # limits are lifted here, and tests/api/test_throttle.py sets them as it needs
     **{f"ANTRE_LIMIT_{name}": "1000000/60" for name in (
         "LOGIN_ACCOUNT", "LOGIN_ADDRESS", "REGISTER_ADDRESS", "CODE_ADDRESS", "RESET_ADDRESS",
-        "BOOKING_ACCOUNT", "CHECKIN_MISSES", "WALKIN_ADDRESS")},
+        "BOOKING_ACCOUNT", "CHECKIN_MISSES", "WALKIN_ADDRESS", "RESEND_ACCOUNT",
+        "RESEND_DESTINATION", "RESEND_ADDRESS", "NOTICE_DESTINATION", "PHONE_NUMBER",
+        "PHONE_ACCOUNT", "PHONE_ADDRESS", "CLAIM_STAFF")},
 })
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
     os.environ.pop(name, None)

@@ -25,15 +25,32 @@ class Registration(Body):
     email: F.Email
     password: Password = Field(description="8 to 128 characters, not easy to guess "
                                            "(checked by an estimate of its strength).")
-    name: F.text(100)
+    name: F.PersonName
     phone: F.Phone
-    nik: F.Nik
-    sms_opt_in: bool = Field(False, description="Codes, reminders and seat offers also by "
-                                                "SMS to the phone.")
+    nik: F.Nik | None = Field(None, description="Left out when another account holds the "
+                                                "citizen's NIK: it is claimed at a mall's "
+                                                "service desk with the KTP.")
+    sms_opt_in: bool = Field(False, description="Kept for older clients; SMS start once the "
+                                                "phone is proven (POST /v1/me/phone/code).")
 
 
 class Settings(Body):
     sms_opt_in: bool
+
+
+class PhoneCodeRequest(Body):
+    phone: F.Phone | None = Field(None, description="A new number, which replaces the "
+                                                    "account's (unproven until its code "
+                                                    "comes back).")
+
+
+class PhoneCode(Body):
+    code: F.Code
+
+
+class NikClaim(Body):
+    email: F.AnyEmail
+    nik: F.Nik
 
 
 class Verification(Body):
@@ -58,8 +75,9 @@ class ResetConfirmation(Body):
 
 @route(bp, "/v1/accounts", methods=["POST"], doc=Op(
     "register", "Register a citizen; a 6-digit verification code is emailed", "accounts",
-    (Answer(201, "Created, not yet verified", S.AccountCreated),),
-    (E.EmailTaken, E.NikTaken, E.TooManyAttempts), body=Registration))
+    (Answer(201, "Created, not yet verified; the same answer when the address has an "
+                "account (its owner is told)", S.AccountCreated),),
+    (E.NikTaken, E.TooManyAttempts), body=Registration))
 def register():
     request = bp.current_request
     body = parse(request, Registration)
@@ -81,10 +99,12 @@ def verify():
 
 @route(bp, "/v1/accounts/verify/resend", methods=["POST"], doc=Op(
     "resend_code", "Email a new verification code (at most one a minute)", "accounts",
-    (Answer(202, "Accepted", S.CodeSent),), body=EmailOnly))
+    (Answer(202, "Accepted, whether or not the address has an account", S.CodeSent),),
+    (E.TooManyAttempts,), body=EmailOnly))
 def resend_code():
-    body = parse(bp.current_request, EmailOnly)
-    accounts.resend_code(email=body.email, now=now())
+    request = bp.current_request
+    body = parse(request, EmailOnly)
+    accounts.resend_code(email=body.email, now=now(), address=client_address(request))
     return Response({"sent": True}, status_code=202)
 
 
@@ -133,12 +153,38 @@ def logout_everywhere():
 
 @route(bp, "/v1/me", methods=["PATCH"], doc=Op(
     "update_me", "Change the account's settings (SMS opt-in)", "accounts",
-    (Answer(200, "The account", S.Me),), auth="bearer", body=Settings))
+    (Answer(200, "The account", S.Me),), (E.PhoneNotVerified,), auth="bearer",
+    body=Settings))
 def update_me():
     request = bp.current_request
     who = principal(request)
     body = parse(request, Settings)
     return accounts.update_settings(who, body.sms_opt_in, now())
+
+
+@route(bp, "/v1/me/phone/code", methods=["POST"], doc=Op(
+    "phone_code", "Text a code to the account's phone (or a new number) to prove it",
+    "accounts", (Answer(200, "The account; the code is on its way by SMS", S.Me),),
+    (E.TooManyAttempts,), auth="bearer", body=PhoneCodeRequest,
+    description="A few a day per number, per account and per client address; the stage's "
+                "daily SMS budget also stops them (429). The only SMS a number gets before "
+                "its owner typed the code back."))
+def phone_code():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, PhoneCodeRequest)
+    return accounts.send_phone_code(who, body.phone, now(), address=client_address(request))
+
+
+@route(bp, "/v1/me/phone/verify", methods=["POST"], doc=Op(
+    "phone_verify", "Prove the phone with the texted code: SMS are on from then", "accounts",
+    (Answer(200, "The account, its phone proven", S.Me),),
+    (E.InvalidCode, E.TooManyAttempts), auth="bearer", body=PhoneCode))
+def phone_verify():
+    request = bp.current_request
+    who = principal(request)
+    body = parse(request, PhoneCode)
+    return accounts.verify_phone(who, body.code, now(), address=client_address(request))
 
 
 @route(bp, "/v1/me/email/resume", methods=["POST"], doc=Op(

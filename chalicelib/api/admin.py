@@ -96,6 +96,10 @@ class NewStaff(Body):
     email: F.Email
     name: F.text(100)
     role: Literal["staff", "admin"] = "staff"
+    rights: list[Literal["claim"]] = Field(
+        default_factory=list, max_length=1,
+        description="`claim`: may move a NIK to its owner's account after seeing the KTP "
+                    "(mall admins may anyway).")
 
 
 class NewKiosk(Body):
@@ -258,7 +262,8 @@ def staff(mall_id):
 def create_staff(mall_id):
     who = _who()
     body = _body(NewStaff)
-    return created(admin.create_staff(who, mall_id, body.email, body.name, body.role, now()))
+    return created(admin.create_staff(who, mall_id, body.email, body.name, body.role, now(),
+                                      rights=body.rights))
 
 
 @route(bp, M + "/staff/{account_id}/disable", methods=["POST"], doc=Op(

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 from chalicelib.domain import identity
 from chalicelib.domain.identity import NIK_PROVINCE_CODES
@@ -36,8 +43,45 @@ CLOSURE_ID = r"^[a-z0-9][a-z0-9-]{0,63}\.[0-9A-HJKMNP-TV-Z]{26}$"
 CODE6 = r"^[\t-\r ]*[0-9]{6}[\t-\r ]*$"  # as pasted, with spaces around
 
 
+# Characters nobody types into a form and that change what others see: controls (Unicode
+# Cc: newlines, tabs, escapes), formats (Cf: right-to-left and other bidi overrides and
+# isolates, zero-width spaces and joiners, soft hyphens, tags) and the line and paragraph
+# separators. A newline in a name opened a phishing paragraph in the city's own email, an
+# override reordered the hall's TV. Every text field refuses them (tests/unit check the list
+# against unicodedata's Cc and Cf); they are spelled out as ranges, so the pattern means the
+# same in pydantic's regex, Python's `re` and the OpenAPI document's readers.
+_HIDDEN_RANGES = (
+    (0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD),
+    (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F),
+    (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
+
+
+def _escape(code: int) -> str:
+    # \\uXXXX reads alike in every dialect; beyond the BMP no escape does (ECMA's needs the
+    # u flag, Python's \\U is unknown elsewhere), so those characters are written as they are
+    return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+
+HIDDEN_CLASS = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}"
+                       for a, b in _HIDDEN_RANGES)
+_HIDDEN = re.compile(f"[{HIDDEN_CLASS}]")
+# what `text` asks of every field: no hidden character anywhere, something not a space
+VISIBLE = f"^[^{HIDDEN_CLASS}]*$"
+VISIBLE_NONBLANK = f"^[^{HIDDEN_CLASS}]*[^{HIDDEN_CLASS}{_SPACE_CLASS}][^{HIDDEN_CLASS}]*$"
+
+
 def _trimmed(value: str) -> str:
     return value.strip(SPACE_CHARS)
+
+
+def _visible(value: str, field: str) -> str:
+    """Refuse hidden characters with a message that says so (the pattern would only say
+    "has the wrong format"), before anything is trimmed."""
+    if _HIDDEN.search(value):
+        raise ValidationFailed.field(field, "validation.hidden_characters")
+    return value
 
 
 def _whole(value):
@@ -48,9 +92,51 @@ def _whole(value):
 def text(max_length: int, *, blank: bool = False, description: str | None = None):
     """Free text of at most `max_length` characters as sent, with a character that is not
     a space unless `blank`; stored without the spaces around it."""
+    # the before-validator comes after the constraints: placed first, pydantic leaves the
+    # pattern out of the JSON Schema (it still checks it)
     return Annotated[str, StringConstraints(strip_whitespace=False, max_length=max_length,
-                                            pattern=None if blank else NONBLANK),
-                     AfterValidator(_trimmed), Field(description=description)]
+                                            pattern=VISIBLE if blank else VISIBLE_NONBLANK),
+                     BeforeValidator(_visible_text), AfterValidator(_trimmed),
+                     Field(description=description)]
+
+
+def _visible_text(value, info: ValidationInfo):
+    return _visible(value, info.field_name or "text") if isinstance(value, str) else value
+
+
+# A person's name: letters of any script (Unicode L*, with their combining marks M*), spaces
+# and ' . , - ; at most 60 characters; stored NFC-normalised. JSON Schema's regex has no
+# Unicode classes in every dialect, so the document's pattern states the part it can (no
+# hidden characters, no ASCII digit or sign but those four) and the validator the rest.
+NAME_MAX = 60
+_NAME_PUNCTUATION = set(" '.,-")
+_NOT_IN_NAMES = r"\x21-\x26\x28-\x2b\x2f-\x40\x5b-\x60\x7b-\x7e"
+NAME_PATTERN = (f"^[^{HIDDEN_CLASS}{_NOT_IN_NAMES}]*[^{HIDDEN_CLASS}{_NOT_IN_NAMES}{_SPACE_CLASS}]"
+                f"[^{HIDDEN_CLASS}{_NOT_IN_NAMES}]*$")
+
+
+def _person_name(value: str, info: ValidationInfo) -> str:
+    import unicodedata
+
+    field = info.field_name or "name"
+    name = unicodedata.normalize("NFC", value.replace("\u2019", "'")).strip(SPACE_CHARS)
+    ok = 0 < len(name) <= NAME_MAX and any(unicodedata.category(c)[0] == "L" for c in name)
+    for c in name:
+        if not (c in _NAME_PUNCTUATION or unicodedata.category(c)[0] in "LM"):
+            ok = False
+    if not ok:
+        raise ValidationFailed.field(field, "validation.name_letters")
+    return name
+
+
+# the validator refuses everything the pattern does, in words that say why
+PersonName = Annotated[str, StringConstraints(strip_whitespace=False, max_length=NAME_MAX),
+                       BeforeValidator(_visible_text), AfterValidator(_person_name),
+                       WithJsonSchema({"type": "string", "maxLength": NAME_MAX,
+                                       "pattern": NAME_PATTERN,
+                                       "description": "Letters of any script, spaces and "
+                                       "' . , - ; at most 60 characters (stored "
+                                       "NFC-normalised)."})]
 
 
 def whole(ge: int, le: int):

@@ -15,6 +15,14 @@ class AccountCreated(BaseModel):
     account_id: str
 
 
+class NikClaimed(BaseModel):
+    account_id: str = Field(description="The account that holds the NIK now.")
+    nik_last4: str
+    previous_account_id: str
+    bookings_cancelled: int = Field(description="The previous holder's bookings of this NIK "
+                                                "still ahead, cancelled (each emailed).")
+
+
 class Verified(BaseModel):
     verified: Literal[True]
 
@@ -71,6 +79,8 @@ class Me(BaseModel):
     role: Literal["citizen", "staff", "admin"]
     mall_id: str | None = Field(description="The mall a staff account belongs to.")
     sms_opt_in: bool = Field(description="Codes, reminders and offers also by SMS.")
+    phone_verified: bool = Field(False, description="The phone's owner typed back the code "
+                                 "texted to it; only then does anything else go by SMS.")
     booking_paused_until: dt.date | None = Field(
         description="The last day online booking is paused somewhere by a no-show policy "
                     "(the latest of `booking_pauses`).")
@@ -199,7 +209,8 @@ class FailedMail(BaseModel):
     mail_id: str
     kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled",
                   "booking_moved_closure", "booking_cancelled_closure", "booking_reminder",
-                  "password_reset", "waitlist_offer"]
+                  "password_reset", "waitlist_offer", "phone_verify", "register_attempt",
+                  "codes_locked", "nik_claimed"]
     to: str
     status: Literal["pending", "sent", "failed"]
     attempts: int
@@ -479,6 +490,7 @@ class NewStaffAccount(BaseModel):
     email: str
     name: str
     role: Literal["staff", "admin"]
+    rights: list[str] = Field(default_factory=list)
     temporary_password: str = Field(description="Answered once: hand it over in person.")
 
 

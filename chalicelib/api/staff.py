@@ -32,7 +32,7 @@ class NewAssistedBooking(Body):
     service_id: F.Slug
     date: F.Date
     start: F.Time
-    name: F.text(100, description="As on the citizen's KTP.")
+    name: F.PersonName = Field(description="As on the citizen's KTP.")
     nik: F.Nik
     phone: F.Phone | None = None
 
@@ -185,3 +185,27 @@ def assisted_reschedule(booking_id):
     body = parse(request, NewSlot)
     return booking.staff_reschedule(principal(request), booking_id, **body.model_dump(),
                                     now=now())
+
+
+# --- a NIK won back by its owner (accounts) ---------------------------------------------------
+
+
+class NikClaim(Body):
+    email: F.AnyEmail = Field(description="The claimant's verified account (registered "
+                                          "without the NIK).")
+    nik: F.Nik = Field(description="As read from the KTP the claimant shows in person.")
+
+
+@route(bp, "/v1/staff/nik-claims", methods=["POST"], doc=Op(
+    "claim_nik", "Move a NIK to its owner's account after seeing the KTP in person", "staff",
+    (Answer(200, "Moved", S.NikClaimed),),
+    (E.Forbidden, E.ValidationFailed, E.TooManyAttempts, E.Busy), body=NikClaim, auth="bearer",
+    description="Staff with the `claim` right (and mall admins). The account that held the "
+                "NIK loses it and its sessions; its bookings of that NIK still ahead are "
+                "cancelled with an email; the move is audited."))
+def claim_nik():
+    from chalicelib.services import accounts
+
+    request = bp.current_request
+    body = parse(request, NikClaim)
+    return accounts.claim_nik(principal(request), email=body.email, nik=body.nik, now=now())

@@ -173,7 +173,7 @@ def check_password_strength(password: str, *, name: str | None = None,
             rest, taken = rest.replace(item, " "), taken + [reasons[item]]
     rest, years = _YEAR.subn(" ", rest)
     taken += ["validation.password_year"] * years
-    if taken and estimate(rest.strip())["score"] < 2:
+    if taken and (not rest.strip() or estimate(rest.strip())["score"] < 2):  # zxcvbn fails on ""
         refuse(min(taken, key=_REASON_ORDER.index))
     # One common word dressed with digits and signs (`rahasia-123`) is the first guess of a
     # guesser with an Indonesian list, whatever zxcvbn's English estimate says.

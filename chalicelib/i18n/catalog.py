@@ -25,8 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.email_taken": {"id": "Email ini sudah punya akun.",
                           "en": "This email address already has an account."},
     "error.nik_taken": {
-        "id": "NIK ini sudah punya akun. Jika itu akun Anda, pakai \"Lupa kata sandi\" dengan email akun itu; jika bukan, datanglah ke MPP dengan KTP Anda.",
-        "en": "This NIK already has an account. If it is yours, use \"Forgot password\" with that account's email; if not, come to the mall with your KTP."},
+        "id": "NIK ini sudah terdaftar di akun lain. Jika NIK ini milik Anda, daftar tanpa NIK, lalu datang ke loket layanan MPP mana pun dengan KTP asli Anda: petugas memeriksa KTP dan memindahkan NIK ke akun Anda.",
+        "en": "This NIK is already registered to another account. If it is yours, register without a NIK, then bring your KTP to the service desk of any mall: the staff check the card and move the NIK to your account."},
     "error.invalid_code": {"id": "Kode verifikasi salah atau sudah kedaluwarsa.",
                            "en": "The verification code is wrong or has expired."},
     "error.wrong_password": {"id": "Kata sandi salah. Tidak ada yang diubah.",
@@ -146,6 +146,31 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "Too many wrong codes; ask for a new code."},
     "code.expired": {"id": "Kode sudah kedaluwarsa; minta kode baru.",
                      "en": "The code has expired; ask for a new code."},
+    "validation.hidden_characters": {
+        "id": "berisi karakter tersembunyi (baris baru, tab, pengatur arah teks atau karakter tanpa lebar) yang tidak boleh dipakai; ketik ulang tanpa menyalin-tempel",
+        "en": "contains hidden characters (a line break, tab, text-direction control or zero-width character), which are not allowed; type it again rather than pasting it"},
+    "validation.name_letters": {
+        "id": "nama hanya boleh berisi huruf, spasi dan tanda ' . , - (tanpa angka atau simbol lain), maksimal 60 karakter",
+        "en": "a name may hold only letters, spaces and ' . , - (no digits or other signs), at most 60 characters"},
+    "error.phone_not_verified": {
+        "id": "Buktikan dulu nomor HP Anda: minta kode lewat SMS, lalu ketik kode itu di halaman akun.",
+        "en": "Prove your phone number first: ask for a code by SMS, then type that code on the account page."},
+    "phone.already_verified": {"id": "Nomor HP ini sudah terbukti milik Anda.",
+                               "en": "This phone number is already proven to be yours."},
+    "phone.sms_budget": {
+        "id": "SMS untuk kode hari ini sudah mencapai batas layanan; coba lagi besok. Kode booking tetap dikirim lewat email.",
+        "en": "Today's SMS allowance for codes is used up; try again tomorrow. Booking codes still arrive by email."},
+    "role.claim_only": {
+        "id": "Hanya petugas dengan hak klaim NIK yang dapat memindahkan NIK.",
+        "en": "Only staff with the NIK claim right may move a NIK."},
+    "claim.no_account": {
+        "id": "Tidak ada akun warga yang terverifikasi dengan email ini. Minta warga mendaftar (tanpa NIK) dan memverifikasi emailnya dulu.",
+        "en": "No verified citizen account has this email. Ask the citizen to register (without a NIK) and verify the email first."},
+    "claim.has_nik": {"id": "Akun ini sudah punya NIK dengan 4 angka terakhir {last4}.",
+                      "en": "This account already has a NIK ending in {last4}."},
+    "claim.not_taken": {
+        "id": "NIK ini belum dipakai akun mana pun; warga cukup menambahkannya saat mendaftar.",
+        "en": "No account holds this NIK; the citizen can simply give it when registering."},
     "throttle.wait": {"id": "Terlalu banyak percobaan; coba lagi dalam {seconds} detik.",
                       "en": "Too many attempts; try again in {seconds} seconds."},
     "token.invalid": {"id": "Sesi Anda tidak sah; silakan masuk lagi.",

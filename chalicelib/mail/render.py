@@ -36,7 +36,8 @@ _MONTHS = {
            "July", "August", "September", "October", "November", "December"),
 }
 
-_VERIFY_KEYS = frozenset({"name", "code", "expires_minutes"})
+# a verification code goes to an address nobody proved yet: no name typed with it
+_VERIFY_KEYS = frozenset({"code", "expires_minutes"})
 _BOOKING_KEYS = frozenset({
     "name", "booking_id", "code", "mall_name", "mall_address", "timezone", "service_name",
     "agency_name", "requirements", "date", "start", "end", "now",
@@ -74,7 +75,14 @@ class _Kind:
 _KINDS = {
     "verify": _Kind("Kode verifikasi Antre: {code}", _VERIFY_KEYS),
     "password_reset": _Kind("Kode atur ulang kata sandi Antre / Password reset code: {code}",
-                            _VERIFY_KEYS),
+                            _VERIFY_KEYS | {"name"}),
+    "register_attempt": _Kind("Ada yang mencoba mendaftar dengan email Anda / Someone tried "
+                              "to register with your address", frozenset({"login_url"})),
+    "codes_locked": _Kind("Terlalu banyak kode salah di akun Antre Anda / Too many wrong "
+                          "codes on your Antre account", frozenset({"name", "hours",
+                                                                    "reset_url"})),
+    "nik_claimed": _Kind("NIK Anda dipindahkan ke pemiliknya / Your NIK moved to its owner",
+                         frozenset({"name", "nik_last4"})),
     "booking_confirmed": _Kind(
         "Booking Antre terkonfirmasi / Booking confirmed: {code}", _BOOKING_KEYS,
         qr=True, ics_method="PUBLISH"),

@@ -40,6 +40,9 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
         if not sms and suppression.is_suppressed(mail.to):  # SES reported a bounce or complaint
             _record_failure(mail, now, "suppressed: the address bounced or complained", 0)
             return mail.status
+        if sms and not _within_sms_budget(mail, now):
+            outbox.mark_dropped(mail, now, "sms budget: sent by email only")
+            return "dropped"
         if sms:
             from chalicelib.mail.sms import render_sms
 
@@ -70,6 +73,31 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
         return mail.status
     outbox.mark_sent(mail, now, answer.get("MessageId", ""))
     return "sent"
+
+
+SMS_BUDGET_LOG = "SMS daily budget reached"  # infra/template.yaml's alarm counts this line
+
+
+def _within_sms_budget(mail: OutboxMail, now: datetime) -> bool:
+    """Count the SMS against the stage's daily budget (one conditional write). Past it,
+    only booking codes and seat offers still go by SMS: everything else has its email. A
+    phone's own code was counted when it was asked for (services.accounts)."""
+    from chalicelib.errors import TooManyAttempts
+    from chalicelib.services import throttle
+
+    if mail.kind == "phone_verify":
+        return True
+    budget = config.get().sms_daily_budget
+    try:
+        count = throttle.take_counted("sms_day", "stage", now, limit=budget,
+                                      uncapped=mail.kind in outbox.SMS_ALWAYS)
+    except TooManyAttempts:
+        log.warning("%s: SMS %s (%s) goes by email only", SMS_BUDGET_LOG, mail.mail_id,
+                    mail.kind)
+        return False
+    if count > budget:
+        log.warning("%s: SMS %s (%s) still sent", SMS_BUDGET_LOG, mail.mail_id, mail.kind)
+    return True
 
 
 def _record_failure(mail, now, error, max_attempts):

@@ -8,8 +8,8 @@ _DAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 TEXTS = {
-    "verify": "Antre: kode verifikasi {code}, berlaku {expires_minutes} menit. "
-              "Jangan berikan kepada siapa pun.",
+    "phone_verify": "Antre: kode untuk membuktikan nomor HP ini {code}, berlaku "
+                    "{expires_minutes} menit. Jangan berikan kepada siapa pun.",
     "password_reset": "Antre: kode atur ulang kata sandi {code}, berlaku {expires_minutes} "
                       "menit. Abaikan jika Anda tidak memintanya.",
     "booking_confirmed": "Antre: booking {code} {day} {start} di {mall_name}. Tunjukkan kode "

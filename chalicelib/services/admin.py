@@ -391,7 +391,7 @@ def staff(principal: Principal, mall_id: str) -> list[dict]:
 
 
 def create_staff(principal: Principal, mall_id: str, email: str, name: str, role: str,
-                 now: datetime) -> dict:
+                 now: datetime, rights=()) -> dict:
     """A staff account (any admin of the mall) or a mall admin (a super admin only), with a
     temporary password answered once, to hand over in person."""
     managed(principal, mall_id)
@@ -399,13 +399,13 @@ def create_staff(principal: Principal, mall_id: str, email: str, name: str, role
         _super(principal)
     password = secrets.token_urlsafe(9)
     change = _change(principal, "account.create", email, None,
-                     {"email": email, "name": name, "role": role})
+                     {"email": email, "name": name, "role": role, "rights": list(rights)})
     account_id = accounts.register(email=email, password=password, name=name,
                                    phone="0800 0000 0000", nik="", now=now, role=role,
-                                   mall_id=mall_id, verified=True,
+                                   mall_id=mall_id, verified=True, rights=rights,
                                    extra=lambda s: store.audited(s, mall_id, change))
     return {"account_id": account_id, "email": email, "name": name, "role": role,
-            "temporary_password": password}
+            "rights": list(rights), "temporary_password": password}
 
 
 def set_staff_disabled(principal: Principal, mall_id: str, account_id: str, disabled: bool,

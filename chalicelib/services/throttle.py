@@ -22,6 +22,23 @@ DEFAULTS = {
     "booking_account": (30, 3600),  # bookings per account per hour
     "checkin_misses": (120, 3600),  # unknown codes per kiosk per hour (guessing codes)
     "walkin_address": (6, 600),  # phone walk-in tickets per address per 10 min
+    # a verification code asked for again: per account, per address it goes to, per client
+    "resend_account": (5, 86400),
+    "resend_destination": (5, 86400),
+    "resend_address": (30, 3600),
+    # registrations naming one address a day (the first included): past them its owner gets
+    # no more "someone tried to register with your address" notices that day
+    "notice_destination": (4, 86400),
+    # SMS codes proving a phone: per number, per account, per client address, a day
+    "phone_number": (3, 86400),
+    "phone_account": (3, 86400),
+    "phone_address": (10, 86400),
+    "claim_staff": (20, 86400),
+    # codes tried per account (verification and reset together) a day, whichever code:
+    # the count is ANTRE_CODE_FAILURES_PER_DAY (config), the window this one
+    "code_account": (10, 86400),
+    # SMS of the whole stage a day (UTC): the count is ANTRE_SMS_DAILY_BUDGET (config)
+    "sms_day": (500, 86400),  # NIKs one staff member moves between accounts a day
 }
 
 
@@ -64,6 +81,24 @@ def take(name: str, subject: str, now: datetime, atomic: bool = True) -> None:
         wait = 1 if used >= attempts else 0
     if wait:
         raise TooManyAttempts("throttle.wait", seconds=wait, headers={"Retry-After": str(wait)})
+
+
+def take_counted(name: str, subject: str, now: datetime, limit: int | None = None,
+                 uncapped: bool = False) -> int:
+    """Reserve one attempt as `take` does and answer how many the window has counted with
+    it (the limit itself: the last one allowed). `limit` overrides the setting's count;
+    `uncapped` counts without ever refusing."""
+    attempts, seconds = limits()[name]
+    attempts = 10 ** 9 if uncapped else limit or attempts
+    if name in _overrides and not uncapped:  # a test's limit wins over the setting's
+        attempts, seconds = _overrides[name]
+    elif name in _overrides:
+        seconds = _overrides[name][1]
+    wait, count = store.take_counted(_key(name, subject), attempts, seconds,
+                                     int(now.timestamp()))
+    if wait:
+        raise TooManyAttempts("throttle.wait", seconds=wait, headers={"Retry-After": str(wait)})
+    return count
 
 
 def in_transaction(name: str, subject: str, now: datetime):

@@ -1,7 +1,14 @@
-"""Accounts: unique email and NIK claims, verification codes, login throttling."""
+"""Accounts: unique email and NIK claims, verification codes, login throttling.
+
+An unverified account expires (`Account.expires_at`, DynamoDB's TTL) and its email and NIK
+claims with it: the claims carry the same instant and are taken over once it has passed,
+and every read treats an expired item that DynamoDB has not deleted yet as absent."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from ulid import ULID
 
 from chalicelib.errors import EmailTaken, InvalidCode, NikTaken
 from chalicelib.store.db import failed_steps, steps
@@ -9,8 +16,10 @@ from chalicelib.store import outbox
 from chalicelib.store.models import (
     Account,
     CitizenState,
+    DECOY,
     EmailClaim,
     Item,
+    OutboxMail,
     StaffEntry,
 )
 
@@ -23,14 +32,22 @@ def citizen_pk(nik_hash: str) -> str:
     return f"NIK#{nik_hash}"
 
 
-def create_once(account: Account, mail=None, extra=None) -> None:
-    """Create the account, claiming its email (and NIK, for citizens) in one transaction."""
+def _expired(item, now_epoch: int) -> bool:
+    return item.expires_at is not None and int(item.expires_at) <= now_epoch
+
+
+def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0) -> None:
+    """Create the account, claiming its email (and NIK, for citizens) in one transaction.
+    A claim of an unverified account whose expiry has passed is taken over."""
     s = None
+    expires = account.expires_at
     try:
         with steps() as s:
-            s.save("email", EmailClaim(pk=f"EMAIL#{account.email}", sk="EMAIL",
-                                       account_id=account.account_id),
-                   condition=Item.pk.does_not_exist())
+            claim = EmailClaim(pk=f"EMAIL#{account.email}", sk="EMAIL",
+                               account_id=account.account_id)
+            claim.expires_at = expires
+            s.save("email", claim, condition=Item.pk.does_not_exist()
+                   | (EmailClaim.expires_at <= now_epoch))
             if account.nik_hash:
                 # The NIK's state may exist without an account: staff booked for this citizen
                 # at the mall before they registered. They take it over, bookings included.
@@ -38,9 +55,12 @@ def create_once(account: Account, mail=None, extra=None) -> None:
                          actions=[CitizenState.type.set(CitizenState),
                                   CitizenState.account_id.set(account.account_id),
                                   CitizenState.active.set(CitizenState.active | {}),
-                                  CitizenState.version.set(CitizenState.version | 0)],
+                                  CitizenState.version.set(CitizenState.version | 0),
+                                  CitizenState.claim_expires_at.set(expires)
+                                  if expires else CitizenState.claim_expires_at.remove()],
                          condition=Item.pk.does_not_exist()
-                         | CitizenState.account_id.does_not_exist())
+                         | CitizenState.account_id.does_not_exist()
+                         | (CitizenState.claim_expires_at <= now_epoch))
             s.save("account", account, condition=Item.pk.does_not_exist())
             if account.mall_id:
                 s.save("staff", StaffEntry(
@@ -59,11 +79,19 @@ def create_once(account: Account, mail=None, extra=None) -> None:
         raise
 
 
-def get(account_id: str) -> Account | None:
+def get(account_id: str, now_epoch: int | None = None) -> Account | None:
+    """The account, or None; an unverified one past its expiry counts as gone."""
     try:
-        return Account.get(account_pk(account_id), "PROFILE", consistent_read=True)
+        account = Account.get(account_pk(account_id), "PROFILE", consistent_read=True)
     except Account.DoesNotExist:
         return None
+    return None if _expired(account, now_epoch or _now()) else account
+
+
+def _now() -> int:
+    from chalicelib import clock
+
+    return int(clock.now().timestamp())
 
 
 def get_with(account_id: str, others: dict[str, tuple[str, str]]) -> tuple[Account | None, dict]:
@@ -75,7 +103,9 @@ def get_with(account_id: str, others: dict[str, tuple[str, str]]) -> tuple[Accou
     for item in Item.batch_get(list(wanted), consistent_read=True):
         found[wanted[(item.pk, item.sk)]] = item
     account = found.pop("account")
-    return (account if isinstance(account, Account) else None), found
+    if not isinstance(account, Account) or _expired(account, _now()):
+        account = None
+    return account, found
 
 
 def staff_of(mall_id: str) -> list[StaffEntry]:
@@ -94,11 +124,61 @@ def set_disabled(account: Account, disabled: bool, extra=None) -> None:
 
 
 def get_by_email(email: str) -> Account | None:
+    """The account holding the address, or None. An address nobody holds costs the same two
+    reads (the second of an account that does not exist): no answer's time tells them apart."""
+    now_epoch = _now()
     try:
         claim = EmailClaim.get(f"EMAIL#{email}", "EMAIL", consistent_read=True)
     except EmailClaim.DoesNotExist:
+        claim = None
+    if claim is None or _expired(claim, now_epoch):
+        get("-", now_epoch)
         return None
-    return get(claim.account_id)
+    return get(claim.account_id, now_epoch)
+
+
+def email_held(email: str, now_epoch: int) -> bool:
+    """Whether an account (a verified one, or an unverified one not yet expired) holds the
+    address: one read."""
+    try:
+        claim = EmailClaim.get(f"EMAIL#{email}", "EMAIL", consistent_read=True)
+    except EmailClaim.DoesNotExist:
+        return False
+    return not _expired(claim, now_epoch)
+
+
+def decoy(now: datetime, items: int = 2, mail=None) -> None:
+    """The write a request about an unknown address makes instead of its mail (see DECOY):
+    one transaction of as many items as the known address's (`mail`, if any, goes in it),
+    each under a condition as theirs are."""
+    with steps() as s:
+        outbox.saved(s, mail)
+        for n in range(items - len(outbox.as_list(mail))):
+            mail_id = str(ULID())
+            s.save(f"decoy{n}", OutboxMail(
+                pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=DECOY, to="-",
+                context={}, status=DECOY, created_at=now.isoformat(),
+                expires_at=int(now.timestamp()) + 3600), condition=Item.pk.does_not_exist())
+
+
+def decoy_attempt(now: datetime) -> None:
+    """The conditional update a code attempt on a known account spends, made where there is
+    no account (or no code) to spend it on: the answer then costs the same calls."""
+    from chalicelib.store import throttle
+
+    throttle.take("decoy", 10 ** 9, 60, int(now.timestamp()))
+
+
+def _verified_claims(s, account: Account) -> None:
+    """Steps that make an unverified account's claims (its email's, its NIK's) permanent,
+    only while the account still holds them."""
+    s.update("email", EmailClaim(pk=f"EMAIL#{account.email}", sk="EMAIL"),
+             actions=[EmailClaim.expires_at.remove()],
+             condition=EmailClaim.account_id == account.account_id)
+    if account.nik_hash:
+        s.update("nik", CitizenState(pk=citizen_pk(account.nik_hash), sk="STATE"),
+                 actions=[CitizenState.claim_expires_at.remove()],
+                 condition=CitizenState.account_id == account.account_id)
 
 
 def replace_code(account: Account, code_hash: str, expires_at: int, mail) -> None:
@@ -139,14 +219,21 @@ def spend_reset_attempt(account: Account, max_attempts: int) -> None:
 
 
 def complete_reset(account: Account, code_hash: str, password_hash: str) -> None:
-    """The new password, every old token ended, the code used up: only for this code."""
+    """The new password, every old token ended, the code used up: only for this code. The
+    code proves the mailbox, so an unverified account is verified (and keeps its claims)."""
+    actions = [Account.password_hash.set(password_hash), Account.token_version.add(1),
+               Account.verified.set(True), Account.reset_code_hash.remove(),
+               Account.reset_expires_at.remove()]
+    condition = Account.reset_code_hash == code_hash
     try:
-        account.update(actions=[
-            Account.password_hash.set(password_hash), Account.token_version.add(1),
-            Account.verified.set(True), Account.reset_code_hash.remove(),
-            Account.reset_expires_at.remove()],
-            condition=Account.reset_code_hash == code_hash)
-    except UpdateError as e:
+        if account.verified:
+            account.update(actions=actions, condition=condition)
+            return
+        with steps() as s:
+            s.update("account", account, actions=actions + [Account.expires_at.remove()],
+                     condition=condition)
+            _verified_claims(s, account)
+    except (UpdateError, TransactWriteError) as e:
         raise InvalidCode() from e
 
 
@@ -161,12 +248,82 @@ def spend_attempt(account: Account, max_attempts: int) -> None:
 
 
 def mark_verified(account: Account, code_hash: str, max_attempts: int) -> None:
-    """Verify only if this very code is still the current one with attempts left."""
+    """Verify only if this very code is still the current one with attempts left, and the
+    account still holds its email and NIK: their claims stop expiring with it."""
     try:
         # the code stays: verifying again with it answers as before, reveals nothing new
-        account.update(
-            actions=[Account.verified.set(True)],
-            condition=(Account.verify_code_hash == code_hash)
-            & (Account.verify_attempts <= max_attempts))
+        with steps() as s:
+            s.update("account", account, actions=[Account.verified.set(True),
+                                                  Account.expires_at.remove()],
+                     condition=(Account.verify_code_hash == code_hash)
+                     & (Account.verify_attempts <= max_attempts))
+            _verified_claims(s, account)
+    except TransactWriteError as e:
+        raise InvalidCode() from e
+
+
+def lock_codes(account: Account, until: int, mail) -> None:
+    """No reset code until `until`: the owner is told by the mail written with it."""
+    with steps() as s:
+        s.update("account", account, actions=[Account.codes_locked_until.set(until),
+                                              Account.reset_code_hash.remove()])
+        outbox.saved(s, mail)
+
+
+# --- the phone -------------------------------------------------------------------------------
+
+
+def replace_phone_code(account: Account, phone: str, code_hash: str, expires_at: int,
+                       sms) -> None:
+    """A fresh code for the phone (attempts reset) and its SMS, together. A new number is
+    unproven until its own code comes back, and SMS stop until then."""
+    actions = [Account.phone_code_hash.set(code_hash),
+               Account.phone_code_expires_at.set(expires_at), Account.phone_attempts.set(0)]
+    if phone != account.phone:
+        actions += [Account.phone.set(phone), Account.phone_verified.set(False),
+                    Account.sms_opt_in.set(False)]
+    with steps() as s:
+        s.update("account", account, actions=actions)
+        outbox.saved(s, sms)
+
+
+def spend_phone_attempt(account: Account, max_attempts: int) -> None:
+    try:
+        account.update(actions=[Account.phone_attempts.add(1)],
+                       condition=(Account.phone_attempts < max_attempts)
+                       & Account.phone_code_hash.exists())
     except UpdateError as e:
         raise InvalidCode() from e
+
+
+def mark_phone_verified(account: Account, code_hash: str) -> None:
+    """The phone is proven, and proving it is the opt-in to SMS: only for this very code."""
+    try:
+        account.update(actions=[Account.phone_verified.set(True), Account.sms_opt_in.set(True),
+                                Account.phone_code_hash.remove(),
+                                Account.phone_code_expires_at.remove()],
+                       condition=(Account.phone_code_hash == code_hash)
+                       & (Account.phone == account.phone))
+    except UpdateError as e:
+        raise InvalidCode() from e
+
+
+# --- a NIK won back ---------------------------------------------------------------------------
+
+
+def move_nik(nik_hash: str, last4: str, old: Account, new: Account, extra) -> None:
+    """The NIK leaves `old` (whose sessions end) for `new`, in one transaction with the
+    audit entry and the mail `extra(steps)` adds; only while `old` still holds it and `new`
+    has none."""
+    with steps() as s:
+        s.update("nik", CitizenState(pk=citizen_pk(nik_hash), sk="STATE"),
+                 actions=[CitizenState.account_id.set(new.account_id),
+                          CitizenState.claim_expires_at.remove(), CitizenState.version.add(1)],
+                 condition=CitizenState.account_id == old.account_id)
+        s.update("old", old, actions=[Account.nik_hash.remove(), Account.nik_last4.remove(),
+                                      Account.token_version.add(1)],
+                 condition=Account.nik_hash == nik_hash)
+        s.update("new", new, actions=[Account.nik_hash.set(nik_hash),
+                                      Account.nik_last4.set(last4)],
+                 condition=Account.nik_hash.does_not_exist())
+        extra(s)

@@ -219,6 +219,15 @@ class Account(Item, discriminator="account"):
     reset_code_hash = UnicodeAttribute(null=True)
     reset_expires_at = NumberAttribute(null=True)
     reset_attempts = NumberAttribute(default=0)
+    # until then (epoch) no reset code is sent: too many wrong codes in a day
+    codes_locked_until = NumberAttribute(null=True)
+    # the phone is proven once its owner typed back the code sent to it by SMS; only a
+    # proven phone gets anything else by SMS
+    phone_verified = BooleanAttribute(default=False)
+    phone_code_hash = UnicodeAttribute(null=True)
+    phone_code_expires_at = NumberAttribute(null=True)
+    phone_attempts = NumberAttribute(default=0)
+    rights = ListAttribute(of=UnicodeAttribute, default=list)  # staff: e.g. ["claim"]
 
 
 class StaffEntry(Item, discriminator="staff_entry"):
@@ -233,7 +242,9 @@ class StaffEntry(Item, discriminator="staff_entry"):
 
 
 class EmailClaim(Item, discriminator="email_claim"):
-    """Makes an email address unique: created with attribute_not_exists with the account."""
+    """Makes an email address unique: created with attribute_not_exists with the account.
+    An unverified account's claim carries its expiry (`expires_at`, DynamoDB's TTL) and
+    may be taken over once that has passed, even before DynamoDB deleted it."""
 
     account_id = UnicodeAttribute()
 
@@ -246,6 +257,9 @@ class CitizenState(Item, discriminator="citizen"):
     """
 
     account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
+    # the account holding the NIK is unverified and gone at this instant (epoch): from then
+    # on another registration may take the NIK over
+    claim_expires_at = NumberAttribute(null=True)
     active = MapAttribute(default=dict)
     version = NumberAttribute(default=0)
     no_shows = ListAttribute(of=NumberAttribute, default=list)  # before per-mall marks; unused
@@ -351,6 +365,12 @@ class OutboxMail(Item, discriminator="mail"):
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
     ses_message_id = UnicodeAttribute(null=True)
+
+
+# A request about an address nobody holds writes this instead of a code (status "decoy":
+# neither the stream's sender nor the retry ever sends it; TTL deletes it), so both answers
+# cost the same writes and the same time.
+DECOY = "decoy"
 
 
 class KioskKey(Item, discriminator="kiosk_key"):

@@ -63,16 +63,20 @@ def from_stream(record) -> OutboxMail | None:
     return OutboxMail.from_raw_data(image)
 
 
-SMS_KINDS = {"verify", "password_reset", "booking_confirmed", "booking_reminder",
+SMS_KINDS = {"password_reset", "booking_confirmed", "booking_reminder",
              "waitlist_offer", "booking_moved_closure", "booking_cancelled_closure"}
+# past the stage's daily SMS budget only these still go by SMS (their email goes anyway)
+SMS_ALWAYS = {"booking_confirmed", "waitlist_offer"}
 
 
 def new_messages(kind: str, account, context: dict, ref: str, now: datetime,
                  mall_id: str | None = None) -> list[OutboxMail]:
-    """The email to the account and, if it opted in and the kind is sent by SMS, the SMS to
-    its phone: both outbox items, written in the caller's transaction."""
+    """The email to the account and, if it opted in with a phone its owner proved and the
+    kind is sent by SMS, the SMS to its phone: outbox items, written in the caller's
+    transaction. A number nobody proved gets nothing (its own code goes apart)."""
     found = [new_mail(kind, account.email, context, ref, now, mall_id)]
-    if getattr(account, "sms_opt_in", False) and kind in SMS_KINDS and account.phone:
+    if getattr(account, "sms_opt_in", False) and getattr(account, "phone_verified", False) \
+            and kind in SMS_KINDS and account.phone:
         sms = new_mail(kind, account.phone, context, ref, now, mall_id)
         sms.channel = "sms"
         found.append(sms)
@@ -115,7 +119,8 @@ def claim(mail: OutboxMail, now: datetime) -> bool:
 
 
 # Sent mail holds personal data (and a verification code): DynamoDB's TTL deletes it.
-KEEP_SENT = {"verify": timedelta(days=1)}
+KEEP_SENT = {"verify": timedelta(days=1), "phone_verify": timedelta(days=1),
+             "password_reset": timedelta(days=1)}
 KEEP_SENT_DEFAULT = timedelta(days=30)
 
 
@@ -129,6 +134,15 @@ def mark_sent(mail: OutboxMail, now: datetime, message_id: str) -> None:
         OutboxMail.expires_at.set(int((now + keep).timestamp())),
         OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove(),
     ]))
+
+
+def mark_dropped(mail: OutboxMail, now: datetime, why: str) -> None:
+    """An SMS not sent on purpose (the day's budget is spent; its email went): never due."""
+    insist(lambda: mail.update(actions=[
+        OutboxMail.status.set("dropped"), OutboxMail.last_error.set(why),
+        OutboxMail.lease_until.set(0),
+        OutboxMail.expires_at.set(int((now + KEEP_SENT_DEFAULT).timestamp())),
+        OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove()]))
 
 
 def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempts: int) -> None:

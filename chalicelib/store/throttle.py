@@ -26,6 +26,23 @@ def take(key: str, limit: int, window_seconds: int, now_epoch: int) -> int:
         raise
 
 
+def take_counted(key: str, limit: int, window_seconds: int, now_epoch: int) -> tuple[int, int]:
+    """`take`, also answering the count of the window after it: (wait, count)."""
+    window = now_epoch // window_seconds
+    item = ThrottleWindow(pk=f"THROTTLE#{key}", sk=str(window))
+    try:
+        item.update(actions=[ThrottleWindow.count.add(1),
+                             ThrottleWindow.type.set(ThrottleWindow),
+                             ThrottleWindow.expires_at.set((window + 2) * window_seconds)],
+                    condition=ThrottleWindow.count.does_not_exist()
+                    | (ThrottleWindow.count < limit))
+        return 0, int(item.count)
+    except UpdateError as e:
+        if e.cause_response_code == "ConditionalCheckFailedException":
+            return max((window + 1) * window_seconds - now_epoch, 1), limit
+        raise
+
+
 def step(s, key: str, limit: int, window_seconds: int, now_epoch: int) -> None:
     """The same reservation as `take`, as a step of the caller's transaction (named
     "throttle"), so it costs no call of its own."""

@@ -11,7 +11,8 @@ const nikDigits = (v) => v.replace(/[\s-]/g, '');
 const RULES = Object.assign({}, rules, {
   name: rules.required,
   phone: (v) => (!v ? 'v.required' : (/^\+?[0-9 ().-]{8,20}$/.test(v) ? null : 'v.phone')),
-  nik: (v) => (!v ? 'v.required' : (/^[0-9]{16}$/.test(nikDigits(v)) ? null : 'v.nik')),
+  // left empty when another account holds the NIK: it is claimed at a mall's desk
+  nik: (v) => (!v ? null : (/^[0-9]{16}$/.test(nikDigits(v)) ? null : 'v.nik')),
   code: (v) => (!v ? 'v.required' : (/^[0-9]{6}$/.test(v) ? null : 'v.code'))
 });
 
@@ -63,7 +64,7 @@ function onRegister(ev) {
     say('loading', 'info');
     try {
       await post('v1/accounts', { email: v.email, password: v.password, name: v.name, phone: v.phone,
-        nik: nikDigits(v.nik), sms_opt_in: $('reg-sms').checked });
+        nik: v.nik ? nikDigits(v.nik) : null });
       $('ver-email').value = v.email;
       $('login-email').value = v.email;
       $('reg-password').value = '';

@@ -1,6 +1,6 @@
-/* Antre citizen page: the account screen: who is logged in, SMS on or off, a pause of online
-   booking (no-show policy) with its end, an email address mail no longer reaches, and logging
-   out on every device. */
+/* Antre citizen page: the account screen: who is logged in, the phone proven by a texted code
+   and SMS on or off (only for a proven phone), a pause of online booking (no-show policy) with
+   its end, an email address mail no longer reaches, and logging out on every device. */
 import { t } from './i18n.js';
 import { get, post, request } from './api.js';
 import { $, el, clear, say, sayError, loading, fmtDate } from './view.js';
@@ -45,6 +45,8 @@ function renderAccount(me) {
       on: { click: resumeMail }, text: t('acc.mail.resume') }));
   }
   $('acc-sms').checked = !!me.sms_opt_in;
+  $('acc-sms').disabled = !me.phone_verified;
+  renderPhone(me);
   const box = $('acc-everywhere');
   clear(box);
   if (S.confirming === 'everywhere') {
@@ -54,6 +56,56 @@ function renderAccount(me) {
     box.appendChild(el('button', { type: 'button', class: 'danger-outline', 'data-testid': 'everywhere',
       on: { click: () => { S.confirming = 'everywhere'; renderAccount(me); $('acc-everywhere').querySelector('[data-testid="confirm-everywhere"]').focus(); } },
       text: t('acc.everywhere') }));
+  }
+}
+
+// A phone receives nothing but its own code until its owner types that code back here.
+function renderPhone(me) {
+  const box = $('acc-phone');
+  clear(box);
+  if (me.phone_verified) {
+    box.appendChild(el('p', { class: 'small muted', text: t('acc.phone.proven', { phone: me.phone }) }));
+    return;
+  }
+  box.appendChild(el('p', { class: 'small', text: t('acc.phone.why', { phone: me.phone }) }));
+  box.appendChild(el('button', { type: 'button', class: 'secondary', 'data-testid': 'acc-phone-send',
+    on: { click: sendPhoneCode }, text: t(S.phoneCodeSent ? 'acc.phone.again' : 'acc.phone.send') }));
+  if (!S.phoneCodeSent) return;
+  const form = el('form', { 'data-testid': 'acc-phone-form', on: { submit: verifyPhone } }, [
+    el('label', { for: 'acc-phone-code', text: t('acc.phone.code') }),
+    el('input', { id: 'acc-phone-code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code',
+      maxlength: '12', 'data-testid': 'acc-phone-code' }),
+    el('button', { type: 'submit', 'data-testid': 'acc-phone-verify', text: t('acc.phone.verify') })]);
+  box.appendChild(form);
+}
+
+async function sendPhoneCode(ev) {
+  const btn = ev.target;
+  btn.disabled = true;
+  try {
+    S.me = await post('v1/me/phone/code', {}, { auth: true });
+    S.phoneCodeSent = true;
+    renderAccount(S.me);
+    say(['acc.phone.sent', { phone: S.me.phone }], 'ok');
+    $('acc-phone-code').focus();
+  } catch (err) {
+    btn.disabled = false;
+    sayError(err);
+  }
+}
+
+async function verifyPhone(ev) {
+  ev.preventDefault();
+  const input = $('acc-phone-code');
+  try {
+    S.me = await post('v1/me/phone/verify', { code: input.value.trim() }, { auth: true });
+    S.phoneCodeSent = false;
+    saveSession();
+    renderAccount(S.me);
+    say('acc.phone.ok', 'ok');
+  } catch (err) {
+    sayError(err);
+    input.focus();
   }
 }
 

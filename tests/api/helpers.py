@@ -11,6 +11,11 @@ _seq = itertools.count(1)
 BOOK = {"mall_id": "kota-bogor", "service_id": "ktp-el", "date": "2026-12-08", "start": "09:00"}
 
 
+def person_name(n: int, given: str = "Warga") -> str:
+    """A unique name of letters only (a name may not hold digits): 123 -> "Warga Bcd"."""
+    return f"{given} " + "".join("abcdefghij"[int(d)] for d in str(n)).capitalize()
+
+
 def nik(n: int | None = None) -> str:
     """A valid, unique NIK: a woman born 5 June 1990 in Kota Bogor's province code, sequence n."""
     return f"320101450690{(n or next(_seq)) % 10000 or 1:04d}"
@@ -30,12 +35,13 @@ def call(client, method, path, body=None, token=None, headers=None, raw=None):
     return answer.status_code, payload
 
 
-def register(client, email=None, password="kuda-lari-123", verify=True, nik_value=None):
+def register(client, email=None, password="kuda-lari-123", verify=True, nik_value=None,
+             with_nik=True):
     n = next(_seq)
     email = email or f"warga{n}@example.id"
     status, body = call(client, "POST", "/v1/accounts", {
-        "email": email, "password": password, "name": f"Warga {n}",
-        "phone": "0812-3456-7890", "nik": nik_value or nik(n)})
+        "email": email, "password": password, "name": person_name(n),
+        "phone": "0812-3456-7890", "nik": (nik_value or nik(n)) if with_nik else None})
     assert status == 201, body
     if verify:
         code = verification_code(email)

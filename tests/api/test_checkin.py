@@ -15,7 +15,8 @@ from chalicelib.services.auth import Principal
 from chalicelib.store import catalog
 from infra.local.seed import SERVICES
 from tests.api.helpers import (
-    BOOK, KIOSK, admin_token, booked, call, citizen, login, nik, register, staff_token,
+    BOOK, KIOSK, admin_token, booked, call, citizen, login, nik, person_name, register,
+    staff_token,
 )
 
 TODAY_8AM = {"date": "2026-12-07", "start": "08:00"}
@@ -311,9 +312,9 @@ def test_assisted_booking_respects_capacity_and_roles(client):
     slot = {"service_id": "akta-kelahiran", "date": "2026-12-08", "start": "09:00"}
     for n in range(3):  # three seats
         assert call(client, "POST", "/v1/staff/bookings",
-                    {**slot, "name": f"Warga {n}", "nik": nik(7100 + n)}, token=staff)[0] == 201
+                    {**slot, "name": person_name(n), "nik": nik(7100 + n)}, token=staff)[0] == 201
     status, body = call(client, "POST", "/v1/staff/bookings",
-                        {**slot, "name": "Warga 9", "nik": nik(7109)}, token=staff)
+                        {**slot, "name": person_name(9), "nik": nik(7109)}, token=staff)
     assert (status, body["code"]) == (409, "slot_full")
     bad = call(client, "POST", "/v1/staff/bookings",
                {**slot, "start": "10:00", "name": "X", "nik": "1234567890123456"}, token=staff)

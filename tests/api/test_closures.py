@@ -22,7 +22,7 @@ from chalicelib.store import catalog as catalog_store
 from chalicelib.domain import schedule
 from chalicelib.errors import SlotFull
 from chalicelib.store import accounts as account_store
-from tests.api.helpers import BOOK, admin_token, booked, call, citizen, nik
+from tests.api.helpers import BOOK, admin_token, booked, call, citizen, nik, person_name
 from tests.conftest import MONDAY_7AM_WIB, emulator_mail, reset_table
 
 M = "/v1/admin/malls/kota-bogor"
@@ -152,7 +152,7 @@ def setup_closure_scenario() -> tuple[list, dict]:
     catalog_store.put_service(Service("ktp", "kota-tutup", "dukcapil", "", "KTP-el", (), 30, 5))
     now = clock.now()
     citizens = [Principal(accounts.register(
-        email=f"tutup{n}@example.id", password="kuda-lari-123", name=f"Warga {n}",
+        email=f"tutup{n}@example.id", password="kuda-lari-123", name=person_name(n),
         phone="081234567890", nik=nik(3000 + n), now=now, verified=True), "citizen")
         for n in range((BOOKINGS + 2) // 3)]
     starts = [f"{h:02d}:{m:02d}" for h in range(8, 15) for m in (0, 30)]

@@ -49,7 +49,9 @@ REFUSED_WHEN_VALID = {
     # a password easy to guess (an estimate of its strength) is 422 `validation_error`
     "register": ("422",),
     # a wrong or expired code is 400 `invalid_code` (API.md); the new password as above
-    "verify": ("400",), "password_reset_confirm": ("400", "422"),
+    "verify": ("400",), "password_reset_confirm": ("400", "422"), "phone_verify": ("400",),
+    # claiming a NIK for an address that is no verified citizen's (or a NIK nobody holds)
+    "claim_nik": ("422",),
     # a day closed, past, too far ahead, or a time that is no slot: 422 `slot_unavailable`
     "book": ("422",), "reschedule": ("422",), "assisted_booking": ("422",),
     "join_waitlist": ("422",),

@@ -69,13 +69,13 @@ def test_verify_reveals_no_account(client):
         200, {"verified": True})  # the right code answers as before
 
 
-def test_a_taken_nik_says_how_to_recover_the_account(client):
+def test_a_taken_nik_says_how_to_claim_it(client):
     email, _ = register(client, nik_value=nik(8901))
     status, body = call(client, "POST", "/v1/accounts", {
         "email": "other@example.id", "password": "kuda-lari-123", "name": "X",
         "phone": "081234567890", "nik": nik(8901)})
     assert (status, body["code"]) == (409, "nik_taken")
-    assert "Lupa kata sandi" in body["message"]
+    assert "loket layanan MPP" in body["message"] and "KTP" in body["message"]
     assert email not in body["message"]
 
 

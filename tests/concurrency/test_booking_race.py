@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from chalicelib.services import booking as booking_service
 from chalicelib.services.auth import read_token
 from chalicelib.store import bookings as booking_store
-from tests.api.helpers import nik
+from tests.api.helpers import nik, person_name
 from tests.conftest import emulator_mail
 from tests.http_client import request
 
@@ -29,7 +29,7 @@ def make_citizens(url: str, count: int) -> list[str]:
     for n in range(count):
         email = f"race{n}@example.id"
         status, _ = request(url, "POST", "/v1/accounts", {
-            "email": email, "password": "kuda-lari-123", "name": f"Race {n}",
+            "email": email, "password": "kuda-lari-123", "name": person_name(n, "Race"),
             "phone": "081234567890", "nik": nik(5000 + n)})
         assert status == 201
         code = re.search(r"\b(\d{6})\b", emulator_mail(email)[0]["text"]).group(1)

@@ -21,7 +21,7 @@ from chalicelib.services.auth import Principal
 from chalicelib.store import catalog as catalog_store
 from chalicelib.store import kiosks as kiosk_store
 from infra.local.seed import MALL, SERVICES
-from tests.api.helpers import KIOSK, nik
+from tests.api.helpers import KIOSK, nik, person_name
 from tests.concurrency.test_booking_race import race
 from tests.http_client import request
 
@@ -56,7 +56,7 @@ def codes_for(count: int, start_nik: int = 6000) -> list[str]:
         staff = Principal(f"{STAFF.account_id}-{n // 20}", STAFF.role, STAFF.mall_id)
         made = booking_service.book_for_citizen(
             staff, service_id=service_id, date="2026-12-07", start=start,
-            name=f"Warga {n}", nik=nik(start_nik + n), phone=None, now=clock.now())
+            name=person_name(n), nik=nik(start_nik + n), phone=None, now=clock.now())
         codes.append(made.code)
     assert len(codes) == count
     return codes

@@ -24,6 +24,7 @@ from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
     assert_accessible, browser, wait_for_mail,
 )
 from tests.conftest import fail_next_ses_sends
+from tests.api.helpers import person_name
 from tests.e2e.pages import Pages, api
 from tests.e2e.test_floor_pages import KIOSK
 
@@ -86,7 +87,7 @@ def staff_bookings(live_server, count: int, service_id="ktp-el", day=TOMORROW, s
     """Bookings staff make at the counter for citizens without email (quicker than registering)."""
     token = token_of(live_server, STAFF)
     return [api(live_server, "POST", "/v1/staff/bookings", {
-        "service_id": service_id, "date": day, "start": start, "name": f"Warga {n}",
+        "service_id": service_id, "date": day, "start": start, "name": person_name(n),
         "nik": f"320101450690{next(_nik):04d}"}, token=token, expect_status=201)
         for n in range(count)]
 

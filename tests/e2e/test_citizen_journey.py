@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from tests.api.helpers import person_name
 from tests.e2e.pages import Pages, api
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
     assert_accessible, browser, wait_for_mail,
@@ -88,7 +89,7 @@ def fill_full_day(live_server, keep_one_for=None):
                 continue
             api(live_server, "POST", "/v1/staff/bookings", {
                 "service_id": "pbg", "date": FULL_DAY, "start": start,
-                "name": f"Warga {start} {seat}", "nik": next(niks)}, token=staff, expect_status=201)
+                "name": person_name(int(start.replace(":", "")) * 10 + seat), "nik": next(niks)}, token=staff, expect_status=201)
     slots = api(live_server, "GET", f"/v1/malls/{MALL}/services/pbg/slots?date={FULL_DAY}")
     assert slots and all(s["remaining"] == 0 for s in slots), slots
     return mine
@@ -120,7 +121,6 @@ def test_register_with_a_pasted_nik_then_recover_the_password(open_page, live_se
     pg.get_by_test_id("reg-name").fill("Siti Rahmawati")
     pg.get_by_test_id("reg-email").fill(email)
     pg.get_by_test_id("reg-phone").fill("0812 3456 7890")
-    pg.get_by_test_id("reg-sms").check()
     pg.get_by_test_id("reg-nik").fill(pasted)
     expect(pg.get_by_test_id("reg-nik")).to_have_value(pasted)  # nothing cut off
     pg.get_by_test_id("reg-password").fill("rahasia-lama-" + uuid.uuid4().hex[:6])
@@ -184,8 +184,18 @@ def test_the_account_screen_sms_and_logging_out_everywhere(open_page, live_serve
     assert pg.evaluate("document.documentElement.scrollWidth") <= 360
     expect(pg.get_by_test_id("acc-sms")).not_to_be_checked()
     assert_accessible(pg, "the account screen")
-    pg.get_by_test_id("acc-sms").check()
+    # SMS only for a phone proven by its own code (issue 14)
+    expect(pg.get_by_test_id("acc-sms")).to_be_disabled()
+    pg.get_by_test_id("acc-phone-send").click()
+    expect(status(pg)).to_contain_text("Kode dikirim lewat SMS")
+    from tests.conftest import emulator_sms
+
+    sms = [m for m in emulator_sms() if "membuktikan nomor HP" in m["text"]]
+    pg.get_by_test_id("acc-phone-code").fill(re.search(r"\b(\d{6})\b", sms[-1]["text"]).group(1))
+    pg.get_by_test_id("acc-phone-verify").click()
     expect(status(pg)).to_contain_text("SMS aktif")
+    expect(pg.get_by_test_id("acc-sms")).to_be_checked()
+    assert_accessible(pg, "the account screen, the phone proven")
     token = pg.evaluate("JSON.parse(sessionStorage.getItem('antre.session')).token")
     assert api(live_server, "GET", "/v1/me", token=token, expect_status=200)["sms_opt_in"] is True
 

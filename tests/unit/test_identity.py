@@ -154,3 +154,14 @@ def test_guessable_passwords_are_refused_with_their_reason(password, person, why
 def test_unrelated_words_pass_even_with_a_name_or_common_word_among_them(password):
     check_password_strength(password, name="Siti Rahma", email="siti@example.id",
                             nik="3201014506900001", places=["Bogor"])
+
+
+def test_the_population_registry_seam_is_off_and_calls_nothing():
+    """Issue 14: a seam for a future check against Dukcapil's registry, never a call."""
+    from chalicelib import config
+    from chalicelib.services import accounts
+
+    assert config.from_env({}).identity_verifier == "off"
+    assert set(accounts.VERIFIERS) == {"off"}
+    assert accounts.VERIFIERS["off"]().check("3201014506900001", "Siti Aminah") is None
+    assert issubclass(accounts.VERIFIERS["off"], accounts.IdentityVerifier)
