@@ -185,9 +185,10 @@ def my_data():
 @route(bp, "/v1/me/delete", methods=["POST"], doc=Op(
     "delete_me", "Erase the caller's account (UU PDP: the right to erasure), with the password "
     "typed again", "accounts", (Answer(200, "Erased", S.Erased),),
-    (E.WrongPassword, E.NotFound, E.TooManyAttempts), body=Erasure, auth="bearer"))
+    (E.WrongPassword, E.Forbidden, E.NotFound, E.TooManyAttempts), body=Erasure, auth="bearer"))
 def delete_me():
     request = bp.current_request
     who = principal(request)
+    privacy.erasable(who)  # before the body: a staff account hears why whatever it sends
     body = parse(request, Erasure)
     return privacy.delete_account(who, body.password, now(), address=client_address(request))

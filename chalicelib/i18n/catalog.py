@@ -31,6 +31,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "The verification code is wrong or has expired."},
     "error.wrong_password": {"id": "Kata sandi salah. Tidak ada yang diubah.",
                              "en": "Wrong password. Nothing was changed."},
+    "error.staff_not_erasable": {
+        "id": "Akun petugas dan admin tidak dihapus sendiri: admin MPP menonaktifkannya. Tidak ada yang diubah.",
+        "en": "Staff and admin accounts are not erased by their holder: the mall admin disables them. Nothing was changed."},
     "error.invalid_credentials": {"id": "Email atau kata sandi salah.",
                                   "en": "Email or password is wrong."},
     "error.email_not_verified": {"id": "Verifikasi email Anda terlebih dahulu.",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib import config
-from chalicelib.errors import NotFound, WrongPassword
+from chalicelib.errors import Forbidden, NotFound, WrongPassword
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, check_password
 from chalicelib.store import accounts as account_store
@@ -27,7 +27,7 @@ EXPORT_VERSION = 1
 
 def _account(principal: Principal):
     account = principal.account or account_store.get(principal.account_id)
-    if account is None or principal.role != "citizen":
+    if account is None:
         raise NotFound()
     return account
 
@@ -38,12 +38,13 @@ def export(principal: Principal, now: datetime) -> dict:
     theirs to read and are left out; the full NIK was never stored (only a keyed hash and its
     last 4 digits)."""
     account = _account(principal)
-    held = store.partition(account.account_id)
+    held = store.partition(account.account_id)  # staff and admins: no bookings of their own
     state = booking_store.citizen_state(account.nik_hash) if account.nik_hash else None
     return {
         "format": "antre-personal-data", "version": EXPORT_VERSION,
         "exported_at": now.isoformat(timespec="seconds"),
-        "account": {"account_id": account.account_id, "email": account.email,
+        "account": {"account_id": account.account_id, "role": account.role,
+                    "mall_id": getattr(account, "mall_id", None), "email": account.email,
                     "name": account.name, "phone": account.phone,
                     "nik_last4": account.nik_last4, "verified": bool(account.verified),
                     "sms_opt_in": bool(account.sms_opt_in), "created_at": account.created_at},
@@ -68,6 +69,13 @@ def _instant(epoch) -> str | None:
     return datetime.fromtimestamp(int(epoch)).astimezone().isoformat(timespec="seconds")
 
 
+def erasable(principal: Principal) -> None:
+    """A staff or admin account is the mall's to end (disabled on the admin page), so that a
+    desk's trail keeps its author; their copy of their data is theirs all the same."""
+    if principal.role != "citizen":
+        raise Forbidden("error.staff_not_erasable")
+
+
 def delete_account(principal: Principal, password: str, now: datetime,
                    address: str = "unknown") -> dict:
     """Erase the citizen's account after their password is typed again (a stolen session
@@ -75,6 +83,7 @@ def delete_account(principal: Principal, password: str, now: datetime,
     entries ended, the account and its email and NIK claims removed, the records deleted.
     The no-show dates stay with the NIK's keyed hash until the pause window has passed (so
     erasing an account cannot lift a pause), then expire."""
+    erasable(principal)
     throttle.take("login_address", address, now)
     account = _account(principal)
     throttle.take("login_account", account.email, now)

@@ -14,7 +14,6 @@ import { ensureMalls, ensureServices, namesFor, viewMalls, viewServices, initCat
 import { viewSlots, initSlots } from './citizen-slots.js';
 import { ensureBooking, viewBooking, viewBookings } from './citizen-bookings.js';
 import { viewWait } from './citizen-waitlist.js';
-import { viewAccount, initProfile } from './citizen-profile.js';
 
 const VIEWS = ['login', 'forgot', 'reset', 'register', 'verify', 'malls', 'services', 'slots', 'booking',
   'bookings', 'wait', 'account'];
@@ -85,7 +84,7 @@ async function route(rerender) {
       case 'b': show('booking', focus); await viewBooking(gen, parts[1]); break;
       case 'w': show('wait', focus); await viewWait(gen, parts[1]); break;
       case 'bookings': show('bookings', focus); await viewBookings(gen); break;
-      case 'account': show('account', focus); await viewAccount(gen); privacy(); break;
+      case 'account': show('account', focus); await (await profile()).viewAccount(gen); privacy(); break;
       case 'malls': show('malls', focus); await viewMalls(gen); break;
       default:
         go('#/malls');
@@ -110,7 +109,15 @@ langToggle($('lang-toggle'));
 renderNav();
 // Names, requirements and closed days come from the server in the reader's language: the
 // caches are kept per language, so the same route again fetches them in the new one.
-// The personal-data section (copy, erasure) is loaded with the account screen, not the first one.
+// The account screen's modules (settings, phone proof; the personal-data section) load when
+// it opens, not with the first screen.
+let profileLoaded = null;
+function profile() {
+  if (!profileLoaded) {
+    profileLoaded = import('./citizen-profile.js').then((m) => { m.initProfile(); return m; });
+  }
+  return profileLoaded;
+}
 let privacyLoaded = null;
 function privacy() {
   if (!privacyLoaded) privacyLoaded = import('./citizen-privacy.js').then((m) => m.initPrivacy());
@@ -132,6 +139,5 @@ $('skip').addEventListener('click', (ev) => { ev.preventDefault(); $('main').foc
 initAccount();
 initCatalog();
 initSlots();
-initProfile();
 window.addEventListener('hashchange', () => route());
 route();

@@ -178,6 +178,8 @@ def expected(method: str, path: str, op: Op, principal: str) -> str | int:
             ALLOWED if principal == "kiosk_y" else UNAUTHENTICATED
     if principal not in BEARERS:
         return UNAUTHENTICATED
+    if op.operation_id == "delete_me":  # erasure is a citizen's; the mall ends staff accounts
+        return ALLOWED if principal.startswith("citizen") else FORBIDDEN
     if op.tag in ("bookings", "accounts"):
         if op.tag == "accounts" or principal == "citizen_a":
             return ALLOWED  # the account's own settings and sessions: any account

@@ -12,6 +12,8 @@ WEB = Path(__file__).resolve().parents[2] / "chalicelib" / "web"
 # Dictionaries are strict JSON between "NAME = {" and "};" (i18n.js: COMMON, *-strings.js: STRINGS).
 DICT = re.compile(r"^(?:export )?const ([A-Z_]+) = (\{$.*?^\});$", re.M | re.S)
 IMPORT = re.compile(r"""^import\b[^;]*?from\s+['"]\./([^'"]+)['"]""", re.M)
+# A module loaded when its screen opens (`import('./x.js')`): not preloaded, its keys checked.
+LAZY = re.compile(r"""\bimport\(\s*['"]\./([^'"]+)['"]\s*\)""")
 # Literal keys handed to t(), say() or a flash message.
 KEY_USE = re.compile(r"""(?:\bt\(|\bsay\(|msg: \[?)'([a-z][\w.]*)'\s*[,)\]]""")
 ABSOLUTE = re.compile(r"""["'`(=]\s*/(?:static|v1)/""")
@@ -34,12 +36,14 @@ def strings_modules() -> list[str]:
     return ["i18n.js"] + sorted(p.name for p in WEB.glob("*-strings.js"))
 
 
-def imports(entry: str) -> set[str]:
-    """Every module `entry` imports, directly or not (relative, same folder)."""
+def imports(entry: str, lazy: bool = False) -> set[str]:
+    """Every module `entry` imports, directly or not (relative, same folder); with `lazy`,
+    the modules it loads later and theirs too."""
     seen, todo = set(), [entry]
     while todo:
         name = todo.pop()
-        for target in IMPORT.findall((WEB / name).read_text(encoding="utf-8")):
+        text = (WEB / name).read_text(encoding="utf-8")
+        for target in IMPORT.findall(text) + (LAZY.findall(text) if lazy else []):
             assert "/" not in target, f"{name} imports {target}: only flat files are served"
             assert (WEB / target).is_file(), f"{name} imports a missing module {target}"
             if target not in seen:
@@ -74,7 +78,9 @@ def test_every_key_a_page_uses_exists(page):
     used = set(re.findall(r'data-i18n="([^"]+)"', html))
     assert used, f"{page} uses no data-i18n key"
     entry = re.search(r'<script type="module" src="static/([^"]+)"', html).group(1)
-    for module in {entry} | imports(entry):
+    for module in {entry} | imports(entry, lazy=True):
+        if module.endswith("-strings.js") and module != PAGES[page]:
+            known |= set(dictionaries(module)["id"])  # a lazy module's own words
         used |= set(KEY_USE.findall((WEB / module).read_text(encoding="utf-8")))
     missing = sorted(used - known)
     assert not missing, f"{page} uses keys no dictionary has: {missing}"
@@ -87,6 +93,8 @@ def test_a_page_preloads_every_module_it_imports(page):
     assert entry, f"{page} must load its entry module relatively: static/<name>.js"
     preloaded = set(re.findall(r'<link rel="modulepreload" href="static/([^"]+)">', html))
     assert preloaded == imports(entry.group(1)), "modulepreload links and imports differ"
+    later = imports(entry.group(1), lazy=True) - imports(entry.group(1))
+    assert not later & preloaded, f"{page} preloads modules its first screen does not need"
 
 
 def test_no_absolute_paths_to_the_api_or_static_files():
