@@ -239,6 +239,9 @@ def cmd_resume(args) -> int:
     from chalicelib.services import closures
 
     outcome = {}
+    job = closures.store.get(args.closure_id)
+    if job is not None and job.status == "failed" and closures.store.revive(job):
+        print(f"The closure had stopped after failed runs ({job.last_error}); running it again.")
 
     def run():
         try:

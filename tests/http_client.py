@@ -7,7 +7,9 @@ import urllib.request
 
 
 def request(base_url: str, method: str, path: str, body=None, token=None, headers=None,
-            timeout: float = 30):
+            timeout: float = 120):
+    # generous: a race test's hundred requests queue at a server that serves one at a time,
+    # and the last waits for all the others on a busy 2-core machine
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base_url + path, data=data, method=method)
     req.add_header("Content-Type", "application/json")

@@ -210,7 +210,7 @@ class FailedMail(BaseModel):
     kind: Literal["verify", "booking_confirmed", "booking_cancelled", "booking_rescheduled",
                   "booking_moved_closure", "booking_cancelled_closure", "booking_reminder",
                   "password_reset", "waitlist_offer", "phone_verify", "register_attempt",
-                  "codes_locked", "nik_claimed"]
+                  "codes_locked", "nik_claimed", "account_deleted"]
     to: str
     status: Literal["pending", "sent", "failed"]
     attempts: int

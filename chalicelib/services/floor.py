@@ -22,7 +22,7 @@ from chalicelib.errors import (
     WalkinQuotaFull,
     WalkinUnavailable,
 )
-from chalicelib.i18n import Text
+from chalicelib.i18n import ByLanguage, Text
 from chalicelib.services import throttle
 from chalicelib.services.catalog import catalog_of
 from chalicelib.services.queue import (
@@ -134,13 +134,14 @@ def _open_for_walkins(mall, service, now: datetime) -> None:
     break too: the queue forms and counters call it when they resume)."""
     local = now.astimezone(mall.tz)
     reason = schedule.closed_text(mall, local.date(), service.service_id)
+    name = ByLanguage(id=service.name, en=service.name_en or service.name)  # the reader's
     if reason is not None:
         if schedule.closed_reason(mall, local.date()) is None:  # only this service is closed
-            raise ServiceClosed("walkin.service_closed_today", service=service.name)
+            raise ServiceClosed("walkin.service_closed_today", service=name)
         raise ServiceClosed("walkin.closed_today", reason=reason)
     hours = mall.hours_on(local.date())
     if not hours.open <= local.time() < hours.close:
-        raise ServiceClosed("walkin.closed", service=service.name,
+        raise ServiceClosed("walkin.closed", service=name,
                             hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}")
 
 

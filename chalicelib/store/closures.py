@@ -117,6 +117,18 @@ def run_failed(job: ClosureJob, error: str, finished_at: str, give_up_after: int
     return True
 
 
+def revive(job: ClosureJob) -> bool:
+    """A failed job runs again (someone fixed the cause and resumes it by hand): running,
+    its failed runs counted from zero. False if it was not failed."""
+    try:
+        job.update(actions=[ClosureJob.status.set("running"), ClosureJob.failed_runs.set(0),
+                            ClosureJob.lease_until.set(0), ClosureJob.finished_at.remove()],
+                   condition=ClosureJob.status == "failed")
+    except UpdateError:
+        return False
+    return True
+
+
 def finish(job: ClosureJob, finished_at: str) -> None:
     job.update(actions=[ClosureJob.status.set("done"), ClosureJob.finished_at.set(finished_at),
                         ClosureJob.lease_until.set(0), ClosureJob.due_pk.remove(),

@@ -14,7 +14,8 @@ const scopeText = (c) => (c.service_id ? t('cl.scope.service', { service: servic
 const scopeIn = (c) => (c.service_id ? t('cl.scope.service.in', { service: serviceName(c.service_id) }) : t('cl.scope.mall.in'));
 const rangeText = (from, to) => (from === to ? fmtDate(from) : t('cl.range', { from: fmtDate(from, true), to: fmtDate(to, true) }));
 const handled = (c) => c.moved + c.cancelled + c.failed;
-const statusBadge = (c) => badge('cls-' + c.status, c.status === 'running' ? 'cl.running' : 'cl.done');
+const STATUS = { running: 'cl.running', done: 'cl.done', failed: 'cl.failedjob' };
+const statusBadge = (c) => badge('cls-' + c.status, STATUS[c.status] || 'cl.done');
 
 function resultText(c) {
   if (c.status === 'running') return t('cl.result.running', { n: handled(c), affected: c.affected });
@@ -124,7 +125,7 @@ function paintReport(c) {
     ['cr.id', el('code', { 'data-testid': 'closure-id', text: c.closure_id })]].forEach((r) => {
     if (r) dl.appendChild(el('div', null, [el('dt', { text: t(r[0]) }), el('dd', null, [r[1]])]));
   });
-  $('cr-state').textContent = t(c.status === 'running' ? 'cr.running' : 'cr.done');
+  $('cr-state').textContent = t({ running: 'cr.running', failed: 'cr.failedjob' }[c.status] || 'cr.done');
   const bar = $('cr-bar');
   bar.max = Math.max(c.affected, 1);
   if (c.status === 'running' && !c.affected) bar.removeAttribute('value'); else bar.value = c.status === 'done' && !c.affected ? 1 : handled(c);

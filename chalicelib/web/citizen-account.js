@@ -29,6 +29,16 @@ function serverFieldError(err, prefix) {
   return input;
 }
 
+// A seat offered from a waitlist is held for minutes: logging in while one runs opens it,
+// not the mall list.
+async function offerRunning() {
+  try {
+    const entries = await get('v1/waitlist', { auth: true });
+    const offered = entries.find((w) => w.status === 'offered');
+    return offered ? '#/w/' + encodeURIComponent(offered.waitlist_id) : null;
+  } catch (e) { return null; }
+}
+
 function onLogin(ev) {
   ev.preventDefault();
   const v = readForm([['login-email', 'email'], ['login-password', 'password']], RULES);
@@ -40,12 +50,12 @@ function onLogin(ev) {
       S.token = r.token;
       $('login-password').value = '';
       try { S.me = await get('v1/me', { auth: true }); } catch (e) { S.me = null; }
-      saveSession(r.expires_at);
+      saveSession(r.expires_at, $('login-remember').checked);
       renderNav();
       S.flash = { msg: 'login.ok', kind: 'ok' };
       const back = S.returnTo;
       S.returnTo = null;
-      go(back || '#/malls');
+      go(back || await offerRunning() || '#/malls');
     } catch (err) {
       if (err.code === 'email_not_verified') {
         $('ver-email').value = v.email;

@@ -39,37 +39,46 @@ export function needLogin(back) {
   go('#/login');
 }
 
-// ---- session (sessionStorage: it ends with the tab) ---------------------------------------
+// ---- session ------------------------------------------------------------------------------
+// sessionStorage by default: it ends with the tab. "Stay logged in on this device" keeps it in
+// localStorage instead, so a link from an email opens logged in (until the token expires).
 const KEY = 'antre.session';
-function store() {
-  try { return window.sessionStorage; } catch (e) { return null; }
+function stores() {
+  const found = [];
+  try { if (window.sessionStorage) found.push(window.sessionStorage); } catch (e) { /* blocked */ }
+  try { if (window.localStorage) found.push(window.localStorage); } catch (e) { /* blocked */ }
+  return found;
+}
+function held() {  // the store that holds the session, if any
+  return stores().find((st) => { try { return !!st.getItem(KEY); } catch (e) { return false; } }) || null;
 }
 
 export function loadSession() {
-  const ss = store();
-  if (!ss) return;
+  const st = held();
+  if (!st) return;
   try {
-    const raw = ss.getItem(KEY);
-    if (!raw) return;
-    const s = JSON.parse(raw);
-    if (s.expires_at && Date.parse(s.expires_at) < Date.now()) { ss.removeItem(KEY); return; }
+    const s = JSON.parse(st.getItem(KEY));
+    if (s.expires_at && Date.parse(s.expires_at) < Date.now()) { st.removeItem(KEY); return; }
     S.token = s.token; S.me = s.me || null;
   } catch (e) { /* corrupt: ignore */ }
 }
 
-export function saveSession(expires) {
-  const ss = store();
-  if (!ss) return;
+// `remember` (at login): true keeps it on the device, false in the tab; omitted: where it was.
+export function saveSession(expires, remember) {
+  const [tab, device] = stores();
+  const was = held();
+  let st = remember === undefined ? (was || tab) : (remember ? device : tab);
+  if (!st) return;
   try {
-    const old = JSON.parse(ss.getItem(KEY) || '{}');
-    ss.setItem(KEY, JSON.stringify({ token: S.token, expires_at: expires || old.expires_at || null, me: S.me }));
+    const old = JSON.parse((was && was.getItem(KEY)) || '{}');
+    if (was && was !== st) was.removeItem(KEY);
+    st.setItem(KEY, JSON.stringify({ token: S.token, expires_at: expires || old.expires_at || null, me: S.me }));
   } catch (e) { /* ignore */ }
 }
 
 export function dropSession() {
   S.token = null; S.me = null; S.bookings = null; S.booking = {}; S.attempt = null; S.waits = null;
-  const ss = store();
-  if (ss) try { ss.removeItem(KEY); } catch (e) { /* ignore */ }
+  stores().forEach((st) => { try { st.removeItem(KEY); } catch (e) { /* ignore */ } });
   renderNav();
 }
 

@@ -18,11 +18,13 @@ const B = { recent: [], slotsGen: 0 };
 const mallPath = () => 'v1/malls/' + encodeURIComponent(C.me.mall_id);
 
 function fillServices(services) {
-  const sel = $('book-service');
-  if (sel.options.length) return;  // keep the choice across visits and language switches
+  // rebuilt on every visit, so a language switch renames them; the choice is kept
+  const sel = $('book-service'), keep = sel.value;
+  clear(sel);
   services.filter((s) => s.online).forEach((s) => {
     sel.appendChild(el('option', { value: s.service_id, text: s.name + ' · ' + s.agency_name }));
   });
+  if (keep && services.some((s) => s.service_id === keep && s.online)) sel.value = keep;
 }
 
 function fillDate(mall, today) {
@@ -68,6 +70,12 @@ function showSlip(b) {
     ['slip.time', fmtTime(b.start, b.end, tz)]].forEach((row) => {
     if (row[1]) dl.appendChild(el('div', null, [el('dt', { text: t(row[0]) }), el('dd', { text: row[1] })]));
   });
+  // what to bring, named (a slip that only says "the originals" sends people home)
+  const service = (C.services || []).find((s) => s.service_id === b.service_id);
+  const reqs = $('slip-reqs');
+  clear(reqs);
+  (service ? service.requirements : []).forEach((r) => reqs.appendChild(el('li', { text: r })));
+  $('slip-reqs-box').hidden = !reqs.children.length;
   $('bk-slip').hidden = false;
   $('bk-slip').focus();
 }

@@ -117,6 +117,7 @@ export const STRINGS = {
     "slip.date": "Tanggal",
     "slip.time": "Jam",
     "slip.note": "Datang 10–15 menit sebelum jadwal, pindai kode ini di kiosk, dan bawa persyaratan asli.",
+    "slip.reqs": "Bawa persyaratan asli berikut:",
     "slip.print": "Cetak",
     "slip.new": "Booking warga lain"
   },
@@ -235,6 +236,7 @@ export const STRINGS = {
     "slip.date": "Date",
     "slip.time": "Time",
     "slip.note": "Come 10–15 minutes early, scan this code at the kiosk, and bring the original documents.",
+    "slip.reqs": "Bring these original documents:",
     "slip.print": "Print",
     "slip.new": "Book for another citizen"
   }

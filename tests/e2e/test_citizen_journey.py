@@ -208,6 +208,37 @@ def test_the_account_screen_sms_and_logging_out_everywhere(open_page, live_serve
     assert request(live_server.url, "GET", "/v1/me", token=token)[0] == 401
 
 
+def test_stay_logged_in_lets_an_email_link_open_in_a_new_tab_logged_in(open_page, live_server):
+    """The login lasted only as long as the tab, so the email's booking link asked for a login
+    again (issue 13 item 12). Chosen at login, the session stays on the device; not chosen, a
+    new tab asks; logging out forgets it everywhere on the device."""
+    email, password, token = citizen(live_server)
+    pg = open_page("/")
+    pg.get_by_test_id("nav-login").click()
+    pg.get_by_test_id("login-email").fill(email)
+    pg.get_by_test_id("login-password").fill(password)
+    pg.get_by_test_id("login-submit").click()
+    expect(pg.get_by_test_id("nav-logout")).to_be_visible()
+    other = pg.context.new_page()  # the email's link, opened in a new tab
+    other.goto(live_server.url + "/#/bookings")
+    expect(other.locator("#h-login")).to_be_visible()  # not chosen: the tab's only
+    other.close()
+    pg.get_by_test_id("nav-logout").click()
+    pg.get_by_test_id("login-email").fill(email)
+    pg.get_by_test_id("login-password").fill(password)
+    pg.get_by_test_id("login-remember").check()
+    pg.get_by_test_id("login-submit").click()
+    expect(pg.get_by_test_id("nav-logout")).to_be_visible()
+    other = pg.context.new_page()
+    other.goto(live_server.url + "/#/bookings")
+    expect(other.locator("#h-bookings")).to_be_visible()  # logged in already
+    expect(other.get_by_test_id("nav-logout")).to_be_visible()
+    other.get_by_test_id("nav-logout").click()
+    expect(other.locator("#h-login")).to_be_visible()
+    assert other.evaluate("localStorage.getItem('antre.session')") is None
+    other.close()
+
+
 # --- 2. a full day leads somewhere ------------------------------------------------------------
 
 
@@ -284,6 +315,13 @@ def test_a_full_day_shows_the_alternatives_and_joins_the_waitlist(open_page, liv
     expect(entry.get_by_test_id("offer")).to_contain_text(f"pukul {theirs['start']} WIB")
     expect(entry.get_by_test_id("countdown")).to_have_text(re.compile(r"^Sisa waktu 1[45]:[0-5]\d$"))
     assert_accessible(pg, "a seat offered")
+    # logging in again while the offer runs opens the offer, not the mall list
+    pg.get_by_test_id("nav-logout").click()
+    log_in(pg, email, password)
+    expect(pg.locator("#h-wait")).to_be_visible()
+    assert "#/w/" in pg.url, pg.url
+    entry = pg.get_by_test_id("wait-one")
+    expect(entry.get_by_test_id("wait-status")).to_have_attribute("data-status", "offered")
     entry.get_by_test_id("accept-offer").click()
     expect(pg.locator("#h-booking")).to_have_text("Booking berhasil!")
     expect(pg.get_by_test_id("bk-actions").get_by_test_id("cancel")).to_be_visible()

@@ -474,6 +474,9 @@ def test_counter_actions_follow_the_ticket_and_staff_book_for_a_citizen(open_pag
     expect(counter.get_by_test_id("slip-qr").locator("svg")).to_be_visible()
     expect(counter.get_by_test_id("slip-print")).to_be_visible()
     expect(counter.get_by_test_id("recent-booking")).to_have_count(1)
+    # the slip names what to bring (it said only "the originals")
+    expect(counter.get_by_test_id("slip-reqs")).to_contain_text("Kartu Keluarga asli")
+    expect(counter.get_by_test_id("slip-reqs")).to_contain_text("Surat pengantar RT/RW")
     assert_accessible(counter, "the assisted booking's slip")
 
     # printing shows the slip alone
@@ -489,6 +492,12 @@ def test_counter_actions_follow_the_ticket_and_staff_book_for_a_citizen(open_pag
     counter.get_by_test_id("book-nik").fill("3201014506900077")
     counter.get_by_test_id("book-submit").click()
     expect(counter.get_by_test_id("status")).to_have_class(re.compile(r"\berr\b"))
+
+    # in English the services are named in English, and the choice is kept
+    counter.locator("#lang-toggle").click()
+    expect(counter.get_by_test_id("book-service")).to_have_value("ktp-el")
+    expect(counter.get_by_test_id("book-service").locator("option:checked")).to_contain_text(
+        "e-KTP recording and printing")
 
 
 # --- under a stage prefix (API Gateway's /api/) ------------------------------------------------------
