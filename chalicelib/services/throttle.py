@@ -33,12 +33,12 @@ DEFAULTS = {
     "phone_number": (3, 86400),
     "phone_account": (3, 86400),
     "phone_address": (10, 86400),
-    "claim_staff": (20, 86400),
+    "claim_staff": (20, 86400),  # NIKs one staff member moves between accounts a day
     # codes tried per account (verification and reset together) a day, whichever code:
     # the count is ANTRE_CODE_FAILURES_PER_DAY (config), the window this one
     "code_account": (10, 86400),
     # SMS of the whole stage a day (UTC): the count is ANTRE_SMS_DAILY_BUDGET (config)
-    "sms_day": (500, 86400),  # NIKs one staff member moves between accounts a day
+    "sms_day": (500, 86400),
 }
 
 
