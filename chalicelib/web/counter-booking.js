@@ -13,7 +13,10 @@ const RULES = Object.assign({}, rules, {
   nik: (v) => (!v ? 'v.required' : (/^[0-9]{16}$/.test(digits(v)) ? null : 'v.nik')),
   phone: (v) => (!v || /^\+?[0-9 ().-]{8,20}$/.test(v) ? null : 'v.phone')
 });
-const B = { recent: [], slotsGen: 0 };
+const B = { recent: [], slotsGen: 0, slip: null };
+// the service's name and requirements in the page's language (the answer's are the server's)
+const serviceOf = (b) => (C.services || []).find((s) => s.service_id === b.service_id);
+const serviceName = (b) => { const s = serviceOf(b); return s ? s.name : b.service_name; };
 
 const mallPath = () => 'v1/malls/' + encodeURIComponent(C.me.mall_id);
 
@@ -56,7 +59,8 @@ async function loadSlots() {
   }
 }
 
-function showSlip(b) {
+function showSlip(b, focus = true) {
+  B.slip = b;
   $('slip-code').textContent = b.code;
   const qr = $('slip-qr');
   clear(qr);
@@ -66,18 +70,18 @@ function showSlip(b) {
   clear(dl);
   const tz = C.mall ? C.mall.timezone : '';
   [['slip.name', b.holder_name], ['slip.nik', b.nik_last4 ? '•••• •••• •••• ' + b.nik_last4 : ''],
-    ['slip.service', b.service_name], ['slip.mall', b.mall_name], ['slip.date', fmtDate(b.date)],
+    ['slip.service', serviceName(b)], ['slip.mall', b.mall_name], ['slip.date', fmtDate(b.date)],
     ['slip.time', fmtTime(b.start, b.end, tz)]].forEach((row) => {
     if (row[1]) dl.appendChild(el('div', null, [el('dt', { text: t(row[0]) }), el('dd', { text: row[1] })]));
   });
   // what to bring, named (a slip that only says "the originals" sends people home)
-  const service = (C.services || []).find((s) => s.service_id === b.service_id);
+  const service = serviceOf(b);
   const reqs = $('slip-reqs');
   clear(reqs);
   (service ? service.requirements : []).forEach((r) => reqs.appendChild(el('li', { text: r })));
   $('slip-reqs-box').hidden = !reqs.children.length;
   $('bk-slip').hidden = false;
-  $('bk-slip').focus();
+  if (focus) $('bk-slip').focus();
 }
 
 async function loadRecent() {
@@ -89,7 +93,7 @@ async function loadRecent() {
   B.recent.slice(0, RECENT).forEach((b) => {
     list.appendChild(el('li', { class: 'card', 'data-testid': 'recent-booking' }, [
       el('span', { class: 'title code-sm', text: b.code }),
-      el('span', { class: 'meta', text: [b.holder_name, b.service_name, fmtDate(b.date, true) + ' ' + b.start, t('st.' + b.status)].join(' · ') }),
+      el('span', { class: 'meta', text: [b.holder_name, serviceName(b), fmtDate(b.date, true) + ' ' + b.start, t('st.' + b.status)].join(' · ') }),
       el('button', { type: 'button', class: 'secondary', text: t('book.show'), on: { click: () => showSlip(b) } })
     ]));
   });
@@ -101,6 +105,7 @@ export async function viewBook() {
     ensureToday().catch(() => null)]);
   fillServices(services);
   fillDate(mall, today || todayIn(mall.timezone).date);
+  if (B.slip && !$('bk-slip').hidden) showSlip(B.slip, false);  // again, in the new language
   await Promise.all([loadSlots(), loadRecent()]);
 }
 

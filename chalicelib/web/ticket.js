@@ -84,7 +84,7 @@ register(STRINGS);
 configure({ auth: () => null });
 applyLang();
 langToggle($('lang-toggle'));
-onLangChange(paint);
+onLangChange(() => { paint(); if (P.id) poll(); });  // the service's name comes in the new language
 $('refresh').addEventListener('click', poll);
 document.addEventListener('visibilitychange', () => { if (!document.hidden && P.tk && FINAL.indexOf(P.tk.status) < 0) poll(); });
 window.addEventListener('hashchange', () => {

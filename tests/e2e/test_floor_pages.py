@@ -290,6 +290,7 @@ def test_the_ticket_page_follows_the_queue_and_a_transfer(open_page, live_server
     phone.get_by_test_id("lang-toggle").click()
     expect(phone.get_by_test_id("state")).to_have_text("Waiting")
     expect(phone.get_by_test_id("facts")).to_contain_text("People ahead of you")
+    expect(phone.get_by_test_id("service")).to_have_text("Birth certificate")  # its English name
 
 
 # --- walk-in on one's own phone, from the hall QR -------------------------------------------------
@@ -498,6 +499,10 @@ def test_counter_actions_follow_the_ticket_and_staff_book_for_a_citizen(open_pag
     expect(counter.get_by_test_id("book-service")).to_have_value("ktp-el")
     expect(counter.get_by_test_id("book-service").locator("option:checked")).to_contain_text(
         "e-KTP recording and printing")
+    counter.get_by_test_id("recent-booking").first.get_by_role("button").click()
+    expect(slip).to_contain_text("Name")
+    expect(slip).to_contain_text("e-KTP recording and printing")
+    expect(counter.get_by_test_id("slip-reqs")).to_contain_text("Original family card")
 
 
 # --- under a stage prefix (API Gateway's /api/) ------------------------------------------------------
