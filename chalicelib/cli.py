@@ -118,6 +118,7 @@ def cmd_import_mall(args) -> int:
         return 0
     report = mall_import.import_mall(parsed, ACTOR, _now())
     for label, items in (("created", report.created), ("changed", report.changed),
+                         ("retired (no new bookings; its bookings kept)", report.retired),
                          ("kept (not in the file; delete them on the admin page if meant)",
                           report.kept)):
         if items:

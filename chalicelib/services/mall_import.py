@@ -8,7 +8,7 @@ See `infra/malls/kota-bogor.yaml` for the format.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -107,6 +107,7 @@ class Report:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # in the mall, not in the file
+    retired: list[str] = field(default_factory=list)  # services that left the file
     conflicts: list[dict] = field(default_factory=list)
 
 
@@ -263,7 +264,13 @@ def import_mall(parsed: Parsed, actor: str, now: datetime) -> Report:
                         lowered.append(value)
             saves.append(to_item(value))
         named = {getattr(v, f"{kind}_id") for v in items}
-        report.kept += [f"{kind} {k}" for k in existing if k not in named]
+        if kind == "service":  # left the file: retired, its bookings kept
+            for key, before in existing.items():
+                if key not in named and not before.retired:
+                    report.retired.append(f"service {key}")
+                    saves.append(to_item(replace(before, retired=True)))
+        else:
+            report.kept += [f"{kind} {k}" for k in existing if k not in named]
     for n in range(0, len(saves), CHUNK):
         part = saves[n:n + CHUNK]
         store.apply(parsed.mall.mall_id, store.Change(

@@ -102,7 +102,7 @@ def _service(s: ServiceItem, mall_id: str, agencies: dict[str, Agency]) -> Servi
         name=s.name, requirements=tuple(s.requirements or ()),
         slot_minutes=int(s.slot_minutes), capacity=int(s.capacity), online=s.online,
         walkin_quota=int(s.walkin_quota), name_en=s.name_en or "",
-        requirements_en=tuple(s.requirements_en or ()))
+        requirements_en=tuple(s.requirements_en or ()), retired=bool(s.retired))
 
 
 def _mall(profile: MallProfile, closures: set, service_closures: set) -> Mall:
@@ -218,7 +218,8 @@ def service_item(service: Service) -> ServiceItem:
         service_id=service.service_id, agency_id=service.agency_id, name=service.name,
         requirements=list(service.requirements), slot_minutes=service.slot_minutes,
         capacity=service.capacity, online=service.online, walkin_quota=service.walkin_quota,
-        name_en=service.name_en, requirements_en=list(service.requirements_en))
+        name_en=service.name_en, requirements_en=list(service.requirements_en),
+        retired=True if service.retired else None)
 
 
 def counter_item(counter: Counter) -> CounterItem:

@@ -159,6 +159,7 @@ class ServiceItem(Item, discriminator="service"):
     walkin_quota = NumberAttribute(default=0)
     name_en = UnicodeAttribute(default="")
     requirements_en = ListAttribute(of=UnicodeAttribute, default=list)
+    retired = BooleanAttribute(null=True)  # see domain.catalog.Service.retired
 
 
 class CounterItem(Item, discriminator="counter"):

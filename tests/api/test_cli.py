@@ -63,7 +63,7 @@ def test_a_reimport_updates_in_place_and_never_touches_bookings(client, fixed_cl
     code, out = run(capsys, "import-mall", str(edited(tmp_path, change)))
     assert code == 0, out
     assert "created: service ktp-anak" in out and "changed: service ktp-el" in out
-    assert "kept (not in the file" in out and "service pbg" in out
+    assert "retired (no new bookings; its bookings kept): service pbg" in out
     assert "over capacity (nobody cancelled; no new bookings): ktp-el 2026-12-08 09:00: " \
            "3 booked, 2 seats" in out
     for token, booking in tokens:
