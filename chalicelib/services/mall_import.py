@@ -108,6 +108,7 @@ class Report:
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # in the mall, not in the file
     retired: list[str] = field(default_factory=list)  # services that left the file
+    removed: list[str] = field(default_factory=list)  # counters and agencies that left it
     conflicts: list[dict] = field(default_factory=list)
 
 
@@ -133,6 +134,15 @@ def _node_at(root, path):
 def _where(name: str, node, path) -> str:
     key = ".".join(str(p) for p in path) or "(top)"
     return f"{name}:{node.start_mark.line + 1}: {key}"
+
+
+def read(path) -> Parsed:
+    """The file at `path`, read as UTF-8 and parsed; ImportProblem for any mistake."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ImportProblem(f"{path}: {e.strerror}") from None
+    return parse(text, str(path))
 
 
 def parse(text: str, name: str = "<yaml>") -> Parsed:
@@ -221,14 +231,162 @@ def _values(spec: FileSpec, root, name: str) -> Parsed:
     return Parsed(mall, agencies, services, counters)
 
 
+# --- comparing it with the live catalog -----------------------------------------------------------
+
+
+def snapshot(mall: Mall, agencies, services, counters) -> dict[str, dict]:
+    """A catalog as plain comparable values keyed "mall", "agency <id>", "service <id>",
+    "counter <id>": what the diff compares and what `LastImport` keeps. Retired services are
+    not part of it (they are offered no more)."""
+    settings = admin.mall_settings(mall)
+    settings.pop("mall_id")
+    names = {v: k for k, v in WEEKDAYS.items()}
+    for day, hours in sorted(settings.pop("weekly_hours").items()):
+        settings[f"hours.{names[int(day)]}"] = hours  # a day not named is closed
+    items = {"mall": settings}
+    for a in agencies:
+        items[f"agency {a.agency_id}"] = {"name": a.name, "letter": a.letter}
+    for sv in services:
+        if not sv.retired:
+            view = admin._service_view(sv)
+            for key in ("service_id", "retired"):
+                view.pop(key)
+            # a file names each requirement in both languages (English falling back to the
+            # Indonesian), as the admin page's empty English list reads
+            view["requirements_en"] = [
+                e or r for r, e in zip(view["requirements"], view["requirements_en"]
+                                       + [""] * len(view["requirements"]))]
+            items[f"service {sv.service_id}"] = view
+    for c in counters:
+        items[f"counter {c.counter_id}"] = {"name": c.name, "service_ids": list(c.service_ids)}
+    return items
+
+
+@dataclass
+class Plan:
+    """What an import would do, item by item, before anything is written."""
+
+    mall_id: str
+    added: list[str] = field(default_factory=list)
+    changed: list[tuple[str, str, object, object]] = field(default_factory=list)  # key, field, old, new
+    removed: list[str] = field(default_factory=list)  # services retired, counters, agencies gone
+    kept: list[str] = field(default_factory=list)  # agencies still holding retired services
+    drift: list[tuple[str, str, object, object]] = field(default_factory=list)  # key, field, live, file
+    problems: list[str] = field(default_factory=list)  # refusals no --force overrides
+    unchanged: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        """The diff in words, as the command line prints it."""
+        out = [f"+ {key}" for key in self.added]
+        out += [f"~ {key}: {name}: {_shown(old)} -> {_shown(new)}"
+                for key, name, old, new in self.changed]
+        out += [f"- {key}" + (" (retired: no new bookings, its bookings kept)"
+                              if key.startswith("service ") else "") for key in self.removed]
+        out += [f"= {key} (not in the file, kept: its retired services need it)"
+                for key in self.kept]
+        return out
+
+
+def _shown(value) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def plan(parsed: Parsed, now: datetime, current=None, last=None) -> Plan:
+    """The diff of the file against the live catalog, the admin-page changes it would revert
+    (live values that differ from what the last import wrote), and every check the import
+    makes. Reads only: the dry run is this."""
+    mall_id = parsed.mall.mall_id
+    current = store.fresh_catalog(mall_id) if current is None else current
+    result = Plan(mall_id)
+    want = snapshot(parsed.mall, parsed.agencies, parsed.services, parsed.counters)
+    if current is None:
+        result.added = list(want)
+        return result
+    last = store.last_import(mall_id) if last is None else last
+    have = snapshot(current.mall, current.agencies.values(), current.services.values(),
+                    current.counters.values())
+    for key, values in want.items():
+        before = have.get(key)
+        if before is None:
+            result.added.append(key + (" (back: no longer retired)" if key.startswith(
+                "service ") and key.split(" ", 1)[1] in current.services else ""))
+            if last is not None and key in last:  # deleted on the admin page since
+                result.drift.append((key, "(whole item)", "deleted on the admin page",
+                                     "added again"))
+            continue
+        fields = [(name, before.get(name), values.get(name))
+                  for name in dict.fromkeys([*before, *values])
+                  if before.get(name) != values.get(name)]
+        if not fields:
+            result.unchanged += 1
+        result.changed += [(key, name, old, new) for name, old, new in fields]
+        if last is not None:
+            wrote = last.get(key)
+            result.drift += [(key, name, old, new) for name, old, new in fields
+                             if wrote is None or wrote.get(name) != old]
+    named_agencies = {a.agency_id for a in parsed.agencies}
+    kept_services = {sid: sv for sid, sv in current.services.items()
+                     if f"service {sid}" not in want}
+    for key in have:
+        if key in want:
+            continue
+        kind, ident = key.split(" ", 1)
+        if kind == "agency" and any(sv.agency_id == ident for sv in kept_services.values()):
+            result.kept.append(key)
+            continue
+        result.removed.append(key)
+        if last is not None and key not in last:  # made on the admin page since
+            result.drift.append((key, "(whole item)", "made on the admin page", "removed"))
+    result.kept = [k for k in result.kept if k.split(" ", 1)[1] not in named_agencies]
+    letters = {a.letter: a.agency_id for a in parsed.agencies}
+    for key in result.kept:
+        agency = current.agencies[key.split(" ", 1)[1]]
+        if agency.letter in letters:
+            result.problems.append(
+                f"agency {letters[agency.letter]}: letter {agency.letter} is also agency "
+                f"{agency.agency_id}'s, kept for its retired services / huruf {agency.letter} "
+                f"masih dipakai instansi {agency.agency_id}")
+    taken = admin._taken_by_day(current.mall, now)
+    for sv in parsed.services:
+        before = current.services.get(sv.service_id)
+        if before is not None and before.slot_minutes != sv.slot_minutes and any(
+                sid == sv.service_id for sid, _ in taken):
+            result.problems.append(
+                f"service {sv.service_id}: slot_minutes {before.slot_minutes} -> "
+                f"{sv.slot_minutes}: {InUse('service.slot_length_in_use').text('id')} / "
+                f"{InUse('service.slot_length_in_use').text('en')}")
+    return result
+
+
 # --- writing it ----------------------------------------------------------------------------------
 
 
-def import_mall(parsed: Parsed, actor: str, now: datetime) -> Report:
-    """Create or update the mall from a parsed file (see the module's rules)."""
+class Refused(Exception):
+    """The import would break a rule (`plan.problems`) or revert admin-page changes
+    (`plan.drift`, unless forced); nothing was written."""
+
+    def __init__(self, result: Plan):
+        super().__init__("; ".join(result.problems) or "admin-page changes would be reverted")
+        self.plan = result
+
+
+def import_mall(parsed: Parsed, actor: str, now: datetime, force: bool = False,
+                checked: Plan | None = None) -> Report:
+    """Create or update the mall from a parsed file (see the module's rules). Refused (nothing
+    written) when a check fails, or when the file would revert admin-page changes unless
+    `force`."""
     current = store.fresh_catalog(parsed.mall.mall_id)
+    result = checked or plan(parsed, now, current)
+    if result.problems or (result.drift and not force):
+        raise Refused(result)
     report = Report(parsed.mall.mall_id)
-    saves = []
+    saves, deletes = [], []
     if current is None:
         saves += [store.profile_item(parsed.mall), store.entry_item(parsed.mall)]
         report.created.append(f"mall {parsed.mall.mall_id}")
@@ -258,25 +416,45 @@ def import_mall(parsed: Parsed, actor: str, now: datetime) -> Report:
                 continue
             else:
                 report.changed.append(f"{kind} {key}")
-                if kind == "service":
-                    _check_service_change(before, value, have.mall, now)
-                    if value.capacity < before.capacity:
-                        lowered.append(value)
+                if kind == "service" and value.capacity < before.capacity:
+                    lowered.append(value)
             saves.append(to_item(value))
-        named = {getattr(v, f"{kind}_id") for v in items}
+    for key in result.removed:
+        kind, ident = key.split(" ", 1)
         if kind == "service":  # left the file: retired, its bookings kept
-            for key, before in existing.items():
-                if key not in named and not before.retired:
-                    report.retired.append(f"service {key}")
-                    saves.append(to_item(replace(before, retired=True)))
-        else:
-            report.kept += [f"{kind} {k}" for k in existing if k not in named]
-    for n in range(0, len(saves), CHUNK):
-        part = saves[n:n + CHUNK]
+            report.retired.append(key)
+            saves.append(store.service_item(replace(have.services[ident], retired=True)))
+        elif kind == "counter":
+            report.removed.append(key)
+            deletes.append(store.counter_item(have.counters[ident]))
+        elif kind == "agency":
+            report.removed.append(key)
+            deletes.append(store.agency_item(have.agencies[ident]))
+    report.kept = list(result.kept)
+    at = now.isoformat(timespec="seconds")
+    written = store.last_import_item(
+        parsed.mall.mall_id, snapshot(parsed.mall, parsed.agencies, parsed.services,
+                                      parsed.counters), at)
+    writes = [("save", item) for item in saves] + [("delete", item) for item in deletes]
+    if not writes and store.last_import(parsed.mall.mall_id) == written.items:
+        return report  # the same file again: nothing to write, not even an audit entry
+    diff = result.lines()
+    for n in range(0, max(len(writes), 1), CHUNK):
+        part = writes[n:n + CHUNK]
+        last_chunk = n + CHUNK >= len(writes)
         store.apply(parsed.mall.mall_id, store.Change(
             actor, "mall.import", parsed.mall.mall_id, None,
-            {"saved": [w for w in (_in_words(item) for item in part) if w]}), saves=part)
-    if lowered or parsed.mall.capacity_percent < have.mall.capacity_percent:
+            {"saved": [w for w in (_in_words(item) for how, item in part if how == "save")
+                       if w],
+             "removed": [w for w in (_in_words(item) for how, item in part if how == "delete")
+                         if w],
+             **({"diff": diff[:200], "forced": [f"{k}: {f}" for k, f, _, _ in result.drift]}
+                if last_chunk else {})}),
+            saves=[item for how, item in part if how == "save"]
+            + ([written] if last_chunk else []),
+            deletes=[item for how, item in part if how == "delete"])
+    if current is not None and (lowered or parsed.mall.capacity_percent
+                                < have.mall.capacity_percent):
         fresh = store.fresh_catalog(parsed.mall.mall_id)
         report.conflicts = admin.over_capacity(fresh.services.values(), fresh.mall, now)
     return report
@@ -300,8 +478,43 @@ def _same(before, value) -> bool:
         {k: v for k, v in value.__dict__.items() if k not in ignore}
 
 
-def _check_service_change(before: Service, value: Service, mall: Mall, now: datetime) -> None:
-    if before.slot_minutes != value.slot_minutes and admin._booked_days(before, mall, now):
-        raise InUse("service.slot_length_in_use")
+# --- the live catalog as a file ------------------------------------------------------------------
 
 
+def export(catalog: store.MallCatalog) -> str:
+    """The live catalog as a YAML file that imports back to no change (retired services are
+    left out: importing without them keeps them retired)."""
+    import yaml
+
+    m = catalog.mall
+    names = {v: k for k, v in WEEKDAYS.items()}
+    hours = {}
+    for day, h in sorted(m.weekly_hours.items()):
+        j = store.day_hours_to_json(h)
+        hours[names[day]] = {"open": j["open"], "close": j["close"],
+                             **({"breaks": j["breaks"]} if j["breaks"] else {})}
+    settings = admin.mall_settings(m)
+    mall = {"id": m.mall_id, "name": m.name, "city": m.city, "timezone": m.timezone,
+            "address": m.address, "hours": hours}
+    mall.update({k: settings[k] for k in MallSpec.model_fields
+                 if k not in mall and k not in ("id",)})
+    agencies = []
+    for a in sorted(catalog.agencies.values(), key=lambda a: a.letter):
+        services = []
+        for sv in catalog.services.values():
+            if sv.agency_id != a.agency_id or sv.retired:
+                continue
+            services.append({
+                "id": sv.service_id, "name": {"id": sv.name, "en": sv.name_en},
+                "requirements": [{"id": r, "en": e} for r, e in zip(
+                    sv.requirements, sv.requirements_en or sv.requirements)],
+                "slot_minutes": sv.slot_minutes, "capacity": sv.capacity, "online": sv.online,
+                "walkin_quota": sv.walkin_quota})
+        agencies.append({"id": a.agency_id, "name": a.name, "letter": a.letter,
+                         "services": services})
+    counters = [{"id": c.counter_id, "name": c.name, "services": list(c.service_ids)}
+                for c in catalog.counters.values()]
+    header = (f"# {m.name}: exported from the live catalog. Import it back with\n"
+              f"#   python -m chalicelib.cli import-mall FILE\n")
+    return header + yaml.safe_dump({"mall": mall, "agencies": agencies, "counters": counters},
+                                   allow_unicode=True, sort_keys=False, width=100)

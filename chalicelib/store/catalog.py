@@ -23,6 +23,7 @@ from chalicelib.store.models import (
     ClosureItem,
     CounterItem,
     Item,
+    LastImport,
     MallEntry,
     MallProfile,
     ServiceItem,
@@ -278,6 +279,18 @@ def apply(mall_id: str, change: Change, saves=(), deletes=(), extra=None) -> Non
         if extra is not None:
             extra(s)
     cache.clear()
+
+
+def last_import(mall_id: str) -> dict | None:
+    """The items the last YAML import wrote (see `LastImport`), or None before any."""
+    try:
+        return LastImport.get(f"IMPORT#{mall_id}", "LAST", consistent_read=True).items
+    except LastImport.DoesNotExist:
+        return None
+
+
+def last_import_item(mall_id: str, items: dict, at: str) -> LastImport:
+    return LastImport(pk=f"IMPORT#{mall_id}", sk="LAST", mall_id=mall_id, at=at, items=items)
 
 
 def audit_log(mall_id: str, limit: int = 100) -> list[AuditEntry]:

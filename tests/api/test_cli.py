@@ -98,14 +98,14 @@ def test_invalid_files_name_the_line_the_key_and_the_problem(capsys, tmp_path, c
                                                               fresh_table):
     path = edited(tmp_path, change)
     code, out = run(capsys, "import-mall", str(path))
-    assert code == 1 and re.search(re.escape(str(path)) + expected, out), out
+    assert code == 2 and re.search(re.escape(str(path)) + expected, out), out
 
 
 def test_a_yaml_syntax_error_names_its_line(capsys, tmp_path, fresh_table):
     path = tmp_path / "broken.yaml"
     path.write_text("mall:\n  id: x\n  name: [unclosed\n")
     code, out = run(capsys, "import-mall", str(path))
-    assert code == 1 and f"{path}:4: not valid YAML" in out
+    assert code == 2 and f"{path}:4: not valid YAML" in out
 
 
 def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tmp_path):
