@@ -118,7 +118,9 @@ def cmd_import_mall(args) -> int:
     try:
         parsed = mall_import.read(path)
     except mall_import.ImportProblem as e:
-        print(f"error: {e}", file=sys.stderr)
+        for problem in e.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(e.problems)} kesalahan / mistakes; nothing was written.", file=sys.stderr)
         return 2
     print(f"{path}: mall {parsed.mall.mall_id} with {len(parsed.agencies)} agencies, "
           f"{len(parsed.services)} services and {len(parsed.counters)} counters is valid.")
@@ -382,9 +384,27 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command. A refusal (a taken email, an unknown mall...) is a message in Bahasa
+    Indonesia and English with exit code 2, never a traceback; anything unforeseen is named
+    in one line (ANTRE_CLI_TRACEBACK=1 shows its traceback)."""
+    from chalicelib.errors import AntreError
+
     args = parser().parse_args(argv)
     use_stage(args.stage)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except AntreError as e:
+        print(f"error: {e.text('id')} / {e.text('en')}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dihentikan / interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get("ANTRE_CLI_TRACEBACK"):
+            raise
+        print(f"error: gagal tanpa diduga / failed unexpectedly: {type(e).__name__}: {e}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

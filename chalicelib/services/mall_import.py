@@ -23,7 +23,12 @@ CHUNK = 80  # catalog items per transaction (DynamoDB allows 100, with the versi
 
 
 class ImportProblem(Exception):
-    """A file that cannot be imported: the message names the file, the line and the key."""
+    """A file that cannot be imported: every mistake found, each naming the file, the line
+    and the key and saying what is expected (Bahasa Indonesia, then English)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 class _Strict(BaseModel):
@@ -136,59 +141,201 @@ def _where(name: str, node, path) -> str:
     return f"{name}:{node.start_mark.line + 1}: {key}"
 
 
+def _both(id_text: str, en_text: str) -> str:
+    return f"{id_text} / {en_text}"
+
+
+def _loader():
+    """A SafeLoader that notes every key a mapping repeats (plain YAML keeps the last one
+    silently: a second `sat:` would replace the first)."""
+    import yaml
+
+    class UniqueKeys(yaml.SafeLoader):
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.repeated = []  # (key node, the line it first appeared on)
+
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key in seen:
+                    self.repeated.append((key_node, seen[key]))
+                elif key is not None:
+                    seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeys
+
+
+def _as_time(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def _fields_of(root_model, loc) -> list[str]:
+    """The valid keys where `loc` points, for "did you mean"."""
+    model = root_model
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            if model is MallSpec and part in WEEKDAYS or part in WEEKDAYS:
+                model = Hours
+                continue
+            return []
+        annotation = info.annotation
+        inner = getattr(annotation, "__args__", None)
+        candidates = [annotation, *(inner or ())]
+        model = next((c for c in candidates if isinstance(c, type)
+                      and issubclass(c, BaseModel)), None)
+        if model is None and part == "hours":
+            model = Hours
+    return list(model.model_fields) if model is not None else []
+
+
+def _explain(err: dict) -> str:
+    """A pydantic error in plain words, Bahasa Indonesia first."""
+    import difflib
+
+    kind, loc, value = err["type"], err["loc"], err.get("input")
+    last = loc[-1] if loc else ""
+    ctx = err.get("ctx") or {}
+    in_hours = "hours" in loc
+    if in_hours and kind == "string_type" and isinstance(value, int):
+        text = _as_time(value)
+        return _both(f'jam tanpa tanda kutip dibaca YAML sebagai angka {value} (menit); tulis '
+                     f'"{text}" dengan tanda kutip',
+                     f'an unquoted time is read by YAML as the number {value} (of minutes); '
+                     f'write "{text}" in quotes')
+    if kind == "extra_forbidden":
+        valid = _fields_of(FileSpec, loc)
+        close = difflib.get_close_matches(str(last), valid, n=1, cutoff=0.6)
+        if close:
+            return _both(f'kunci "{last}" tidak dikenal; maksudnya "{close[0]}"?',
+                         f'unknown key "{last}"; did you mean "{close[0]}"?')
+        return _both(f'kunci "{last}" tidak dikenal; yang boleh: {", ".join(valid)}',
+                     f'unknown key "{last}"; valid keys: {", ".join(valid)}')
+    if last == "letter" and kind in ("string_pattern_mismatch", "string_type"):
+        shown = str(value).upper()[:1] if isinstance(value, str) and value else "C"
+        return _both(f'huruf antrean harus satu huruf besar A-Z, mis. "{shown}"',
+                     f'the queue letter must be one capital letter A-Z, e.g. "{shown}"')
+    if kind == "string_pattern_mismatch" and last == "id":
+        return _both("kode hanya huruf kecil, angka, dan tanda hubung (paling banyak 64), mis. "
+                     '"ktp-el"', 'an id is lower-case letters, digits and dashes (at most 64), '
+                     'e.g. "ktp-el"')
+    if kind == "missing":
+        return _both("wajib diisi", "required")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _both(f"harus bilangan bulat, bukan {value!r}", f"must be a whole number, "
+                     f"not {value!r}")
+    if kind == "bool_type":
+        return _both(f"harus true atau false, bukan {value!r}",
+                     f"must be true or false, not {value!r}")
+    if kind == "string_type":
+        return _both(f"harus teks, bukan {value!r}", f"must be text, not {value!r}")
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        what = {"list_type": ("daftar (- ...)", "a list (- ...)")}.get(
+            kind, ("kumpulan kunci: nilai", "a mapping of key: value"))
+        return _both(f"harus {what[0]}", f"must be {what[1]}")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        word = ("paling kecil", "at least") if kind == "greater_than_equal" else \
+            ("paling besar", "at most")
+        return _both(f"{word[0]} {bound}, bukan {value!r}", f"{word[1]} {bound}, not {value!r}")
+    if kind in ("string_too_short", "too_short"):
+        return _both("tidak boleh kosong", "must not be empty")
+    if kind in ("string_too_long", "too_long"):
+        return _both(f"terlalu panjang (paling banyak {ctx.get('max_length')})",
+                     f"too long (at most {ctx.get('max_length')})")
+    return _both("nilai tidak sah", err["msg"])
+
+
 def read(path) -> Parsed:
     """The file at `path`, read as UTF-8 and parsed; ImportProblem for any mistake."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as e:
-        raise ImportProblem(f"{path}: {e.strerror}") from None
+        raise ImportProblem([f"{path}: {e.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ImportProblem([f"{path}:{line}: " + _both(
+            "file ini bukan UTF-8 (mungkin disimpan sebagai Windows-1252/ANSI); simpan ulang "
+            "sebagai UTF-8", "the file is not UTF-8 (perhaps saved as Windows-1252/ANSI); "
+            "save it again as UTF-8")]) from None
     return parse(text, str(path))
 
 
 def parse(text: str, name: str = "<yaml>") -> Parsed:
-    """The file's mall, checked; ImportProblem names the line, the key and what is wrong."""
+    """The file's mall, checked; ImportProblem lists every mistake, each naming the line, the
+    key and what is expected."""
     import yaml
 
+    loader = _loader()(text)
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f"{mark.line + 1}" if mark else "?"
-        raise ImportProblem(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") \
-            from None
+        raise ImportProblem([f"{name}:{line}: " + _both(
+            f"bukan YAML yang sah: {getattr(e, 'problem', e)}",
+            f"not valid YAML: {getattr(e, 'problem', e)}")]) from None
+    finally:
+        loader.dispose()
     if root is None:
-        raise ImportProblem(f"{name}:1: the file is empty")
+        raise ImportProblem([f"{name}:1: " + _both("file ini kosong", "the file is empty")])
+    problems = [f"{name}:{node.start_mark.line + 1}: {node.value}: " + _both(
+        f'kunci "{node.value}" muncul dua kali (pertama di baris {first}); hapus salah satu',
+        f'the key "{node.value}" appears twice (first on line {first}); remove one')
+        for node, first in loader.repeated]
     try:
         spec = FileSpec.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        path = [p for p in err["loc"] if not isinstance(p, str) or not p.startswith(
-            ("function-", "tuple["))]
-        raise ImportProblem(f"{_where(name, _node_at(root, path), path)}: {err['msg']}") \
-            from None
-    try:
-        return _values(spec, root, name)
-    except AntreError as e:
-        raise ImportProblem(f"{name}: {e.text('en')}") from None
+        for err in e.errors():
+            path = [p for p in err["loc"] if not isinstance(p, str) or not p.startswith(
+                ("function-", "tuple["))]
+            err = {**err, "loc": tuple(path)}
+            problems.append(f"{_where(name, _node_at(root, path), path)}: {_explain(err)}")
+        raise ImportProblem(problems) from None
+    parsed, more = _values(spec, root, name)
+    problems += more
+    if problems:
+        raise ImportProblem(problems)
+    return parsed
 
 
-def _values(spec: FileSpec, root, name: str) -> Parsed:
-    def problem(path, message):
-        return ImportProblem(f"{_where(name, _node_at(root, path), path)}: {message}")
+def _values(spec: FileSpec, root, name: str) -> tuple[Parsed, list[str]]:
+    """The file's values and the mistakes between them (all of them, not the first)."""
+    problems = []
+
+    def problem(path, id_text, en_text):
+        problems.append(f"{_where(name, _node_at(root, path), path)}: {_both(id_text, en_text)}")
 
     m = spec.mall
     if m.timezone not in admin.TIMEZONES:
-        raise problem(["mall", "timezone"], f"must be one of {', '.join(admin.TIMEZONES)}")
+        problem(["mall", "timezone"], f"harus salah satu dari {', '.join(admin.TIMEZONES)}",
+                f"must be one of {', '.join(admin.TIMEZONES)}")
     weekly = {}
     for day, hours in m.hours.items():
         if day not in WEEKDAYS:
-            raise problem(["mall", "hours", day], f"a weekday is one of {', '.join(WEEKDAYS)}")
+            import difflib
+
+            close = difflib.get_close_matches(day, list(WEEKDAYS), n=1)
+            hint = (f'; maksudnya "{close[0]}"?', f'; did you mean "{close[0]}"?') \
+                if close else ("", "")
+            problem(["mall", "hours", day], f"hari ditulis {', '.join(WEEKDAYS)}{hint[0]}",
+                    f"a weekday is one of {', '.join(WEEKDAYS)}{hint[1]}")
+            continue
         try:
             weekly[WEEKDAYS[day]] = admin.parse_day_hours(hours.model_dump(), day)
         except AntreError:
-            raise problem(["mall", "hours", day], "hours must be HH:MM, opening before "
-                          "closing, breaks inside and in order") from None
+            problem(["mall", "hours", day], 'jam ditulis "HH:MM" dalam tanda kutip, buka '
+                    "sebelum tutup, istirahat di dalamnya dan berurutan",
+                    'hours must be "HH:MM" in quotes, opening before closing, breaks inside '
+                    "and in order")
     mall = Mall(mall_id=m.id, name=m.name, city=m.city, timezone=m.timezone, address=m.address,
                 weekly_hours=weekly, min_lead_minutes=m.min_lead_minutes,
                 max_days_ahead=m.max_days_ahead, closed_on_holidays=m.closed_on_holidays,
@@ -203,14 +350,16 @@ def _values(spec: FileSpec, root, name: str) -> Parsed:
     agencies, services, letters, ids = [], [], {}, set()
     for a, agency in enumerate(spec.agencies):
         if agency.letter in letters:
-            raise problem(["agencies", a, "letter"],
-                          f"letter {agency.letter} is also agency {letters[agency.letter]}'s")
+            problem(["agencies", a, "letter"],
+                    f"huruf {agency.letter} sudah dipakai instansi {letters[agency.letter]}",
+                    f"letter {agency.letter} is also agency {letters[agency.letter]}'s")
         letters[agency.letter] = agency.id
         agencies.append(Agency(agency.id, m.id, agency.name, agency.letter))
         for s, service in enumerate(agency.services):
             if service.id in ids:
-                raise problem(["agencies", a, "services", s, "id"],
-                              f"service {service.id} appears twice")
+                problem(["agencies", a, "services", s, "id"],
+                        f"layanan {service.id} muncul dua kali", f"service {service.id} "
+                        "appears twice")
             ids.add(service.id)
             services.append(Service(
                 service_id=service.id, mall_id=m.id, agency_id=agency.id, agency_name=agency.name,
@@ -223,12 +372,14 @@ def _values(spec: FileSpec, root, name: str) -> Parsed:
     for c, counter in enumerate(spec.counters):
         unknown = [sid for sid in counter.services if sid not in ids]
         if unknown:
-            raise problem(["counters", c, "services"], f"no such service: {', '.join(unknown)}")
+            problem(["counters", c, "services"], f"tidak ada layanan: {', '.join(unknown)}",
+                    f"no such service: {', '.join(unknown)}")
         counters.append(Counter(counter.id, m.id, counter.name, tuple(counter.services)))
     served = {sid for counter in counters for sid in counter.service_ids}
     if counters and ids - served:
-        raise problem(["counters"], f"no counter serves {', '.join(sorted(ids - served))}")
-    return Parsed(mall, agencies, services, counters)
+        problem(["counters"], f"tidak ada loket yang melayani {', '.join(sorted(ids - served))}",
+                f"no counter serves {', '.join(sorted(ids - served))}")
+    return Parsed(mall, agencies, services, counters), problems
 
 
 # --- comparing it with the live catalog -----------------------------------------------------------
