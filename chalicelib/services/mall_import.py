@@ -1,10 +1,13 @@
-"""A mall's whole catalog from a YAML file: validated with line numbers, written in place.
+"""A mall's whole catalog from a YAML file: every mistake reported at once with its line,
+then a diff against the live catalog, then the writes.
 
 Re-importing a changed file updates the mall in place: what the file names is created or
-changed; what it no longer names is kept (and reported), never deleted; bookings are never
-touched (a lowered capacity is reported as conflicts, a slot length cannot change while a
-service has bookings). Each write is an audited catalog change like the admin page's.
-See `infra/malls/kota-bogor.yaml` for the format.
+changed; a service it no longer names is retired (no new bookings; its bookings stand), a
+counter deleted, an agency deleted once no service needs it; bookings are never touched (a
+lowered capacity is reported as conflicts, a slot length cannot change while a service has
+bookings). A value changed on the admin page since the last import (`LastImport`) that the
+file would revert refuses the import unless forced. Each write is an audited catalog change
+like the admin page's. See `infra/malls/kota-bogor.yaml` for the format.
 """
 from __future__ import annotations
 
