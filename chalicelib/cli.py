@@ -124,6 +124,8 @@ def cmd_import_mall(args) -> int:
         return 2
     print(f"{path}: mall {parsed.mall.mall_id} with {len(parsed.agencies)} agencies, "
           f"{len(parsed.services)} services and {len(parsed.counters)} counters is valid.")
+    for warning in parsed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     result = mall_import.plan(parsed, _now())
     _print_plan(result)
     for problem in result.problems:

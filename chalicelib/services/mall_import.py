@@ -106,6 +106,7 @@ class Parsed:
     agencies: list[Agency]
     services: list[Service]
     counters: list[Counter]
+    warnings: list[str] = field(default_factory=list)  # allowed, but worth a word
 
 
 @dataclass
@@ -379,10 +380,14 @@ def _values(spec: FileSpec, root, name: str) -> tuple[Parsed, list[str]]:
                     f"no such service: {', '.join(unknown)}")
         counters.append(Counter(counter.id, m.id, counter.name, tuple(counter.services)))
     served = {sid for counter in counters for sid in counter.service_ids}
-    if counters and ids - served:
-        problem(["counters"], f"tidak ada loket yang melayani {', '.join(sorted(ids - served))}",
-                f"no counter serves {', '.join(sorted(ids - served))}")
-    return Parsed(mall, agencies, services, counters), problems
+    parsed = Parsed(mall, agencies, services, counters)
+    if counters and ids - served:  # as the admin view warns: allowed, but said
+        unserved = ", ".join(sorted(ids - served))
+        node = _node_at(root, ["counters"])
+        parsed.warnings.append(f"{name}:{node.start_mark.line + 1}: counters: " + _both(
+            f"tidak ada loket yang melayani {unserved}: nomor antreannya tidak akan dipanggil",
+            f"no counter serves {unserved}: its tickets would never be called"))
+    return parsed, problems
 
 
 # --- comparing it with the live catalog -----------------------------------------------------------

@@ -126,6 +126,9 @@ def test_the_exported_catalog_imports_back_to_no_change(client, capsys, tmp_path
     assert call(client, "PUT", f"{M}/counters/loket-9", {"name": "Loket 9",
                                                          "service_ids": ["bpjs-daftar"]},
                 token=admin)[0] == 200
+    assert call(client, "PUT", f"{M}/counters/loket-3", {
+        "name": "Loket 3", "service_ids": ["nib"]},
+        token=admin)[0] == 200  # nobody serves pbg now: a warning, here and in the file
     target = tmp_path / "export.yaml"
     code, out, err = run(capsys, "export-mall", "kota-bogor", "-o", str(target))
     assert code == 0, out + err
@@ -133,6 +136,7 @@ def test_the_exported_catalog_imports_back_to_no_change(client, capsys, tmp_path
     assert code == 0 and "no changes" in out, out + err
     code, out, err = run(capsys, "import-mall", str(target))
     assert code == 0 and "no changes" in out, out + err
+    assert "warning: " in err and "no counter serves pbg" in err
     exported = yaml.safe_load(target.read_text())
     assert exported["mall"]["capacity_percent"] == 50
     assert {"id": "loket-9", "name": "Loket 9", "services": ["bpjs-daftar"]} in \

@@ -94,6 +94,15 @@ def test_deleting_a_booked_service_retires_it_and_an_unbooked_one_goes(client):
     assert (status, body["code"]) == (409, "service_retired")
     status, view = call(client, "DELETE", f"{M}/services/nib", token=admin)
     assert status == 200 and "nib" not in {s["service_id"] for s in view["services"]}
+    # saved again on the admin page: offered again
+    pbg = next(s for s in view["services"] if s["service_id"] == "pbg")
+    fields = {k: pbg[k] for k in ("agency_id", "name", "name_en", "requirements",
+                                  "requirements_en", "slot_minutes", "capacity", "online",
+                                  "walkin_quota")}
+    status, view = call(client, "PUT", f"{M}/services/pbg", fields, token=admin)
+    assert next(s for s in view["services"] if s["service_id"] == "pbg")["retired"] is False
+    assert call(client, "POST", "/v1/bookings", {**PBG, "date": "2026-12-09"},
+                token=citizen(client)[1])[0] == 201
 
 
 def test_another_malls_booking_is_not_the_admins(client):
