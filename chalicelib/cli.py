@@ -8,7 +8,10 @@ AWS credentials of the shell. Commands:
 
     create-super-admin EMAIL NAME        the city's admin of every mall (password prompted)
     create-admin MALL EMAIL NAME         a mall admin (a temporary password is printed)
-    import-mall FILE.yaml [--dry-run]    create or update a mall's whole catalog
+    import-mall FILE.yaml [--dry-run] [--force]   create or update a mall's whole catalog
+                                         (prints the diff first; refuses to revert
+                                         admin-page changes without --force)
+    export-mall MALL [-o FILE]           the live catalog as YAML
     export-stats MALL FROM TO [-o FILE]  statistics per agency, service and day as CSV
     close MALL FROM TO REASON [--service ID]   close days and move their bookings
     closure status CLOSURE_ID [--follow] a closure's progress and report
@@ -100,25 +103,55 @@ def cmd_create_admin(args) -> int:
     return 0
 
 
+def _print_plan(result) -> None:
+    lines = result.lines()
+    print(f"Perubahan / changes ({len(lines)}):" if lines else
+          "Tidak ada perubahan / no changes: the file matches the live catalog.")
+    for line in lines:
+        print(f"  {line}")
+
+
 def cmd_import_mall(args) -> int:
     from chalicelib.services import mall_import
 
     path = Path(args.file)
     try:
-        parsed = mall_import.parse(path.read_text(encoding="utf-8"), str(path))
+        parsed = mall_import.read(path)
     except mall_import.ImportProblem as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        print(f"error: {path}: {e.strerror}", file=sys.stderr)
-        return 1
+        for problem in e.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(e.problems)} kesalahan / mistakes; nothing was written.", file=sys.stderr)
+        return 2
     print(f"{path}: mall {parsed.mall.mall_id} with {len(parsed.agencies)} agencies, "
           f"{len(parsed.services)} services and {len(parsed.counters)} counters is valid.")
+    for warning in parsed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = mall_import.plan(parsed, _now())
+    _print_plan(result)
+    for problem in result.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if result.drift:
+        print("Diubah di halaman admin sejak impor terakhir; file ini akan mengembalikannya / "
+              "changed on the admin page since the last import; this file would revert it:",
+              file=sys.stderr)
+        for key, name, live, wanted in result.drift:
+            print(f"  {key}: {name}: {mall_import._shown(live)} (live) -> "
+                  f"{mall_import._shown(wanted)} (file)", file=sys.stderr)
+    if result.problems:
+        print("Tidak diimpor / not imported: nothing was written.", file=sys.stderr)
+        return 2
+    if result.drift and not args.force:
+        print("Tidak diimpor / not imported: update the file (export-mall writes the live "
+              "catalog), or pass --force to overwrite the admin-page changes.", file=sys.stderr)
+        return 2
     if args.dry_run:
+        print("Uji coba / dry run: nothing written; the import would succeed.")
         return 0
-    report = mall_import.import_mall(parsed, ACTOR, _now())
+    report = mall_import.import_mall(parsed, ACTOR, _now(), force=args.force, checked=result)
     for label, items in (("created", report.created), ("changed", report.changed),
-                         ("kept (not in the file; delete them on the admin page if meant)",
+                         ("retired (no new bookings; its bookings kept)", report.retired),
+                         ("removed", report.removed),
+                         ("kept (not in the file; its retired services need it)",
                           report.kept)):
         if items:
             print(f"{label}: {', '.join(items)}")
@@ -126,6 +159,23 @@ def cmd_import_mall(args) -> int:
     for c in report.conflicts:
         print(f"over capacity (nobody cancelled; no new bookings): {c['service_id']} "
               f"{c['date']} {c['start']}: {c['booked']} booked, {c['seats']} seats")
+    return 0
+
+
+def cmd_export_mall(args) -> int:
+    from chalicelib.services import mall_import
+    from chalicelib.store import catalog
+
+    mall = catalog.fresh_catalog(args.mall)
+    if mall is None:
+        print(f"error: tidak ada MPP {args.mall} / no mall {args.mall}", file=sys.stderr)
+        return 2
+    text = mall_import.export(mall)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: mall {args.mall} written")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -299,8 +349,15 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(run=cmd_create_admin)
     c = sub.add_parser("import-mall", help="create or update a mall from a YAML file")
     c.add_argument("file")
-    c.add_argument("--dry-run", action="store_true", help="only check the file")
+    c.add_argument("--dry-run", action="store_true",
+                   help="print the diff and run every check; write nothing")
+    c.add_argument("--force", action="store_true",
+                   help="overwrite values changed on the admin page since the last import")
     c.set_defaults(run=cmd_import_mall)
+    c = sub.add_parser("export-mall", help="the live catalog as a YAML file to import")
+    c.add_argument("mall")
+    c.add_argument("-o", "--output")
+    c.set_defaults(run=cmd_export_mall)
     c = sub.add_parser("export-stats", help="statistics as CSV")
     c.add_argument("mall")
     c.add_argument("first", metavar="FROM")
@@ -332,9 +389,27 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command. A refusal (a taken email, an unknown mall...) is a message in Bahasa
+    Indonesia and English with exit code 2, never a traceback; anything unforeseen is named
+    in one line (ANTRE_CLI_TRACEBACK=1 shows its traceback)."""
+    from chalicelib.errors import AntreError
+
     args = parser().parse_args(argv)
     use_stage(args.stage)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except AntreError as e:
+        print(f"error: {e.text('id')} / {e.text('en')}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dihentikan / interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if os.environ.get("ANTRE_CLI_TRACEBACK"):
+            raise
+        print(f"error: gagal tanpa diduga / failed unexpectedly: {type(e).__name__}: {e}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

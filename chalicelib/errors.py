@@ -181,6 +181,12 @@ class ServiceClosed(AntreError):
     code, status = "service_closed", 409
 
 
+class ServiceRetired(AntreError):
+    """The service left the mall's catalog: its bookings stay, nothing new is taken."""
+
+    code, status = "service_retired", 409
+
+
 class TicketNotChangeable(AntreError):
     code, status = "ticket_not_changeable", 409
 

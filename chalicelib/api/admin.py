@@ -224,10 +224,49 @@ def put_service(mall_id, service_id):
 
 
 @route(bp, M + "/services/{service_id}", methods=["DELETE"], doc=Op(
-    "delete_service", "Remove a service nobody has booked (else take it offline)", "admin",
-    MALL, (*ADMIN_ERRORS, E.InUse), auth="bearer"))
+    "delete_service", "Remove a service nobody has booked; retire one with bookings", "admin",
+    MALL, ADMIN_ERRORS, auth="bearer",
+    description="A service with bookings in the booking window is retired instead: no new "
+                "bookings, walk-ins or waitlist places, hidden from citizens and kiosks; its "
+                "bookings stay (see `service_bookings`). Saving it again un-retires it."))
 def delete_service(mall_id, service_id):
     return admin.delete_service(_who(), mall_id, service_id, now())
+
+
+@route(bp, M + "/services/{service_id}/bookings", doc=Op(
+    "service_bookings", "The bookings a service holds from today on (to move or cancel)",
+    "admin", (Answer(200, "By date and time", [S.ServiceBooking]),), ADMIN_ERRORS,
+    auth="bearer"))
+def service_bookings(mall_id, service_id):
+    return admin.service_bookings(_who(), mall_id, service_id, now())
+
+
+class MoveTo(Body):
+    date: F.Date
+    start: F.Time
+
+
+@route(bp, M + "/bookings/{code}/cancel", methods=["POST"], doc=Op(
+    "admin_cancel_booking", "Cancel a booking of the mall; audited, the citizen is emailed",
+    "admin", (Answer(200, "The booking, now `cancelled`", S.Booking),),
+    (*ADMIN_ERRORS, E.BookingNotChangeable, E.Busy), auth="bearer"))
+def admin_cancel_booking(mall_id, code):
+    from chalicelib.services import booking
+
+    return booking.admin_cancel(_who(), mall_id, code, now())
+
+
+@route(bp, M + "/bookings/{code}/reschedule", methods=["POST"], doc=Op(
+    "admin_reschedule_booking", "Move a booking of the mall (a retired service's too); "
+    "audited, the citizen is emailed", "admin",
+    (Answer(200, "The booking with its new slot, same code", S.Booking),),
+    (*ADMIN_ERRORS, E.BookingNotChangeable, E.SlotFull, E.AlreadyBooked, E.SlotUnavailable,
+     E.Busy), body=MoveTo, auth="bearer"))
+def admin_reschedule_booking(mall_id, code):
+    from chalicelib.services import booking
+
+    body = _body(MoveTo)
+    return booking.admin_reschedule(_who(), mall_id, code, **body.model_dump(), now=now())
 
 
 @route(bp, M + "/counters/{counter_id}", methods=["PUT"], doc=Op(

@@ -40,7 +40,7 @@ def _idempotency_key(request) -> str | None:
     (Answer(201, "Booked; the confirmation is emailed", S.Booking),
      Answer(200, "The booking made earlier with the same Idempotency-Key", S.Booking)),
     (E.Forbidden, E.BookingPaused, E.NotFound, E.SlotFull, E.AlreadyBooked,
-     E.BookingLimitReached, E.SlotUnavailable, E.IdempotencyKeyReused, E.Busy),
+     E.BookingLimitReached, E.SlotUnavailable, E.ServiceRetired, E.IdempotencyKeyReused, E.Busy),
     body=NewBooking, auth="bearer", parameters=(IDEMPOTENCY_KEY,)))
 def book():
     request = bp.current_request
@@ -103,7 +103,7 @@ def cancel(booking_id):
     "reschedule", "Move a booking to another slot, keeping its code", "bookings",
     (Answer(200, "The booking with its new slot", S.Booking),),
     (E.NotFound, E.BookingNotChangeable, E.SlotFull, E.AlreadyBooked, E.SlotUnavailable,
-     E.Busy), body=NewSlot, auth="bearer"))
+     E.ServiceRetired, E.Busy), body=NewSlot, auth="bearer"))
 def reschedule(booking_id):
     request = bp.current_request
     who = principal(request)
@@ -125,7 +125,7 @@ class NewWaitlist(Body):
     (Answer(201, "Waiting; `position` 1 is offered the next free seat", S.WaitlistEntry),),
     (E.Forbidden, E.NotFound, E.SeatsAvailable, E.AlreadyWaiting, E.AlreadyBooked,
      E.BookingLimitReached, E.BookingPaused, E.WaitlistLimitReached, E.SlotUnavailable,
-     E.Busy), body=NewWaitlist, auth="bearer",
+     E.ServiceRetired, E.Busy), body=NewWaitlist, auth="bearer",
     description="Joining checks what booking checks: the active-booking limit, the mall's "
                 "no-show pause, a booking of that service and day; and a citizen waits on "
                 "at most `ANTRE_WAITLIST_MAX_ENTRIES` (3) waitlists at once. "

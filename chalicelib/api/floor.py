@@ -85,7 +85,7 @@ def walkin_services(mall_id):
     "phone_walk_in", "A walk-in ticket on one's own phone, with the QR from the hall", "floor",
     (Answer(201, "The ticket; Set-Cookie names the phone for this QR", S.Ticket,
             headers=("Set-Cookie",)),),
-    (E.QrExpired, E.QrUsed, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable,
+    (E.QrExpired, E.QrUsed, E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceRetired,
      E.ServiceClosed, E.TooManyAttempts, E.Busy), body=PhoneWalkIn,
     description="One ticket per phone (its cookie, or the `phone` id the page keeps) and "
                 "`ANTRE_WALKIN_QR_TICKETS` (15) in all per QR token; a few per client "

@@ -63,7 +63,7 @@ def check_in():
 @route(bp, "/v1/kiosk/walkins", methods=["POST"], doc=Op(
     "walk_in", "A ticket without a booking, within the service's daily walk-in quota", "kiosk",
     (Answer(201, "The ticket to print", S.Ticket),),
-    (E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceClosed, E.Busy),
+    (E.NotFound, E.WalkinQuotaFull, E.WalkinUnavailable, E.ServiceRetired, E.ServiceClosed, E.Busy),
     body=WalkIn, auth="kiosk"))
 def walk_in():
     request = bp.current_request

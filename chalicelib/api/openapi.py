@@ -60,6 +60,8 @@ PATH_PARAMETERS = {
     "ticket_id": ("A ticket's unguessable id.", {"type": "string", "pattern": fields.TICKET_ID}),
     "closure_id": ("A closure: its mall and a ULID, e.g. `kota-bogor.01J...`.",
                    {"type": "string", "pattern": fields.CLOSURE_ID}),
+    "code": ("A booking code of a booking at the admin's mall; any other is 404.",
+             {"type": "string"}),
     "date": ("A day, in the mall's time zone.",
              {"type": "string", "format": "date", "pattern": fields.DATE}),
 }

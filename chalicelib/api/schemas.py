@@ -432,6 +432,27 @@ class AdminService(BaseModel):
     capacity: int
     online: bool
     walkin_quota: int
+    retired: bool = Field(False, description="Left the catalog (the YAML, or deleted while it "
+                          "had bookings): no new bookings, walk-ins or waitlist places; its "
+                          "bookings stay until served, moved or cancelled.")
+
+
+class CatalogWarning(BaseModel):
+    code: Literal["no_counter"] = Field(description="`no_counter`: no counter serves the "
+                                        "service, so its tickets would never be called.")
+    service_id: str
+
+
+class ServiceBooking(BaseModel):
+    booking_id: str
+    code: str = Field(description="Moves and cancels go by the code.")
+    status: BOOKING_STATUSES
+    service_id: str
+    date: dt.date
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    assisted: bool
+    holder_name: str = Field(description="A booking staff made: the citizen's name; else \"\".")
 
 
 class AdminMall(BaseModel):
@@ -461,6 +482,7 @@ class AdminMall(BaseModel):
     agencies: list[AdminAgency]
     services: list[AdminService]
     counters: list[Counter]
+    warnings: list[CatalogWarning] = Field(default_factory=list)
 
 
 class Conflict(BaseModel):

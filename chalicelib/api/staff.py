@@ -140,7 +140,7 @@ def _assisted_view(b, catalog=None) -> dict:
     "assisted_booking", "Book for a citizen without email or phone, to print", "staff",
     (Answer(201, "Booked; print the code and QR for the citizen", S.AssistedBooking),),
     (E.Forbidden, E.NotFound, E.SlotFull, E.AlreadyBooked, E.BookingLimitReached,
-     E.BookingPaused, E.AssistedLimitReached, E.SlotUnavailable, E.Busy),
+     E.BookingPaused, E.AssistedLimitReached, E.SlotUnavailable, E.ServiceRetired, E.Busy),
     body=NewAssistedBooking, auth="bearer",
     description="The same rules as a citizen's own booking: capacity, one booking per NIK, "
                 "service and day, the active-booking limit per NIK and the mall's no-show "

@@ -93,6 +93,9 @@ class Service:
     walkin_quota: int = 0  # walk-in tickets a day, apart from the online seats; 0: none
     name_en: str = ""  # the name in English ("" : the Indonesian one serves both)
     requirements_en: tuple[str, ...] = ()
+    # left the mall's YAML, or deleted on the admin page while it had bookings: no new
+    # bookings, walk-ins or waitlist joins; its bookings stay until served, moved or cancelled
+    retired: bool = False
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` sees: English where the catalog has it."""

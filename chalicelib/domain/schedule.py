@@ -144,9 +144,10 @@ def within_reach(mall: Mall, today: date, day: date, field: str = "date",
 
 
 def bookable_slots(mall: Mall, service: Service, day: date, now: datetime) -> list[Slot]:
-    """The slots a citizen may book at `now`: online services only, within the booking window."""
+    """The slots a citizen may book at `now`: online services still offered only, within the
+    booking window."""
     _require_aware(now)
-    if not service.online:
+    if not service.online or service.retired:
         return []
     today = local_today(mall, now)
     if not today <= day <= today + timedelta(days=mall.max_days_ahead):

@@ -208,6 +208,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mall.not_found": {"id": "MPP tidak ditemukan.", "en": "No such mall."},
     "service.not_found": {"id": "Layanan tidak ditemukan di MPP ini.",
                           "en": "No such service in this mall."},
+    "service.retired": {
+        "id": "Layanan {service} sudah tidak dibuka lagi di MPP ini: tidak ada booking, antrean "
+              "langsung, atau daftar tunggu baru. Booking yang sudah ada tetap berlaku.",
+        "en": "The service {service} is no longer offered at this mall: no new bookings, "
+              "walk-ins or waitlist places. Existing bookings still stand."},
+    "error.service_retired": {"id": "Layanan ini sudah tidak dibuka lagi di MPP ini.",
+                              "en": "This service is no longer offered at this mall."},
     "counter.not_found": {"id": "Loket tidak ditemukan di MPP ini.", "en": "No such counter in this mall."},
     "kiosk.not_found": {"id": "Kiosk tidak ditemukan.", "en": "No such kiosk."},
     "file.not_found": {"id": "Berkas tidak ditemukan.", "en": "No such file."},

@@ -87,7 +87,16 @@ def _service_view(s: Service) -> dict:
     return {"service_id": s.service_id, "agency_id": s.agency_id, "name": s.name,
             "name_en": s.name_en, "requirements": list(s.requirements),
             "requirements_en": list(s.requirements_en), "slot_minutes": s.slot_minutes,
-            "capacity": s.capacity, "online": s.online, "walkin_quota": s.walkin_quota}
+            "capacity": s.capacity, "online": s.online, "walkin_quota": s.walkin_quota,
+            "retired": s.retired}
+
+
+def warnings(catalog: store.MallCatalog) -> list[dict]:
+    """What the admin should see to: a service (offered, or retired with bookings still to
+    serve) that no counter serves, so its tickets would never be called."""
+    served = {sid for c in catalog.counters.values() for sid in c.service_ids}
+    return [{"code": "no_counter", "service_id": s.service_id}
+            for s in catalog.services.values() if s.service_id not in served]
 
 
 def mall_settings(m: Mall) -> dict:
@@ -122,6 +131,7 @@ def mall_view(principal: Principal, mall_id: str, now: datetime) -> dict:
         "services": [_service_view(s) for s in catalog.services.values()],
         "counters": [{"counter_id": c.counter_id, "name": c.name,
                       "service_ids": list(c.service_ids)} for c in catalog.counters.values()],
+        "warnings": warnings(catalog),
     }
 
 
@@ -279,14 +289,20 @@ def put_service(principal: Principal, mall_id: str, service_id: str, fields: dic
 
 
 def delete_service(principal: Principal, mall_id: str, service_id: str, now: datetime) -> dict:
-    """Remove a service nobody has booked in the booking window (else 409: take it offline
-    instead, which keeps its bookings)."""
+    """Remove a service nobody has booked in the booking window; one with bookings is retired
+    instead: it takes nothing new, its bookings stay (listed by `service_bookings` to move or
+    cancel) and its counters keep serving it."""
     catalog = managed(principal, mall_id)
     service = catalog.services.get(service_id)
     if service is None:
         raise NotFound("service.not_found")
     if _booked_days(service, catalog.mall, now):
-        raise InUse("service.has_bookings")
+        if not service.retired:
+            retired = replace(service, retired=True)
+            store.apply(mall_id, _change(principal, "service.retire", service_id,
+                                         _service_view(service), _service_view(retired)),
+                        saves=[store.service_item(retired)])
+        return mall_view(principal, mall_id, now)
     counters = [replace(c, service_ids=tuple(x for x in c.service_ids if x != service_id))
                 for c in catalog.counters.values() if service_id in c.service_ids]
     store.apply(mall_id, _change(principal, "service.delete", service_id,
@@ -294,6 +310,24 @@ def delete_service(principal: Principal, mall_id: str, service_id: str, now: dat
                 saves=[store.counter_item(c) for c in counters],
                 deletes=[store.service_item(service)])
     return mall_view(principal, mall_id, now)
+
+
+def service_bookings(principal: Principal, mall_id: str, service_id: str,
+                     now: datetime) -> list[dict]:
+    """The bookings a service still holds from today on, by date and time (for a retired
+    one: to move, cancel or keep): one Query for the days that hold any, then one per such
+    day."""
+    catalog = managed(principal, mall_id)
+    service = catalog.services.get(service_id)
+    if service is None:
+        raise NotFound("service.not_found")
+    days = sorted(d for (sid, d) in _taken_by_day(catalog.mall, now) if sid == service_id)
+    found = [b for day in days for b in booking_store.expected_on(mall_id, day)
+             if b.service_id == service_id and b.status == "booked"]
+    return [{"booking_id": b.booking_id, "code": b.code, "status": b.status,
+             "service_id": b.service_id, "date": b.date, "start": b.start, "end": b.end,
+             "assisted": bool(b.booked_by), "holder_name": b.holder_name or ""}
+            for b in sorted(found, key=lambda b: (b.date, b.start, b.booking_id))]
 
 
 def put_counter(principal: Principal, mall_id: str, counter_id: str, name: str,

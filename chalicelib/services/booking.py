@@ -29,7 +29,7 @@ from chalicelib.errors import (
 )
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, require_role
-from chalicelib.services.catalog import mall_and_service
+from chalicelib.services.catalog import mall_and_service, open_service
 from chalicelib.services.queue import follow_url
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as store
@@ -99,7 +99,7 @@ def day_summary(mall_id: str, service_id: str, first: str, last: str, now: datet
         reason = schedule.closed_text(mall, day, service.service_id)
         if day < today:
             entry["status"] = "past"
-        elif not service.online:
+        elif not service.online or service.retired:
             entry["status"] = "closed"
         elif reason is not None:
             entry.update(status="closed", reason=reason.render(lang))
@@ -214,7 +214,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         replay = _replay(principal, idempotency_key, request_hash)
         if replay:
             return replay, False
-    mall, service = mall_and_service(mall_id, service_id)
+    mall, service = open_service(mall_id, service_id)
     slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
                                        schedule.parse_hhmm(start), now)
     account = _account(principal)
@@ -339,7 +339,7 @@ def book_for_citizen(principal: Principal, *, service_id: str, date: str, start:
     no-show pause), at most `assisted_per_day` a day per staff member, audited in the same
     transaction. The NIK's holder sees the booking once they have an account."""
     mall_id = _staff_of_mall(principal)
-    mall, service = mall_and_service(mall_id, service_id)
+    mall, service = open_service(mall_id, service_id)
     slot = schedule.find_bookable_slot(mall, service, schedule.parse_date(date),
                                        schedule.parse_hhmm(start), now)
     nik = identity.validate_nik(nik)
@@ -418,6 +418,44 @@ def staff_reschedule(principal: Principal, booking_id: str, *, date: str, start:
     return _reschedule(booking, _holder_account(booking), date, start, now,
                        extra=lambda new: _assisted_change(
                            principal, "booking.assisted_reschedule", booking,
+                           before={"date": booking.date, "start": booking.start},
+                           after={"date": new.date, "start": new.start}))
+
+
+def mall_booking(principal: Principal, mall_id: str, code: str) -> Booking:
+    """A booking of the mall by its code, for the mall's admin (e.g. one of a retired
+    service, to move or cancel); another mall's, or none, is NotFound."""
+    from chalicelib.services.admin import managed
+    from chalicelib.store.floor import get_claim
+
+    managed(principal, mall_id)
+    code = identity.normalize_booking_code(code or "")
+    claim = get_claim(code) if code else None
+    booking = store.get(claim.account_id, claim.booking_id) \
+        if claim is not None and claim.mall_id == mall_id else None
+    if booking is None:
+        raise NotFound("booking.not_found")
+    return booking
+
+
+def admin_cancel(principal: Principal, mall_id: str, code: str, now: datetime) -> dict:
+    """The mall's admin cancels a booking of the mall, audited; its holder is emailed."""
+    booking = mall_booking(principal, mall_id, code)
+    return _cancel(booking, _holder_account(booking), now,
+                   extra=_assisted_change(principal, "booking.admin_cancel", booking,
+                                          before={"status": booking.status},
+                                          after={"status": "cancelled"}))
+
+
+@fresh_catalog
+def admin_reschedule(principal: Principal, mall_id: str, code: str, *, date: str, start: str,
+                     now: datetime) -> dict:
+    """The mall's admin moves a booking of the mall (a retired service's too: its bookings
+    are the mall's to place), audited; its holder is emailed."""
+    booking = mall_booking(principal, mall_id, code)
+    return _reschedule(booking, _holder_account(booking), date, start, now,
+                       extra=lambda new: _assisted_change(
+                           principal, "booking.admin_reschedule", booking,
                            before={"date": booking.date, "start": booking.start},
                            after={"date": new.date, "start": new.start}))
 
@@ -561,8 +599,9 @@ def _seat_freed(mall_id: str, service_id: str, day: str, now: datetime) -> None:
 @fresh_catalog
 def reschedule(principal: Principal, booking_id: str, *, date: str, start: str,
                now: datetime) -> dict:
-    return _reschedule(get_booking(principal, booking_id), _account(principal), date, start,
-                       now)
+    booking = get_booking(principal, booking_id)
+    open_service(booking.mall_id, booking.service_id)  # a retired one's: the mall moves them
+    return _reschedule(booking, _account(principal), date, start, now)
 
 
 def _reschedule(booking: Booking, account, date: str, start: str, now: datetime,

@@ -6,7 +6,7 @@ from urllib.parse import quote_plus
 
 from chalicelib.domain import schedule
 from chalicelib.domain.catalog import is_slug
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, ServiceRetired
 from chalicelib.store import catalog as store
 
 
@@ -30,6 +30,19 @@ def mall_and_service(mall_id: str, service_id: str):
     if service is None:
         raise NotFound("service.not_found")
     return catalog.mall, service
+
+
+def open_service(mall_id: str, service_id: str):
+    """(Mall, Service) of a service that takes new bookings, walk-ins and waitlist places:
+    a retired one answers 409 service_retired (its existing bookings still stand)."""
+    mall, service = mall_and_service(mall_id, service_id)
+    refuse_retired(service)
+    return mall, service
+
+
+def refuse_retired(service) -> None:
+    if service.retired:
+        raise ServiceRetired("service.retired", service=service.name)
 
 
 def mall_detail(mall_id: str, now, lang: str = "id") -> dict:
@@ -73,4 +86,4 @@ def list_services(mall_id: str, lang: str = "id") -> list[dict]:
                                   else s.requirements),
              "online": s.online, "slot_minutes": s.slot_minutes, "capacity": s.capacity,
              "walkin_quota": s.walkin_quota}
-            for s in catalog_of(mall_id).services.values()]
+            for s in catalog_of(mall_id).services.values() if not s.retired]

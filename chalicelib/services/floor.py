@@ -24,7 +24,7 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n import ByLanguage, Text
 from chalicelib.services import throttle
-from chalicelib.services.catalog import catalog_of
+from chalicelib.services.catalog import catalog_of, refuse_retired
 from chalicelib.services.queue import (
     follow,
     iso,
@@ -154,6 +154,7 @@ def walk_in(mall_id: str, service_id: str, priority: bool, now: datetime, *,
     service = catalog.services.get(service_id)
     if service is None:
         raise NotFound("service.not_found")
+    refuse_retired(service)
     if service.walkin_quota <= 0:
         raise WalkinUnavailable("walkin.not_offered", service=service.name)
     mall = catalog.mall
@@ -194,7 +195,7 @@ def walkin_services(mall_id: str, now: datetime, lang: str = "id") -> dict:
                 and hours.open <= local.time() < hours.close)
     services = []
     for s in catalog.services.values():
-        if s.walkin_quota <= 0:
+        if s.walkin_quota <= 0 or s.retired:
             continue
         issued = counts.get(s.service_id, {}).get("walkins", 0)
         name = s.name_en if lang == "en" and s.name_en else s.name

@@ -26,7 +26,7 @@ from chalicelib.errors import (
 )
 from chalicelib.services import booking as booking_service
 from chalicelib.services.auth import Principal
-from chalicelib.services.catalog import mall_and_service
+from chalicelib.services.catalog import mall_and_service, open_service
 from chalicelib.store import accounts as account_store
 from chalicelib.store import bookings as booking_store
 from chalicelib.store import catalog as catalog_store
@@ -70,7 +70,7 @@ def _position(entry: WaitlistEntry) -> int | None:
 def join(principal: Principal, mall_id: str, service_id: str, date: str,
          now: datetime) -> dict:
     """Wait for a seat of a full day. 409 seats_available while the day still has seats."""
-    mall, service = mall_and_service(mall_id, service_id)
+    mall, service = open_service(mall_id, service_id)
     day = schedule.parse_date(date)
     slots = schedule.bookable_slots(mall, service, day, now)
     if not slots:

@@ -23,6 +23,7 @@ from chalicelib.store.models import (
     ClosureItem,
     CounterItem,
     Item,
+    LastImport,
     MallEntry,
     MallProfile,
     ServiceItem,
@@ -102,7 +103,7 @@ def _service(s: ServiceItem, mall_id: str, agencies: dict[str, Agency]) -> Servi
         name=s.name, requirements=tuple(s.requirements or ()),
         slot_minutes=int(s.slot_minutes), capacity=int(s.capacity), online=s.online,
         walkin_quota=int(s.walkin_quota), name_en=s.name_en or "",
-        requirements_en=tuple(s.requirements_en or ()))
+        requirements_en=tuple(s.requirements_en or ()), retired=bool(s.retired))
 
 
 def _mall(profile: MallProfile, closures: set, service_closures: set) -> Mall:
@@ -218,7 +219,8 @@ def service_item(service: Service) -> ServiceItem:
         service_id=service.service_id, agency_id=service.agency_id, name=service.name,
         requirements=list(service.requirements), slot_minutes=service.slot_minutes,
         capacity=service.capacity, online=service.online, walkin_quota=service.walkin_quota,
-        name_en=service.name_en, requirements_en=list(service.requirements_en))
+        name_en=service.name_en, requirements_en=list(service.requirements_en),
+        retired=True if service.retired else None)
 
 
 def counter_item(counter: Counter) -> CounterItem:
@@ -277,6 +279,18 @@ def apply(mall_id: str, change: Change, saves=(), deletes=(), extra=None) -> Non
         if extra is not None:
             extra(s)
     cache.clear()
+
+
+def last_import(mall_id: str) -> dict | None:
+    """The items the last YAML import wrote (see `LastImport`), or None before any."""
+    try:
+        return LastImport.get(f"IMPORT#{mall_id}", "LAST", consistent_read=True).items
+    except LastImport.DoesNotExist:
+        return None
+
+
+def last_import_item(mall_id: str, items: dict, at: str) -> LastImport:
+    return LastImport(pk=f"IMPORT#{mall_id}", sk="LAST", mall_id=mall_id, at=at, items=items)
 
 
 def audit_log(mall_id: str, limit: int = 100) -> list[AuditEntry]:

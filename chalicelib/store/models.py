@@ -159,6 +159,17 @@ class ServiceItem(Item, discriminator="service"):
     walkin_quota = NumberAttribute(default=0)
     name_en = UnicodeAttribute(default="")
     requirements_en = ListAttribute(of=UnicodeAttribute, default=list)
+    retired = BooleanAttribute(null=True)  # see domain.catalog.Service.retired
+
+
+class LastImport(Item, discriminator="last_import"):
+    """What the last YAML import of a mall wrote (pk IMPORT#<mall>, outside the catalog's
+    partition so catalog reads stay small): a re-import compares the live catalog with it to
+    name the admin-page changes the file would revert."""
+
+    mall_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    items = JSONAttribute(default=dict)
 
 
 class CounterItem(Item, discriminator="counter"):

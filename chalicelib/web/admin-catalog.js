@@ -15,8 +15,10 @@ function rowActions(kind, id, name) {
     'aria-label': t('tbl.delete.label', { name }), text: t('tbl.delete')
   });
   del.addEventListener('click', () => confirmIn(holder, t('tbl.delete.confirm', { name }), 'tbl.delete.yes', async () => {
-    changed(await send('DELETE', mallPath('/' + PLURAL[kind] + '/' + enc(id))));
-    say(['tbl.deleted', { name }], 'ok');
+    const view = changed(await send('DELETE', mallPath('/' + PLURAL[kind] + '/' + enc(id))));
+    // a service with bookings is retired, not deleted: its bookings stay
+    const kept = kind === 'service' && view.services.some((s) => s.service_id === id && s.retired);
+    say([kept ? 'svc.retired.done' : 'tbl.deleted', { name }], 'ok');
     paint();
   }, kind + '-confirm'));
   return el('div', { class: 'row-actions' }, [
@@ -42,7 +44,9 @@ function paintServices(m) {
   holder.appendChild(table(t('svc.list'), ['svc.name.short', 'svc.agency', 'svc.slot.short', 'svc.capacity.short', 'svc.online', 'svc.walkin.short', ''],
     sorted.map((s) => ({
       th: true, attrs: { 'data-testid': 'service-row', 'data-id': s.service_id },
-      cells: [el('span', null, [s.name, s.name_en ? el('span', { class: 'sub', lang: 'en', text: s.name_en }) : null]),
+      cells: [el('span', null, [s.name, s.name_en ? el('span', { class: 'sub', lang: 'en', text: s.name_en }) : null,
+        s.retired ? el('span', { class: 'sub', 'data-testid': 'service-retired', text: t('svc.retired') }) : null,
+        s.retired ? el('a', { class: 'sub', href: '#/retired/' + enc(s.service_id), 'data-testid': 'service-bookings', text: t('svc.bookings') }) : null]),
         agencyName(s.agency_id), t('svc.minutes', { n: s.slot_minutes }),
         el('span', { 'data-testid': 'service-capacity-cell', text: String(s.capacity) }),
         t(s.online ? 'yes' : 'no'), String(s.walkin_quota), rowActions('service', s.service_id, s.name)]
@@ -59,9 +63,22 @@ function paintCounters(m) {
   }))));
 }
 
+// A service no counter serves: its tickets would never be called.
+function paintWarnings(m) {
+  const holder = $('svc-warnings');
+  clear(holder);
+  const list = (m.warnings || []).filter((w) => w.code === 'no_counter');
+  holder.hidden = !list.length;
+  if (!list.length) return;
+  holder.appendChild(el('div', { class: 'warn', role: 'status', 'data-testid': 'catalog-warnings' }, [
+    el('h2', { text: t('svc.warn.title') }),
+    el('ul', null, list.map((w) => el('li', { 'data-testid': 'warning', text: t('svc.warn.no_counter', { service: serviceName(w.service_id) }) })))]));
+}
+
 function paint() {
   const m = A.mall;
   conflictsBox($('svc-conflicts'), A.conflicts, serviceName);
+  paintWarnings(m);
   paintAgencies(m);
   paintServices(m);
   paintCounters(m);

@@ -25,6 +25,7 @@ const SCREENS = {
   agency: { nav: 'services', enter: enterAgency },
   service: { nav: 'services', enter: enterService },
   counter: { nav: 'services', enter: enterCounter },
+  retired: { nav: 'services', enter: async (arg) => (await import('./admin-retired.js')).enterRetired(arg) },
   hours: { nav: 'hours', enter: enterHours },
   capacity: { nav: 'capacity', enter: enterCapacity },
   closures: { nav: 'closures', enter: enterClosures },

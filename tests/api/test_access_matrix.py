@@ -85,6 +85,8 @@ def world(client, fixed_clock) -> World:
                      token=token_a))
     booking = _ok(call(client, "POST", "/v1/bookings", {**BOOK, "service_id": "kartu-keluarga",
                                                          "date": TOMORROW}, token=token_a))
+    of_b = _ok(call(client, "POST", "/v1/bookings", {**BOOK, "service_id": "akta-kelahiran",
+                                                      "date": TOMORROW}, token=token_b))
     _ok(call(client, "PUT", f"/v1/admin/malls/{X}/services/matriks", {
         "agency_id": "disdukcapil", "name": "Tanpa kursi", "slot_minutes": 60, "capacity": 0},
         token=admin_x))
@@ -117,11 +119,13 @@ def world(client, fixed_clock) -> World:
               "counter_id": "loket-1", "booking_id": booking["booking_id"],
               "waitlist_id": waiting["waitlist_id"], "ticket_id": ticket["ticket_id"],
               "kiosk_id": kiosk["kiosk_id"], "account_id": person["account_id"],
-              "closure_id": closure["closure_id"], "mail_id": mail.mail_id, "date": "2026-12-29"},
+              "closure_id": closure["closure_id"], "mail_id": mail.mail_id, "date": "2026-12-29",
+              "code": of_b["code"]},
         path_of={op: {"booking_id": assisted["booking_id"]}
                  for op in ("assisted_cancel", "assisted_reschedule")},
         bodies={
             "assisted_reschedule": {"date": TOMORROW, "start": "10:00"},
+            "admin_reschedule_booking": {"date": TOMORROW, "start": "10:30"},
             "register": {"password": "rahasia-matriks-77", "name": "Warga", "phone": "0812 1111 2222"},
             "verify": {"email": "nobody@example.id", "code": "123456"},
             "resend_code": {"email": "nobody@example.id"},

@@ -63,7 +63,7 @@ def test_a_reimport_updates_in_place_and_never_touches_bookings(client, fixed_cl
     code, out = run(capsys, "import-mall", str(edited(tmp_path, change)))
     assert code == 0, out
     assert "created: service ktp-anak" in out and "changed: service ktp-el" in out
-    assert "kept (not in the file" in out and "service pbg" in out
+    assert "retired (no new bookings; its bookings kept): service pbg" in out
     assert "over capacity (nobody cancelled; no new bookings): ktp-el 2026-12-08 09:00: " \
            "3 booked, 2 seats" in out
     for token, booking in tokens:
@@ -84,28 +84,32 @@ def test_a_reimport_updates_in_place_and_never_touches_bookings(client, fixed_cl
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda d: d["mall"].update(timezone="Asia/Tokyo"), r":\d+: mall\.timezone: must be one of"),
+    (lambda d: d["mall"].update(timezone="Asia/Tokyo"),
+     r":\d+: mall\.timezone: harus salah satu dari .* / must be one of"),
     (lambda d: d["agencies"][0]["services"][0].update(capacity="four"),
-     r":\d+: agencies\.0\.services\.0\.capacity: Input should be a valid integer"),
-    (lambda d: d["agencies"][1].update(letter="A"), r":\d+: agencies\.1\.letter: letter A is also"),
+     r":\d+: agencies\.0\.services\.0\.capacity: harus bilangan bulat, bukan 'four' / "
+     r"must be a whole number"),
+    (lambda d: d["agencies"][1].update(letter="A"),
+     r":\d+: agencies\.1\.letter: huruf A sudah dipakai .* / letter A is also"),
     (lambda d: d["counters"][0]["services"].append("nope"),
-     r":\d+: counters\.0\.services: no such service: nope"),
-    (lambda d: d["mall"].update(colour="blue"), r":\d+: mall\.colour: Extra inputs"),
+     r":\d+: counters\.0\.services: tidak ada layanan: nope / no such service: nope"),
+    (lambda d: d["mall"].update(colour="blue"), r':\d+: mall\.colour: kunci "colour" tidak '
+     r'dikenal; yang boleh: id, name, .* / unknown key "colour"'),
     (lambda d: d["mall"]["hours"].update(fri={"open": "15:00", "close": "08:00"}),
-     r":\d+: mall\.hours\.fri: hours must be HH:MM"),
+     r':\d+: mall\.hours\.fri: jam ditulis "HH:MM" .* / hours must be "HH:MM"'),
 ])
 def test_invalid_files_name_the_line_the_key_and_the_problem(capsys, tmp_path, change, expected,
                                                               fresh_table):
     path = edited(tmp_path, change)
     code, out = run(capsys, "import-mall", str(path))
-    assert code == 1 and re.search(re.escape(str(path)) + expected, out), out
+    assert code == 2 and re.search(re.escape(str(path)) + expected, out), out
 
 
 def test_a_yaml_syntax_error_names_its_line(capsys, tmp_path, fresh_table):
     path = tmp_path / "broken.yaml"
     path.write_text("mall:\n  id: x\n  name: [unclosed\n")
     code, out = run(capsys, "import-mall", str(path))
-    assert code == 1 and f"{path}:4: not valid YAML" in out
+    assert code == 2 and f"{path}:4: bukan YAML yang sah" in out and "/ not valid YAML" in out
 
 
 def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tmp_path):

@@ -491,3 +491,30 @@ def test_weekly_hours_keep_the_friday_break(open_admin, live_server):
     expect(pg.get_by_test_id("status")).to_have_text("Jam buka mingguan disimpan.", timeout=3000)
     hours = api(live_server, "GET", f"/v1/malls/{MALL}")["weekly_hours"]
     assert hours["4"]["breaks"] == [["11:30", "13:00"]] and hours["5"]["close"] == "12:00"
+
+
+def test_a_booked_service_deleted_is_retired_and_its_bookings_moved_or_cancelled(
+        open_admin, live_server):
+    [made] = staff_bookings(live_server, 1, service_id="pbg", start="09:00")
+    pg = open_admin()
+    log_in(pg)
+    section(pg, "services", "Layanan")
+    pg.locator('[data-testid="service-delete"][data-id="pbg"]').click()
+    pg.get_by_test_id("service-confirm-yes").click()
+    expect(pg.get_by_test_id("status")).to_contain_text("dihentikan, tidak dihapus")
+    row = pg.locator('[data-testid="service-row"][data-id="pbg"]')
+    expect(row.get_by_test_id("service-retired")).to_be_visible()
+    row.get_by_test_id("service-bookings").click()
+    expect(pg.locator("#h-retired")).to_contain_text("Booking Persetujuan Bangunan Gedung")
+    booking = pg.locator(f'[data-testid="rb-row"][data-code="{made["code"]}"]')
+    expect(booking).to_contain_text("09:00")
+    assert_accessible(pg, "a retired service's bookings")
+    booking.get_by_test_id("rb-date").fill("2026-12-10")
+    booking.get_by_test_id("rb-time").fill("10:00")
+    booking.get_by_test_id("rb-move").click()
+    expect(pg.get_by_test_id("status")).to_contain_text(f"Booking {made['code']} dipindahkan")
+    expect(booking).to_contain_text("10:00")
+    booking.get_by_test_id("rb-cancel").click()
+    pg.get_by_test_id("rb-confirm-yes").click()
+    expect(pg.get_by_test_id("status")).to_contain_text(f"Booking {made['code']} dibatalkan")
+    expect(pg.get_by_test_id("retired-bookings")).to_contain_text("Tidak ada booking lagi.")
