@@ -15,6 +15,9 @@ esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# The project's own virtualenv (`make deploy` makes it): chalice and every dependency the
+# package needs, at the versions the tests ran with.
+PY=${ANTRE_PYTHON:-$ROOT/.venv/bin/python}
 
 INFRA_STACK="antre-$STAGE-infra"
 GATEWAY_STACK="antre-$STAGE-gateway-responses"
@@ -102,10 +105,8 @@ aws cloudformation deploy \
   --no-fail-on-empty-changeset
 
 step "Secrets in SSM Parameter Store"
-# Created once, with random values, and never overwritten by this script. Rotating the NIK
-# HMAC key would orphan every stored NIK hash: citizens could no longer be matched to their
-# accounts and bookings, and the one-account-per-NIK rule would stop holding. Rotating the
-# JWT secret only signs everybody out; do it by hand with `aws ssm put-parameter --overwrite`.
+# Created once, with random values, and never overwritten by this script. Rotating the JWT
+# secret only signs everybody out; do it by hand with `aws ssm put-parameter --overwrite`.
 # The value goes through a private temporary file, not the command line (visible in `ps`).
 secret_file=$(mktemp)
 trap 'rm -f "$secret_file"' EXIT
@@ -124,8 +125,10 @@ ensure_secret() {
 }
 ensure_secret "$(chalice_setting ANTRE_JWT_SECRET_SSM "/antre/$STAGE/jwt-secret")" \
   "Antre $STAGE: signs login tokens"
-ensure_secret "$(chalice_setting ANTRE_NIK_HMAC_KEY_SSM "/antre/$STAGE/nik-hmac-key")" \
-  "Antre $STAGE: NIK hash key. NEVER CHANGE: stored NIK hashes depend on it"
+# The NIK key: created only while the table holds no citizen (its key marker, read by key);
+# over citizens a missing or different key is refused with how to restore it from the
+# officer's encrypted backup (chalicelib/services/key_admin.py).
+"$PY" -m chalicelib.cli --stage "$STAGE" ensure-nik-key
 
 step "Lambda functions and API (chalice deploy --stage $STAGE)"
 # Without its record chalice would create a second API and new functions beside the old
