@@ -70,6 +70,7 @@ def test_the_right_key_works_again_after_a_refusal(client, monkeypatch):
 
 def test_a_missing_key_parameter_refuses(client, monkeypatch):
     register(client, nik_value=nik(106))
+    config.get().jwt_secret  # read (and kept) before the stage's names change
     monkeypatch.delitem(config.get().env, "ANTRE_NIK_HMAC_KEY", raising=False)
     monkeypatch.setitem(config.get().env, "ANTRE_NIK_HMAC_KEY_SSM", "/antre/test/nik-missing")
     monkeypatch.setattr(config.Config, "_dev_default", property(lambda self: None))
@@ -101,6 +102,7 @@ def test_a_marker_from_another_container_is_checked_not_overwritten(client):
 # --- the key parameter, from the command line (deploy runs ensure-nik-key) --------------------
 
 NIK_PARAM, JWT_PARAM = "/antre/test/nik-hmac-key", "/antre/test/jwt-secret"
+JWT_VALUE = "the-test-stage-jwt-secret-0123456789abcdef"
 
 
 def ssm():
@@ -120,7 +122,7 @@ def ssm_keys(monkeypatch):
     monkeypatch.delitem(config.get().env, "ANTRE_NIK_HMAC_KEY", raising=False)
     monkeypatch.setitem(config.get().env, "ANTRE_NIK_HMAC_KEY_SSM", NIK_PARAM)
     monkeypatch.setitem(config.get().env, "ANTRE_JWT_SECRET_SSM", JWT_PARAM)
-    ssm().put_parameter(Name=JWT_PARAM, Type="SecureString", Value="the-jwt-secret")
+    ssm().put_parameter(Name=JWT_PARAM, Type="SecureString", Value=JWT_VALUE)
     nik_keys.forget()
     yield
     nik_keys.forget()
@@ -173,7 +175,7 @@ def test_a_backup_restores_the_lost_key_and_one_account_per_nik_holds(client, ss
     code, said = run(capsys, "backup-keys", "-o", str(out), "--passphrase-file",
                      str(tmp_path / "pass"))
     assert code == 0 and out.exists()
-    assert param() not in out.read_text() and "the-jwt-secret" not in out.read_text()
+    assert param() not in out.read_text() and JWT_VALUE not in out.read_text()
     key = param()
     ssm().delete_parameter(Name=NIK_PARAM)
     ssm().delete_parameter(Name=JWT_PARAM)
@@ -185,7 +187,7 @@ def test_a_backup_restores_the_lost_key_and_one_account_per_nik_holds(client, ss
     assert code == 1 and "Wrong passphrase" in said and param() is None
     code, said = run(capsys, "restore-keys", str(out), "--passphrase-file",
                      str(tmp_path / "pass"))
-    assert code == 0 and param() == key and param(JWT_PARAM) == "the-jwt-secret"
+    assert code == 0 and param() == key and param(JWT_PARAM) == JWT_VALUE
     status, body = _register(client, "kedua@example.id", nik(203))
     assert status == 409 and body["code"] == "nik_taken"  # the same NIK is still known
 
