@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz bench cli browser clean
+.PHONY: run test fuzz bench cli deploy preflight browser clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,21 @@ bench: $(STAMP)
 # City IT's command line, e.g. make cli ARGS="--stage prod import-mall infra/malls/x.yaml"
 cli: $(STAMP)
 	$(PY) -m chalicelib.cli $(ARGS)
+
+# Deploy a stage to AWS with this project's .venv (chalice and every dependency pinned):
+#   make deploy STAGE=prod ANTRE_SENDER=antre.kota.go.id ANTRE_ALARM_EMAIL=it@kota.go.id
+# It checks every precondition first (`make preflight STAGE=prod` runs only that).
+DEPLOY_ENV = ANTRE_PYTHON=$(PY) ANTRE_SENDER="$(ANTRE_SENDER)" \
+	ANTRE_ALARM_EMAIL="$(ANTRE_ALARM_EMAIL)" ANTRE_DOMAIN="$(ANTRE_DOMAIN)" \
+	ANTRE_CERTIFICATE_ARN="$(ANTRE_CERTIFICATE_ARN)"
+
+deploy: $(STAMP)
+	@case "$(STAGE)" in dev|prod) ;; *) echo "usage: make deploy STAGE=dev|prod" >&2; exit 2;; esac
+	$(DEPLOY_ENV) infra/deploy.sh $(STAGE)
+
+preflight: $(STAMP)
+	@case "$(STAGE)" in dev|prod) ;; *) echo "usage: make preflight STAGE=dev|prod" >&2; exit 2;; esac
+	$(DEPLOY_ENV) $(PY) -m infra.preflight $(STAGE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -17,6 +17,10 @@ AWS credentials of the shell. Commands:
     closure status CLOSURE_ID [--follow] a closure's progress and report
     closure resume CLOSURE_ID            run a closure's job here until it is done
     closures MALL                        a mall's closures
+    ensure-nik-key                       create the NIK key only where no citizen is (deploy)
+    rotate-nik-key                       add a NIK key; citizens are rehashed as they come
+    backup-keys -o FILE                  the stage's keys, encrypted under a passphrase
+    restore-keys FILE                    put a backup's keys back (only the table's own)
 """
 from __future__ import annotations
 
@@ -330,6 +334,70 @@ def cmd_closures(args) -> int:
     return 0
 
 
+def _keys(action) -> int:
+    from chalicelib.services.key_admin import KeyRefused
+
+    try:
+        return action()
+    except KeyRefused as e:
+        print(str(e), file=sys.stderr)
+        return 1
+
+
+def cmd_ensure_nik_key(args) -> int:
+    from chalicelib.services import key_admin
+
+    return _keys(lambda: print(key_admin.ensure_nik_key()) or 0)
+
+
+def cmd_rotate_nik_key(args) -> int:
+    from chalicelib.services import key_admin
+
+    return _keys(lambda: print(key_admin.rotate_nik_key(_now())) or 0)
+
+
+def _passphrase(args, twice: bool) -> str:
+    if args.passphrase_file:
+        return Path(args.passphrase_file).read_text().rstrip("\n")
+    first = getpass.getpass("Frasa sandi cadangan / backup passphrase: ")
+    if twice and getpass.getpass("Sekali lagi / again: ") != first:
+        from chalicelib.services.key_admin import KeyRefused
+
+        raise KeyRefused("Kedua frasa sandi berbeda / The two passphrases differ")
+    return first
+
+
+def cmd_backup_keys(args) -> int:
+    from chalicelib.services import key_admin
+
+    def run():
+        data = key_admin.backup(_passphrase(args, twice=True), _now())
+        out = Path(args.output)
+        out.touch(mode=0o600)
+        out.write_bytes(data)
+        print(f"{out}: cadangan kunci terenkripsi; simpan di luar jaringan (mis. USB di brankas) "
+              f"beserta frasa sandinya di tempat lain / encrypted key backup; keep it offline "
+              f"(e.g. a USB stick in a safe), its passphrase elsewhere")
+        return 0
+
+    return _keys(run)
+
+
+def cmd_restore_keys(args) -> int:
+    from chalicelib.services import key_admin
+
+    def run():
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as e:
+            raise key_admin.KeyRefused(f"{args.file}: {e.strerror}") from None
+        for name in key_admin.restore(data, _passphrase(args, twice=False)):
+            print(f"dipulihkan / restored {name}")
+        return 0
+
+    return _keys(run)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m chalicelib.cli",
                                 description="Antre for city IT: malls, admins, closures, "
@@ -385,6 +453,23 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("closures", help="a mall's closures")
     c.add_argument("mall")
     c.set_defaults(run=cmd_closures)
+    c = sub.add_parser("ensure-nik-key", help="create the NIK key parameter if it is missing "
+                       "and the table holds no citizens (deploy runs it)")
+    c.set_defaults(run=cmd_ensure_nik_key)
+    c = sub.add_parser("rotate-nik-key", help="add a NIK key; each citizen's NIK is rehashed "
+                       "at their next login or booking")
+    c.set_defaults(run=cmd_rotate_nik_key)
+    for name, helptext in (("backup-keys", "write the stage's keys encrypted to a file"),
+                           ("restore-keys", "put the keys of a backup file back")):
+        c = sub.add_parser(name, help=helptext)
+        if name == "backup-keys":
+            c.add_argument("-o", "--output", required=True)
+            c.set_defaults(run=cmd_backup_keys)
+        else:
+            c.add_argument("file")
+            c.set_defaults(run=cmd_restore_keys)
+        c.add_argument("--passphrase-file", help="read the passphrase from this file "
+                       "(scripts; otherwise it is prompted)")
     return p
 
 

@@ -148,6 +148,18 @@ class Busy(AntreError):
         super().__init__(key, **kwargs)
 
 
+class NikKeyUnavailable(AntreError):
+    """The stage's NIK key is missing or is not the key the table's NIK hashes were made
+    with: nothing is hashed with it (a wrong key would give a citizen a second account).
+    503 until the officer restores the key (services.nik_keys, `cli restore-keys`)."""
+
+    code, status = "nik_key_unavailable", 503
+
+    def __init__(self, key: str | None = None, **kwargs):
+        kwargs.setdefault("headers", {"Retry-After": "300"})
+        super().__init__(key, **kwargs)
+
+
 # --- the mall floor ------------------------------------------------------------------------
 
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Deploys one Antre stage to the AWS account and region the aws CLI is configured for:
-#   ANTRE_SENDER=no-reply@antre.kota.go.id ANTRE_ALARM_EMAIL=it@kota.go.id infra/deploy.sh prod
+# Deploys one Antre stage to the AWS account and region the aws CLI is configured for.
+# Run it through make, which builds the project's .venv (chalice and every dependency) first:
+#   make deploy STAGE=prod ANTRE_SENDER=antre.kota.go.id ANTRE_ALARM_EMAIL=it@kota.go.id
+# It starts with the preflight (infra/preflight.py), which checks every precondition and
+# creates nothing.
 # Optional: ANTRE_DOMAIN=antre.kota.go.id ANTRE_CERTIFICATE_ARN=arn:aws:acm:... serves the
 # stage at the root of the city's own domain (infra/domain.yaml).
 # Safe to run again: every step creates what is missing and updates what changed.
@@ -15,6 +18,10 @@ esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# The project's own virtualenv (`make deploy` makes it): chalice and every dependency the
+# package needs, at the versions the tests ran with.
+PY=${ANTRE_PYTHON:-$ROOT/.venv/bin/python}
+CHALICE="$(dirname "$PY")/chalice"
 
 INFRA_STACK="antre-$STAGE-infra"
 GATEWAY_STACK="antre-$STAGE-gateway-responses"
@@ -31,24 +38,29 @@ export AWS_PAGER=""
 die() { echo "error: $*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in aws chalice openssl python3; do
-  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found on PATH (see infra/README.md)"
+for tool in aws openssl; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' tidak ada di PATH / not found on PATH" \
+    "(infra/README.md)"
 done
-
-: "${ANTRE_SENDER:?set ANTRE_SENDER to the sender address (or its domain)}"
-: "${ANTRE_ALARM_EMAIL:?set ANTRE_ALARM_EMAIL to the address that receives alarms}"
+[ -x "$PY" ] && [ -x "$CHALICE" ] || die "$PY atau/or $CHALICE tidak ada / missing:" \
+  "jalankan / run 'make deploy STAGE=$STAGE', which builds .venv"
 
 REGION=${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region || true)}}
-[ -n "$REGION" ] || die "no AWS region: set AWS_REGION (e.g. ap-southeast-3) or run 'aws configure'"
-# chalice and every aws call below must work in the same region.
-export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
-ACCOUNT=$(aws sts get-caller-identity --query Account --output text) \
-  || die "the aws CLI has no working credentials"
+if [ -n "$REGION" ]; then
+  # chalice and every aws call below must work in the same region.
+  export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
+fi
+
+step "Preflight: every precondition, before anything is created"
+"$PY" -m infra.preflight "$STAGE" || die "preflight gagal; belum ada yang dibuat / the" \
+  "preflight failed; nothing was created"
+: "${ANTRE_SENDER:?}" "${ANTRE_ALARM_EMAIL:?}"  # the preflight checked them
+ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 echo "Deploying stage '$STAGE' to account $ACCOUNT in $REGION"
 
 # A setting of this stage as chalice will see it (stage environment over the shared one).
 chalice_setting() {
-  python3 - "$STAGE" "$1" "$2" <<'EOF'
+  "$PY" - "$STAGE" "$1" "$2" <<'EOF'
 import json, sys
 stage, key, default = sys.argv[1:4]
 cfg = json.load(open(".chalice/config.json"))
@@ -102,10 +114,8 @@ aws cloudformation deploy \
   --no-fail-on-empty-changeset
 
 step "Secrets in SSM Parameter Store"
-# Created once, with random values, and never overwritten by this script. Rotating the NIK
-# HMAC key would orphan every stored NIK hash: citizens could no longer be matched to their
-# accounts and bookings, and the one-account-per-NIK rule would stop holding. Rotating the
-# JWT secret only signs everybody out; do it by hand with `aws ssm put-parameter --overwrite`.
+# Created once, with random values, and never overwritten by this script. Rotating the JWT
+# secret only signs everybody out; do it by hand with `aws ssm put-parameter --overwrite`.
 # The value goes through a private temporary file, not the command line (visible in `ps`).
 secret_file=$(mktemp)
 trap 'rm -f "$secret_file"' EXIT
@@ -124,8 +134,10 @@ ensure_secret() {
 }
 ensure_secret "$(chalice_setting ANTRE_JWT_SECRET_SSM "/antre/$STAGE/jwt-secret")" \
   "Antre $STAGE: signs login tokens"
-ensure_secret "$(chalice_setting ANTRE_NIK_HMAC_KEY_SSM "/antre/$STAGE/nik-hmac-key")" \
-  "Antre $STAGE: NIK hash key. NEVER CHANGE: stored NIK hashes depend on it"
+# The NIK key: created only while the table holds no citizen (its key marker, read by key);
+# over citizens a missing or different key is refused with how to restore it from the
+# officer's encrypted backup (chalicelib/services/key_admin.py).
+"$PY" -m chalicelib.cli --stage "$STAGE" ensure-nik-key
 
 step "Lambda functions and API (chalice deploy --stage $STAGE)"
 # Without its record chalice would create a second API and new functions beside the old
@@ -152,10 +164,10 @@ export ANTRE_MAIL_STREAM_ARN
 # .chalice/deployments/ and reused by `chalice deploy`: built here first, so that the
 # dependencies' own test folders can be taken out of it (infra/layer.py).
 layer_out=$(mktemp -d)
-chalice package --stage "$STAGE" "$layer_out" >/dev/null
+"$CHALICE" package --stage "$STAGE" "$layer_out" >/dev/null
 rm -rf "$layer_out"
-python3 -m infra.layer
-chalice deploy --stage "$STAGE"
+"$PY" -m infra.layer
+"$CHALICE" deploy --stage "$STAGE"
 
 [ -f "$DEPLOYED" ] || die "chalice did not write $DEPLOYED"
 # Saved after every deploy (gzip + base64 keeps it within a standard parameter). Replaced by
@@ -165,7 +177,7 @@ aws ssm put-parameter --name "$DEPLOYED_PARAM" --type String --tier Intelligent-
   --description "Antre $STAGE: chalice's .chalice/deployed/$STAGE.json (infra/deploy.sh)" \
   --value "$(gzip -9c "$DEPLOYED" | base64 | tr -d '\n')" >/dev/null
 echo "$DEPLOYED disimpan di SSM $DEPLOYED_PARAM / saved $DEPLOYED to SSM $DEPLOYED_PARAM"
-read -r REST_API_ID API_URL < <(python3 - "$DEPLOYED" <<'EOF'
+read -r REST_API_ID API_URL < <("$PY" - "$DEPLOYED" <<'EOF'
 import json, sys
 for r in json.load(open(sys.argv[1]))["resources"]:
     if r.get("resource_type") == "rest_api":
@@ -243,7 +255,7 @@ WARNING: the SES account in $SES_REGION is still in the sandbox (or its sending 
 EOF
 fi
 
-URL=${API_URL:-$(chalice url --stage "$STAGE")}
+URL=${API_URL:-$("$CHALICE" url --stage "$STAGE")}
 step "Done"
 echo "API and citizen page: $URL"
 [ -z "${ANTRE_DOMAIN:-}" ] || echo "Di domain kota, setelah catatan DNS-nya terbit / on the" \

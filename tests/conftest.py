@@ -45,6 +45,7 @@ from chalice.test import Client  # noqa: E402
 
 from app import app, send_new_mail  # noqa: E402
 from chalicelib import clock  # noqa: E402
+from chalicelib.services import nik_keys  # noqa: E402
 from chalicelib.store import catalog as catalog_store  # noqa: E402
 from chalicelib.store import kiosks as kiosk_store  # noqa: E402
 from chalicelib.store.models import Item  # noqa: E402
@@ -100,6 +101,7 @@ def reset_table() -> None:
         Item.delete_table()
     catalog_store.cache.clear()
     kiosk_store.forget_cached()
+    nik_keys.forget()  # the table's key marker went with it
     urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/mail",
                                                   method="DELETE")).read()
     urllib.request.urlopen(urllib.request.Request(f"{EMULATOR.url}/_antre/sms",

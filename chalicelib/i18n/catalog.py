@@ -66,6 +66,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.idempotency_key_reused": {
         "id": "Idempotency-Key ini sudah dipakai untuk permintaan lain.",
         "en": "This Idempotency-Key was used for a different request."},
+    "error.nik_key_unavailable": {
+        "id": "Pendaftaran dan pemeriksaan NIK sedang dihentikan karena gangguan konfigurasi; "
+              "petugas TI kota sudah diberi tahu. Silakan coba lagi nanti.",
+        "en": "Registering and checking NIKs is paused by a configuration fault; the city's IT "
+              "officer has been told. Please try again later."},
     "error.busy": {"id": "Layanan sedang sibuk; silakan coba lagi sebentar lagi.",
                    "en": "The service is busy; please try again."},
     "error.unknown_code": {"id": "Kode booking tidak ditemukan.",

@@ -31,7 +31,7 @@ from chalicelib.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from chalicelib.services import throttle
+from chalicelib.services import nik_keys, throttle
 from chalicelib.services.auth import Principal, check_password, hash_password, issue_token
 from chalicelib.store import accounts as store
 from chalicelib.store import outbox, suppression
@@ -62,13 +62,14 @@ def _verify_mail(account: Account, code: str, now: datetime):
 def register(*, email: str, password: str, name: str, phone: str, nik: str | None,
              now: datetime, role: str = "citizen", mall_id: str | None = None,
              verified: bool = False, extra=None, sms_opt_in: bool = False,
-             address: str | None = None, rights=()) -> str:
+             address: str | None = None, rights=(), every_key: bool = True) -> str:
     """Create an unverified account (gone after `unverified_hours` unless verified) and
     email it a 6-digit code. Returns the account id. An address that has an account answers
     the same: a new id nothing holds, and its owner is told someone tried (a few times a day
     at most). A NIK another account holds is 409 `nik_taken`, saying how to claim it.
     `sms_opt_in` is kept for the API's sake: SMS start once the phone is proven.
-    `address`: the client's, for the registration limit (None: made by an admin)."""
+    `address`: the client's, for the registration limit (None: made by an admin).
+    `every_key=False` (look under the current NIK key only) exists only for the race canary."""
     cfg = config.get()
     if address is not None:
         throttle.take("register_address", address, now)
@@ -84,7 +85,6 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str | Non
         pk=store.account_pk(account_id), sk="PROFILE", account_id=account_id, email=email,
         name=name.strip(), phone=phone, password_hash=hash_password(password), role=role,
         mall_id=mall_id, verified=verified, created_at=now.isoformat(), sms_opt_in=False,
-        nik_hash=identity.nik_hash(nik, cfg.nik_hmac_key) if nik else None,
         nik_last4=identity.nik_last4(nik) if nik else None, rights=list(rights),
     )
     mail = None
@@ -104,7 +104,16 @@ def register(*, email: str, password: str, name: str, phone: str, nik: str | Non
     try:
         if store.email_held(email, int(now.timestamp())):
             raise EmailTaken()
-        store.create_once(account, mail, extra, now_epoch=int(now.timestamp()))
+        if nik:
+            def create(ring):
+                account.nik_key, account.nik_hash, others = nik_keys.resolve(ring, nik,
+                                                                             every_key)
+                store.create_once(account, mail, extra, now_epoch=int(now.timestamp()),
+                                  ring=ring, others=others)
+
+            nik_keys.with_ring(create)
+        else:
+            store.create_once(account, mail, extra, now_epoch=int(now.timestamp()))
     except EmailTaken:
         if address is None:  # an admin creating staff hears it as before
             raise
@@ -252,7 +261,8 @@ def authenticated(principal: Principal, also=None) -> Principal:
     if account is None or account.disabled \
             or int(account.token_version) != principal.version:
         raise Unauthorized("token.revoked")
-    if principal.nik_hash != account.nik_hash:  # cannot happen: a NIK never changes
+    # a token from before the NIK was rehashed under a new key (or moved) names the old hash
+    if principal.nik_hash != account.nik_hash:
         principal, read = replace(principal, nik_hash=account.nik_hash), {}
     return replace(principal, role=account.role, mall_id=account.mall_id, account=account,
                    read=read)
@@ -280,6 +290,7 @@ def login(*, email: str, password: str, now: datetime, address: str = "unknown",
         raise EmailNotVerified()
     if account.disabled:
         raise InvalidCredentials()
+    account = nik_keys.rehash(account)  # after a rotation: to the new key's hash
     return issue_token(Principal(account.account_id, account.role, account.mall_id,
                                  int(account.token_version), account.nik_hash), now)
 
@@ -485,7 +496,7 @@ def claim_nik(principal: Principal, *, email: str, nik: str, now: datetime) -> d
         raise Forbidden("role.claim_only")
     throttle.take("claim_staff", principal.account_id, now)
     nik = identity.validate_nik(nik)
-    nik_hash = identity.nik_hash(nik, config.get().nik_hmac_key)
+    key_id, nik_hash, _ = nik_keys.resolve(nik_keys.ring(), nik)
     claimant = _account_by_email(email)
     if claimant is None or not claimant.verified or claimant.role != "citizen":
         raise ValidationFailed("claim.no_account")
@@ -507,7 +518,7 @@ def claim_nik(principal: Principal, *, email: str, nik: str, now: datetime) -> d
         outbox.saved(s, notice)
 
     try:
-        store.move_nik(nik_hash, last4, holder, claimant, extra)
+        store.move_nik(nik_hash, last4, holder, claimant, extra, key_id=key_id)
     except Exception as e:
         from chalicelib.errors import Busy
         from pynamodb.exceptions import TransactWriteError

@@ -27,6 +27,7 @@ from chalicelib.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from chalicelib.services import nik_keys
 from chalicelib.services import throttle
 from chalicelib.services.auth import Principal, require_role
 from chalicelib.services.catalog import mall_and_service, open_service
@@ -222,6 +223,9 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         raise Unauthorized()
     if principal.role != "citizen" or not account.nik_hash:
         raise Forbidden("booking.citizens_only")
+    held_hash = account.nik_hash
+    account = nik_keys.rehash(account)  # after a rotation: to the new key's hash
+    state_read = principal.read.get("citizen") if account.nik_hash == held_hash else None
 
     def mail_for(booking):
         return outbox.new_messages("booking_confirmed", account,
@@ -241,7 +245,7 @@ def book(principal: Principal, *, mall_id: str, service_id: str, date: str, star
         booking, mail = _place(principal.account_id, account.nik_hash, mall, service, slot, now,
                                mail_for=mail_for, idempotency_for=idempotency_for,
                                enforce_capacity=enforce_capacity, extra_for=lambda b: limit,
-                               refused=refused, state_read=principal.read.get("citizen"))
+                               refused=refused, state_read=state_read)
     except _KeyTaken:  # the same key won a concurrent request: answer with its booking
         replay = _replay(principal, idempotency_key, request_hash, fresh=True)
         if replay is None:  # cannot happen: the key is written with its booking
@@ -254,7 +258,7 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
            mail_for=None, idempotency_for=None, new_citizen: bool = False,
            enforce_capacity: bool = True, held: bool = False, extra_for=None,
            refused=None, state_read=None, fatal_extra=None, for_staff: bool = False,
-           citizen_actions=(), **holder) -> tuple[Booking, object]:
+           citizen_actions=(), typed_nik=None, **holder) -> tuple[Booking, object]:
     """The booking transaction with its retries, for a citizen's own booking and for one
     staff make for a citizen. Returns (booking, its confirmation mail or None).
 
@@ -262,13 +266,22 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
     booking. The citizen's active-booking limit holds either way: it is kept per NIK.
     `state_read`: the citizen's state as read with the account (None: not read), for the
     first attempt only; a retry, which lost a race, reads it again.
+    `typed_nik`: the NIK staff typed, in place of `nik_hash`: each attempt finds under which
+    key's hash it lives (services.nik_keys; a rotation may move it between attempts).
     """
+    from chalicelib.services import nik_keys
+
     limit = config.get().max_active_bookings
     booking_id = str(ULID())
     now_epoch = int(now.timestamp())
     first = [state_read] if state_read is not None else []
 
     def attempt():
+        nonlocal nik_hash
+        key_id, ring = None, None
+        if typed_nik is not None:
+            ring = nik_keys.ring()
+            key_id, nik_hash, _ = nik_keys.resolve(ring, typed_nik)
         state = first.pop() if first else store.citizen_state(nik_hash)
         if state is None and not new_citizen:  # written with the account; cannot be missing
             raise Busy()
@@ -283,16 +296,37 @@ def _place(owner_id: str, nik_hash: str, mall, service: Service, slot: Slot, now
         active[booking_id] = int(booking.end_at)
         mail = mail_for(booking) if mail_for else None
         idem = idempotency_for(booking) if idempotency_for else None
-        store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
-                           enforce_capacity=enforce_capacity, held=held,
-                           extra=extra_for(booking) if extra_for else None,
-                           citizen_actions=citizen_actions if state is not None else ())
+        extra = extra_for(booking) if extra_for else None
+        if ring is not None:
+            extra = _with_ring_step(extra, ring)
+        try:
+            store.book_if_free(booking, mall, mall.seats(service), state, active, mail, idem,
+                               enforce_capacity=enforce_capacity, held=held, extra=extra,
+                               citizen_actions=citizen_actions if state is not None else (),
+                               nik_key=key_id)
+        except TransactionFailed as e:
+            if nik_keys.STEP in e.failed:  # the next attempt loads and checks the ring again
+                nik_keys.forget()
+            raise
+        if ring is not None:
+            nik_keys.written()
         return booking, mail
 
     return _with_retries(attempt, {"idempotency": _KeyTaken, "guard": AlreadyBooked,
                                    "seat": SlotFull,
                                    **({"throttle": refused} if refused else {}),
                                    **(fatal_extra or {})})
+
+
+def _with_ring_step(extra, ring):
+    from chalicelib.services import nik_keys
+
+    def steps(s):
+        nik_keys.step(s, ring)
+        if extra is not None:
+            extra(s)
+
+    return steps
 
 
 def _not_paused(state, mall, now_epoch: int, message: str | None = None) -> None:
@@ -360,9 +394,8 @@ def book_for_citizen(principal: Principal, *, service_id: str, date: str, start:
 
         return steps
 
-    booking, _ = _place(assisted_owner(mall.mall_id),
-                        identity.nik_hash(nik, config.get().nik_hmac_key), mall, service, slot,
-                        now, new_citizen=True, for_staff=True, extra_for=extra_for,
+    booking, _ = _place(assisted_owner(mall.mall_id), None, mall, service, slot,
+                        now, typed_nik=nik, new_citizen=True, for_staff=True, extra_for=extra_for,
                         fatal_extra={"assisted_limit": lambda: AssistedLimitReached(
                             "assisted.daily_limit", limit=per_day)},
                         holder_name=name.strip(), holder_phone=phone,

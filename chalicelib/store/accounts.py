@@ -36,9 +36,14 @@ def _expired(item, now_epoch: int) -> bool:
     return item.expires_at is not None and int(item.expires_at) <= now_epoch
 
 
-def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0) -> None:
+def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0, ring=None,
+                others=()) -> None:
     """Create the account, claiming its email (and NIK, for citizens) in one transaction.
-    A claim of an unverified account whose expiry has passed is taken over."""
+    A claim of an unverified account whose expiry has passed is taken over. `ring`: the NIK
+    key ring the hash was made with (its marker is checked in the transaction); `others`:
+    the NIK's hashes under the ring's other keys, none of which may hold an account."""
+    from chalicelib.services import nik_keys
+
     s = None
     expires = account.expires_at
     try:
@@ -54,6 +59,7 @@ def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0) -> 
                 s.update("nik", CitizenState(pk=citizen_pk(account.nik_hash), sk="STATE"),
                          actions=[CitizenState.type.set(CitizenState),
                                   CitizenState.account_id.set(account.account_id),
+                                  CitizenState.nik_key.set(nik_keys.key_id_of(account)),
                                   CitizenState.active.set(CitizenState.active | {}),
                                   CitizenState.version.set(CitizenState.version | 0),
                                   CitizenState.claim_expires_at.set(expires)
@@ -61,6 +67,13 @@ def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0) -> 
                          condition=Item.pk.does_not_exist()
                          | CitizenState.account_id.does_not_exist()
                          | (CitizenState.claim_expires_at <= now_epoch))
+                if ring is not None:
+                    nik_keys.step(s, ring)
+                for n, other in enumerate(others):
+                    s.check(f"nik_other{n}", CitizenState, citizen_pk(other), "STATE",
+                            condition=Item.pk.does_not_exist()
+                            | CitizenState.account_id.does_not_exist()
+                            | (CitizenState.claim_expires_at <= now_epoch))
             s.save("account", account, condition=Item.pk.does_not_exist())
             if account.mall_id:
                 s.save("staff", StaffEntry(
@@ -74,8 +87,10 @@ def create_once(account: Account, mail=None, extra=None, now_epoch: int = 0) -> 
         failed = failed_steps(e, s.names if s else [])
         if "email" in failed:
             raise EmailTaken() from e
-        if "nik" in failed:
+        if "nik" in failed or any(f.startswith("nik_other") for f in failed):
             raise NikTaken() from e
+        if nik_keys.STEP in failed:
+            raise nik_keys.RingChanged() from e
         raise
 
 
@@ -311,7 +326,8 @@ def mark_phone_verified(account: Account, code_hash: str) -> None:
 # --- a NIK won back ---------------------------------------------------------------------------
 
 
-def move_nik(nik_hash: str, last4: str, old: Account, new: Account, extra) -> None:
+def move_nik(nik_hash: str, last4: str, old: Account, new: Account, extra,
+             key_id: str = "1") -> None:
     """The NIK leaves `old` (whose sessions end) for `new`, in one transaction with the
     audit entry and the mail `extra(steps)` adds; only while `old` still holds it and `new`
     has none."""
@@ -321,9 +337,87 @@ def move_nik(nik_hash: str, last4: str, old: Account, new: Account, extra) -> No
                           CitizenState.claim_expires_at.remove(), CitizenState.version.add(1)],
                  condition=CitizenState.account_id == old.account_id)
         s.update("old", old, actions=[Account.nik_hash.remove(), Account.nik_last4.remove(),
+                                      Account.nik_key.remove(),
                                       Account.token_version.add(1)],
                  condition=Account.nik_hash == nik_hash)
         s.update("new", new, actions=[Account.nik_hash.set(nik_hash),
+                                      Account.nik_key.set(key_id),
                                       Account.nik_last4.set(last4)],
                  condition=Account.nik_hash.does_not_exist())
         extra(s)
+
+
+# --- a NIK rehashed under a new key ------------------------------------------------------------
+
+REHASH_MAX_ITEMS = 100  # DynamoDB's limit of items in one transaction
+
+
+def rehash_nik(account: Account, new_hash: str, key_id: str, ring_step) -> bool:
+    """Move the citizen's NIK items to the hash under the new key, all or nothing: every
+    item of the NIK's partition (its state, one-per-day and waitlist guards, refs of desk
+    bookings) copied under the new hash (only where nothing is) and deleted under the old
+    (the state only at the version read and while this account holds it), the account, and
+    the NIK hash carried by its active bookings, their codes and its waitlist entries (only
+    while they carry the old one). `ring_step(steps)` checks the key ring's marker. False
+    when there is nothing this account may move (the state is not its own) or too much for
+    one transaction (then it stays under the old key, which is still read)."""
+    from chalicelib.store.models import AssistedRef, Booking, CodeClaim, WaitlistEntry
+
+    old_hash = account.nik_hash
+    old_pk, new_pk = citizen_pk(old_hash), citizen_pk(new_hash)
+    items = list(Item.query(old_pk, consistent_read=True))
+    state = next((i for i in items if isinstance(i, CitizenState)), None)
+    if state is None or state.account_id != account.account_id:
+        return False
+    owners = {i.booking_id: i.owner_id for i in items if isinstance(i, AssistedRef)}
+    active = list((state.active.as_dict() or {}) if state.active else {})
+    waiting = list((state.waiting.as_dict() or {}) if state.waiting else {})
+    keys = [(account_pk(owners.get(b, account.account_id)), f"BOOKING#{b}") for b in active]
+    keys += [(account_pk(account.account_id), f"WAITLIST#{w}") for w in waiting]
+    linked = list(Item.batch_get(keys, consistent_read=True)) if keys else []
+    if 2 * len(items) + 2 * len(linked) + 2 > REHASH_MAX_ITEMS:
+        return False
+    with steps() as s:
+        ring_step(s)
+        for item in items:
+            copy = type(item).from_raw_data(item.serialize())
+            copy.pk = new_pk
+            if isinstance(copy, CitizenState):
+                copy.nik_key = key_id
+            s.save(f"new:{item.sk}", copy, condition=Item.pk.does_not_exist())
+            s.delete(f"old:{item.sk}", item, condition=(
+                (CitizenState.version == int(state.version))
+                & (CitizenState.account_id == account.account_id))
+                if item is state else Item.pk.exists())
+        s.update("account", account, actions=[Account.nik_hash.set(new_hash),
+                                              Account.nik_key.set(key_id)],
+                 condition=Account.nik_hash == old_hash)
+        for item in linked:
+            if isinstance(item, Booking):
+                s.update(f"booking:{item.booking_id}", item,
+                         actions=[Booking.nik_hash.set(new_hash)],
+                         condition=Booking.nik_hash == old_hash)
+                s.update(f"code:{item.code}", CodeClaim(pk=f"CODE#{item.code}", sk="CODE"),
+                         actions=[CodeClaim.nik_hash.set(new_hash)], condition=Item.pk.exists())
+            elif isinstance(item, WaitlistEntry):
+                s.update(f"wait:{item.waitlist_id}", item,
+                         actions=[WaitlistEntry.nik_hash.set(new_hash)],
+                         condition=WaitlistEntry.nik_hash == old_hash)
+    return True
+
+
+def rehash_history(account_id: str, old_hash: str, new_hash: str) -> int:
+    """The account's earlier bookings (no rule reads their hash any more) take the new hash
+    too, one conditional update each, so the old key matches nothing of the citizen's."""
+    from chalicelib.store.models import Booking
+
+    moved = 0
+    for booking in Booking.query(account_pk(account_id), Item.sk.startswith("BOOKING#")):
+        if booking.nik_hash == old_hash:
+            try:
+                booking.update(actions=[Booking.nik_hash.set(new_hash)],
+                               condition=Booking.nik_hash == old_hash)
+                moved += 1
+            except UpdateError:
+                pass
+    return moved

@@ -290,7 +290,7 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
                  active: dict, mail: OutboxMail | None,
                  idempotency: IdempotencyRecord | None = None,
                  enforce_capacity: bool = True, held: bool = False, extra=None,
-                 citizen_actions=()) -> None:
+                 citizen_actions=(), nik_key: str | None = None) -> None:
     """Take a seat and record the booking, all or nothing.
 
     `active` is the citizen's new active map (pruned, with this booking); it is written only
@@ -299,8 +299,9 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
     it still does not exist. `mall` is the catalog the decision used (its version is
     checked). `held`: the seat is already counted (a waitlist offer holds it), so none is
     taken; `extra(steps)` adds writes of the same booking, `citizen_actions` changes of the
-    citizen's state (an accepted waitlist entry leaves its map). Step names in a failure:
-    catalog, seat, guard, citizen, code, booking, idempotency.
+    citizen's state (an accepted waitlist entry leaves its map), `nik_key` the id of the NIK
+    key of a state created here. Step names in a failure: catalog, seat, guard, citizen,
+    code, booking, idempotency.
     """
     seat = SeatRef(booking.mall_id, booking.service_id, booking.date, booking.start)
 
@@ -319,7 +320,9 @@ def book_if_free(booking: Booking, mall, capacity: int, state: CitizenState | No
         if state is None:
             s.update("citizen", citizen, actions=[
                 CitizenState.type.set(CitizenState), CitizenState.active.set(active),
-                CitizenState.version.set(1)], condition=Item.pk.does_not_exist())
+                CitizenState.version.set(1),
+                *([CitizenState.nik_key.set(nik_key)] if nik_key else [])],
+                condition=Item.pk.does_not_exist())
         else:
             s.update("citizen", citizen,
                      actions=[CitizenState.active.set(active), CitizenState.version.add(1),

@@ -18,6 +18,7 @@ returns typed items. Key layout (all strings):
 | booking           | ACCOUNT#<account_id>              | BOOKING#<booking_id (ULID)> |
 | email claim       | EMAIL#<email>                     | EMAIL                       |
 | citizen state     | NIK#<nik_hmac>                    | STATE                       |
+| the NIK key ring  | META#nik-key                      | RING                        |
 | one-per-day guard | NIK#<nik_hmac>                    | GUARD#<mall>#<service>#<date> |
 | one waitlist each | NIK#<nik_hmac>                    | WAIT#<mall>#<service>#<date> |
 | waitlist entry    | ACCOUNT#<account_id>              | WAITLIST#<ulid>             |
@@ -215,6 +216,7 @@ class Account(Item, discriminator="account"):
     phone = UnicodeAttribute()
     nik_hash = UnicodeAttribute(null=True)
     nik_last4 = UnicodeAttribute(null=True)
+    nik_key = UnicodeAttribute(null=True)  # the id of the key nik_hash was made with (None: "1")
     password_hash = UnicodeAttribute()
     role = UnicodeAttribute(default="citizen")  # citizen | staff | admin
     mall_id = UnicodeAttribute(null=True)  # staff and admins belong to one mall
@@ -260,6 +262,17 @@ class EmailClaim(Item, discriminator="email_claim"):
     account_id = UnicodeAttribute()
 
 
+class NikKeyRing(Item, discriminator="nik_key_ring"):
+    """Which NIK keys the table's hashes were made with (pk META#nik-key, sk RING): each key
+    id with its fingerprint (an HMAC of a fixed text under the key, never the key), and the
+    current one. Written with the first citizen; every write that hashes a typed NIK checks
+    `current` in its transaction (services.nik_keys)."""
+
+    current = UnicodeAttribute()
+    fingerprints = MapAttribute(default=dict)  # key id -> fingerprint
+    updated_at = UnicodeAttribute(null=True)
+
+
 class CitizenState(Item, discriminator="citizen"):
     """One per NIK: makes the NIK unique and holds the citizen's active bookings.
 
@@ -268,6 +281,7 @@ class CitizenState(Item, discriminator="citizen"):
     """
 
     account_id = UnicodeAttribute(null=True)  # None: booked for by staff, no account yet
+    nik_key = UnicodeAttribute(null=True)  # the id of the key of the pk's hash (None: "1")
     # the account holding the NIK is unverified and gone at this instant (epoch): from then
     # on another registration may take the NIK over
     claim_expires_at = NumberAttribute(null=True)

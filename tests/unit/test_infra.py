@@ -412,6 +412,24 @@ def test_deploy_script_parses_and_never_overwrites_secrets():
     assert not [line for line in commands if "--overwrite" in line]
 
 
+def test_deploy_checks_every_precondition_before_it_creates_anything():
+    text = (INFRA / "deploy.sh").read_text()
+    commands = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith("#"))
+    preflight = commands.index('"$PY" -m infra.preflight "$STAGE"')
+    creating = [commands.index(c) for c in ("aws cloudformation deploy", "ensure_secret \"",
+                                            "ensure-nik-key", "aws logs create-log-group",
+                                            '"$CHALICE" deploy')]
+    assert preflight < min(creating)
+    # the NIK key is made only by the command that refuses over citizens, never by openssl
+    assert "nik-hmac-key" not in commands
+    # the project's own virtualenv: chalice and python from .venv, none from PATH
+    assert 'PY=${ANTRE_PYTHON:-$ROOT/.venv/bin/python}' in text
+    assert not re.search(r"(^\s*|\$\(|\| )(python3|chalice) ", commands, re.M)
+    makefile = (INFRA.parent / "Makefile").read_text()
+    assert "deploy: $(STAMP)" in makefile and "ANTRE_PYTHON=$(PY)" in makefile
+
+
 def test_deploy_script_throttles_the_api_stage():
     text = (INFRA / "deploy.sh").read_text()
     assert "apigateway update-stage" in text
@@ -499,7 +517,7 @@ def test_a_custom_domain_serves_the_stage_at_its_root():
 def test_deploy_script_keeps_chalice_record_and_checks_the_ses_sandbox():
     text = (INFRA / "deploy.sh").read_text()
     restore = text.index('printf \'%s\' "$saved" | base64 -d | gunzip >"$DEPLOYED"')
-    deploy = text.index('chalice deploy --stage "$STAGE"')
+    deploy = text.index('"$CHALICE" deploy --stage "$STAGE"')
     save = text.index('aws ssm put-parameter --name "$DEPLOYED_PARAM"')
     assert restore < deploy < save  # restored before chalice looks for it, saved after
     assert "aws sesv2 get-account" in text and "ProductionAccessEnabled" in text
@@ -518,7 +536,7 @@ def test_the_layer_loses_whole_test_folders_only():
     assert not is_test_file(site + "jinja2/tests.py")  # a module jinja2 imports
     assert not is_test_file(site + "holidays/countries/indonesia.py")
     text = (INFRA / "deploy.sh").read_text()
-    assert text.index("python3 -m infra.layer") < text.index('chalice deploy --stage "$STAGE"')
+    assert text.index('"$PY" -m infra.layer') < text.index('"$CHALICE" deploy --stage "$STAGE"')
 
 
 def test_the_templates_pass_cfn_lint():
