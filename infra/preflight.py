@@ -111,7 +111,27 @@ def check_sender(settings, env) -> Result:
                       f"di '{sender}' (mis. no-reply@{sender.split('@')[-1]}).",
                       f"Set this stage's ANTRE_MAIL_SENDER in .chalice/config.json to an address "
                       f"of '{sender}' (e.g. no-reply@{sender.split('@')[-1]}).")
+    policy = stage_policy(settings)
+    if policy is not None and policy != mail_from:
+        return Result("sender", FAIL, f"the stage's IAM policy lets it send as '{policy}', not "
+                      f"'{mail_from}'",
+                      f"Samakan ses:FromAddress di .chalice/policy-<tahap>.json (pernyataan "
+                      f"SendMail) dengan ANTRE_MAIL_SENDER: '{mail_from}'.",
+                      f"Make ses:FromAddress in .chalice/policy-<stage>.json (statement SendMail) "
+                      f"equal ANTRE_MAIL_SENDER: '{mail_from}'.")
     return Result("sender", OK, f"mail from {mail_from}, alarms to {alarm}")
+
+
+def stage_policy(settings) -> str | None:
+    """The address the stage's IAM policy lets it send as (its SendMail condition)."""
+    stage = settings.get("ANTRE_STAGE", "")
+    path = ROOT / ".chalice" / f"policy-{stage}.json"
+    if not path.is_file():
+        return None
+    for st in json.loads(path.read_text())["Statement"]:
+        if st.get("Sid") == "SendMail":
+            return st.get("Condition", {}).get("StringEquals", {}).get("ses:FromAddress")
+    return None
 
 
 def check_ses_identity(session, region, env) -> Result:

@@ -113,6 +113,17 @@ def test_sender_settings():
                      en_has="Set this stage's ANTRE_MAIL_SENDER")
 
 
+def test_a_sender_the_iam_policy_does_not_allow_is_refused(monkeypatch):
+    """The role may send only as the stage's sender (ses:FromAddress): changing the sender in
+    config.json alone would make every mail fail with AccessDenied once deployed."""
+    real = preflight.stage_settings
+    monkeypatch.setattr(preflight, "stage_settings", lambda stage: {
+        **real(stage), "ANTRE_MAIL_SENDER": "antre@example.go.id"})
+    result = by_check(preflight.run("prod", GOOD))["sender"]
+    assert result.level == FAIL and "IAM policy" in result.said
+    assert_bilingual(result, id_has="Samakan ses:FromAddress", en_has="Make ses:FromAddress")
+
+
 def test_an_unverified_identity():
     boto3.client("sesv2", region_name="ap-southeast-3").create_email_identity(
         EmailIdentity="preflight.go.id")

@@ -192,16 +192,27 @@ def test_dynamodb_alarms_watch_the_table(template):
 # --- the Lambda policy ---------------------------------------------------------------------
 
 
-def allowed(action: str, resource: str, policy: dict) -> bool:
-    """Whether an Allow statement matches (conditions ignored; the policy has no Deny)."""
-    for st in policy["Statement"]:
-        assert st["Effect"] == "Allow"
-        actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
-        res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
-        if any(fnmatchcase(action.lower(), a.lower()) for a in actions) and \
-                any(fnmatchcase(resource, r) for r in res):
-            return True
-    return False
+def _matches(st: dict, action: str, resource: str, context: dict | None) -> bool:
+    actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+    res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+    if not (any(fnmatchcase(action.lower(), a.lower()) for a in actions)
+            and any(fnmatchcase(resource, r) for r in res)):
+        return False
+    for op, keys in st.get("Condition", {}).items():  # the only operator used: StringEquals
+        assert op == "StringEquals", op
+        if context is not None and any(context.get(k) != v for k, v in keys.items()):
+            return False
+    return True
+
+
+def allowed(action: str, resource: str, policy: dict, context: dict | None = None) -> bool:
+    """Whether an Allow statement matches and no Deny does; with `context` (condition keys of
+    the request) the statements' StringEquals conditions are checked, without it ignored."""
+    if any(st["Effect"] == "Deny" and _matches(st, action, resource, None)
+           for st in policy["Statement"]):
+        return False
+    return any(st["Effect"] == "Allow" and _matches(st, action, resource, context)
+               for st in policy["Statement"])
 
 
 # What PynamoDB (or a boto3 client) call needs which IAM action. Transactions are authorised
@@ -348,6 +359,16 @@ def test_policy_reads_the_stage_secrets_and_sends_its_mail(stage):
     sender = env["ANTRE_MAIL_SENDER"]
     for identity in (sender, sender.split("@")[1]):
         assert allowed("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}",
+                       policy, {"ses:FromAddress": sender})
+        # as the stage's sender only: a stolen role cannot mail as another of the city's
+        # addresses (issue 14)
+        assert not allowed("ses:SendRawEmail",
+                           f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}", policy,
+                           {"ses:FromAddress": f"walikota@{sender.split('@')[1]}"})
+    # SMS to phone numbers only (a direct publish has no resource: "*"); no topic, the bounce
+    # topic included
+    assert allowed("sns:Publish", "*", policy)
+    assert not allowed("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:antre-{stage}-ses-feedback",
                        policy)
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/antre-{stage}-retry_mail"
     assert allowed("logs:PutLogEvents", f"{group}:log-stream:2026/01/01/[$LATEST]abc", policy)
