@@ -427,10 +427,12 @@ class Plan:
 
     mall_id: str
     added: list[str] = field(default_factory=list)
-    changed: list[tuple[str, str, object, object]] = field(default_factory=list)  # key, field, old, new
+    # (key, field, old, new): every field the file changes
+    changed: list[tuple[str, str, object, object]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # services retired, counters, agencies gone
     kept: list[str] = field(default_factory=list)  # agencies still holding retired services
-    drift: list[tuple[str, str, object, object]] = field(default_factory=list)  # key, field, live, file
+    # (key, field, live, file): admin-page changes since the last import the file reverts
+    drift: list[tuple[str, str, object, object]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # refusals no --force overrides
     unchanged: int = 0
 
