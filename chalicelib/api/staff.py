@@ -116,7 +116,7 @@ no_show = _ticket_route("no-show", "The called citizen did not come (after the r
 @route(bp, "/v1/staff/tickets/{ticket_id}/transfer", methods=["POST"], doc=Op(
     "transfer", "Send the citizen to another service's queue, keeping their place", "staff",
     (Answer(200, "The new ticket, waiting in that service's queue", S.Ticket),),
-    (E.Forbidden, E.NotFound, E.TicketNotChangeable), body=Transfer, auth="bearer"))
+    (E.Forbidden, E.NotFound, E.TicketNotChangeable, E.ServiceRetired), body=Transfer, auth="bearer"))
 def transfer(ticket_id):
     request = bp.current_request
     who = principal(request)

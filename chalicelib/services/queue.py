@@ -16,7 +16,7 @@ from chalicelib.domain import queue, schedule, waits
 from chalicelib.errors import Busy, CounterBusy, NotFound, TicketNotChangeable
 from chalicelib.i18n import Text
 from chalicelib.services.auth import Principal, require_role
-from chalicelib.services.catalog import catalog_of
+from chalicelib.services.catalog import catalog_of, refuse_retired
 from chalicelib.store import bookings as booking_store
 from chalicelib.store import catalog as catalog_store
 from chalicelib.store import floor as store
@@ -420,6 +420,7 @@ def transfer(principal: Principal, ticket_id: str, service_id: str, now: datetim
             raise NotFound("service.not_found")
         if target.service_id == ticket.service_id:
             raise TicketNotChangeable("ticket.same_service")
+        refuse_retired(target)  # no counter is meant to serve it any more
         new = Ticket(pk="", sk="TICKET", ticket_id=new_ticket_id(), mall_id=ticket.mall_id,
                      date=ticket.date, agency_id=target.agency_id, service_id=target.service_id,
                      number=ticket.number, ticket_number=ticket.ticket_number, kind=ticket.kind,

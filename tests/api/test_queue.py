@@ -361,3 +361,19 @@ def test_three_no_shows_pause_online_booking_for_thirty_days(client, fixed_clock
     fixed_clock.advance(timedelta(days=31))
     token = login(client, email)
     assert booked(client, token, service_id="skck", date="2027-01-12", start="09:00")[1]
+
+
+def test_a_ticket_is_not_transferred_to_a_retired_service(client, fixed_clock, tmp_path, capsys):
+    """No counter is meant to serve a retired service: a transfer there would strand the
+    citizen (it was accepted)."""
+    from chalicelib import cli
+    from tests.api.test_retire import without_pbg
+
+    assert cli.main(["import-mall", str(without_pbg(tmp_path))]) == 0
+    fixed_clock.advance(timedelta(hours=2))
+    walk_in(client, "nib")
+    staff = staff_token(client)
+    ticket = call_next(client, staff, "loket-3")
+    status, body = act(client, staff, ticket, "transfer", {"service_id": "pbg"})
+    assert (status, body["code"]) == (409, "service_retired")
+    assert call(client, "GET", f"/v1/tickets/{ticket['ticket_id']}")[1]["status"] == "called"
