@@ -335,9 +335,11 @@ def test_the_tv_warns_when_no_indonesian_voice_is_installed(open_page):
     expect(warning).to_contain_text("Suara Bahasa Indonesia tidak terpasang di perangkat ini")
     expect(warning).to_contain_text("Petugas IT")
     assert_accessible(tv, "the TV with its voice warning")
+    tv.screenshot(path="/tmp/shots/kiosk/tv-novoice-id-1920x1080.png")
     tv.get_by_test_id("lang-toggle").click()
     expect(warning).to_contain_text("No Indonesian voice is installed on this device")
     expect(warning).to_contain_text("IT officer")
+    tv.screenshot(path="/tmp/shots/kiosk/tv-novoice-en-1920x1080.png")
 
     # an Indonesian voice (as "id_ID" on some systems): no warning
     fine = open_page(f"/display#{MALL}", 1920, 1080, SPEECH_STUB + voices_stub("en-US", "id_ID"))

@@ -180,6 +180,9 @@ def test_the_keypad_types_a_booking_code_and_checks_it_in(open_page, live_server
     kiosk.keyboard.press("Enter")
     expect(kiosk.get_by_test_id("ticket-number")).to_have_text("A-001")
     expect(kiosk.get_by_test_id("ticket")).to_contain_text("Kode ini sudah check-in")
+    expect(kiosk.get_by_test_id("ticket").locator(".tk-qr svg")).to_be_visible()
+    shot(kiosk, "ticket-again-id", PORTRAIT)
+    measure(kiosk, "the ticket of a code checked in before", fits_only=True)
 
 
 def test_the_keypad_in_english(open_page, live_server):
