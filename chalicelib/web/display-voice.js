@@ -8,6 +8,8 @@ const CHIME_MS = 1600;
 const GAP_MS = 600;
 const SAFETY_MS = 4000;      // plus per character: a voice that never says "end" does not stall the queue
 const SAFETY_PER_CHAR_MS = 110;
+const RESUME_WAIT_MS = 500;  // a context the browser holds for a gesture never resumes: stop asking
+const VOICES_WAIT_MS = 5000; // a system with no voices at all may never say "voiceschanged"
 
 const V = { ctx: null, queue: [], running: false, utterance: null };
 
@@ -45,13 +47,20 @@ export function announcementText(call) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Browsers play sound only after a person's gesture: call this from a click.
-export function enableSound() {
+// Browsers play sound only after a person's gesture, unless started with
+// --autoplay-policy=no-user-gesture-required. Call this from a click, or on load to try:
+// resolves true when sound can play (the audio context runs, or there is no WebAudio to ask),
+// false when the browser waits for a gesture.
+export async function enableSound() {
+  let AC = null;
   try {
-    const AC = window.AudioContext || window.webkitAudioContext;
+    AC = window.AudioContext || window.webkitAudioContext;
     if (!V.ctx && AC) V.ctx = new AC();
-    if (V.ctx && V.ctx.state === 'suspended') V.ctx.resume();
+    if (V.ctx && V.ctx.state === 'suspended') {
+      await Promise.race([V.ctx.resume(), sleep(RESUME_WAIT_MS)]);
+    }
   } catch (e) { /* no WebAudio: speech only */ }
+  return !V.ctx || V.ctx.state === 'running';
 }
 
 // Ding-dong: two soft sine tones.
@@ -77,6 +86,21 @@ function chime() {
 function voice() {
   const voices = window.speechSynthesis.getVoices() || [];
   return voices.find((v) => /^id([-_]|$)/i.test(v.lang)) || null;
+}
+
+// Calls onKnown(hasIndonesian) whenever the browser's voices are known: at once if they are
+// listed, at each "voiceschanged", and after VOICES_WAIT_MS (none listed by then: none installed).
+export function watchVoice(onKnown) {
+  const ss = window.speechSynthesis;
+  if (!ss || !ss.getVoices) { onKnown(false); return; }
+  let waited = false;
+  const known = () => {
+    if (!(ss.getVoices() || []).length && !waited) return;  // still loading
+    onKnown(!!voice());
+  };
+  setTimeout(() => { waited = true; known(); }, VOICES_WAIT_MS);
+  if (ss.addEventListener) ss.addEventListener('voiceschanged', known);
+  known();
 }
 
 function speak(text) {

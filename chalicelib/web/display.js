@@ -9,13 +9,14 @@ import { configure, get, post, getIfChanged, serverNow } from './api.js';
 import { $, el, clear, say } from './view.js';
 import { load, save, hashParams, dropFromHash, hhmm, hallQr } from './floor.js';
 import { STRINGS } from './display-strings.js';
-import { announce, announcementText, enableSound } from './display-voice.js';
+import { announce, announcementText, enableSound, watchVoice } from './display-voice.js';
 
 const POLL_MS = 2000;
 const FLASH_MS = 8000;
 const MAX_BURST = 6;   // after an outage, announce the latest few calls, not a backlog
 const OFFLINE_AFTER = 3;
 const KEY = 'antre.display.key';
+const SOUND_KEY = 'antre.display.sound';  // sound was turned on here: turn it on again after a reload
 
 const params = hashParams();
 const D = {
@@ -116,12 +117,25 @@ function tick() {
   } catch (e) { $('clock').textContent = now.toTimeString().slice(0, 5); }
 }
 
-// ---- sound needs one gesture --------------------------------------------------------------------------
-function unlock() {
-  enableSound();
+// ---- sound: one gesture, remembered; re-armed by itself where the browser allows ------------------
+function soundOn() {
   $('sound').hidden = true;
   document.removeEventListener('click', unlock, true);
   document.removeEventListener('keydown', unlock, true);
+}
+
+function unlock() {
+  enableSound();
+  save(SOUND_KEY, true);
+  soundOn();
+}
+
+// After a reload: a TV started with --autoplay-policy=no-user-gesture-required plays at once;
+// any other browser waits for a gesture, so the button comes back.
+async function rearm() {
+  if (!load(SOUND_KEY)) return;
+  $('sound').hidden = true;  // no flash of the button while the browser is asked
+  if (await enableSound()) soundOn(); else $('sound').hidden = false;
 }
 
 register(STRINGS);
@@ -131,6 +145,8 @@ langToggle($('lang-toggle'));
 onLangChange(() => { D.etag = null; paint(); tick(); hall.relabel(); });
 document.addEventListener('click', unlock, true);
 document.addEventListener('keydown', unlock, true);
+rearm();
+watchVoice((yes) => { $('voice-warn').hidden = yes; });
 
 if (params.key) { save(KEY, params.key); dropFromHash(['key']); }
 const hall = hallQr({

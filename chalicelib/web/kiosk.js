@@ -10,6 +10,7 @@ import { load, save, hashParams, dropFromHash, walkinsPath, walkinClosedText, pr
 import { STRINGS } from './kiosk-strings.js';
 import { cameraAvailable, openCamera, cameraOpen, initCamera } from './kiosk-camera.js';
 import { showTicket, stopTicket, printTicket, holdTicket, rerenderTicket } from './kiosk-ticket.js';
+import { keypad } from './kiosk-keypad.js';
 
 const KEY = 'antre.kiosk';
 const VIEWS = ['setup', 'home', 'walkin', 'ticket'];
@@ -21,7 +22,7 @@ const stored = load(KEY) || {};
 const K = {
   key: stored.key || null, paper: stored.paper === '58' ? '58' : '80',
   autoprint: stored.autoprint !== false, me: stored.me || null,
-  view: null, busy: false, walkins: null, idleTimer: null, msgTimer: null
+  view: null, busy: false, walkins: null, idleTimer: null, msgTimer: null, tabbing: false
 };
 
 function persist() { save(KEY, { key: K.key, paper: K.paper, autoprint: K.autoprint, me: K.me }); }
@@ -35,10 +36,12 @@ function show(name) {
 }
 
 // ---- the code input keeps the focus: a scanner types into whatever has it ----------------------
+// (a key of the keypad or a button reached with Tab keeps it: typing still lands in the input)
 function keepFocus() {
   if (K.view !== 'home' || cameraOpen()) return;
   const a = document.activeElement;
   if (a && a !== $('code') && a.matches('input, select, textarea')) return;
+  if (K.tabbing && a && a !== document.body) return;
   if (a !== $('code')) $('code').focus({ preventScroll: true });
 }
 
@@ -146,7 +149,7 @@ function ticket(tk, again) {
 
 function goHome() {
   stopTicket();
-  $('code').setAttribute('inputmode', 'none');  // the scanner's turn again, no on-screen keyboard
+  $('code').value = '';
   if (lang() !== 'id') setLang('id');  // the next citizen starts in Bahasa Indonesia
   show('home');
 }
@@ -222,10 +225,7 @@ initCamera();
 $('form-setup').addEventListener('submit', onSetup);
 $('form-scan').addEventListener('submit', onScan);
 $('code').addEventListener('blur', () => setTimeout(keepFocus, REFOCUS_MS));
-$('type-code').addEventListener('click', () => {
-  $('code').setAttribute('inputmode', 'text');  // the on-screen keyboard, for typing by hand
-  $('code').focus();
-});
+keypad({ box: $('keypad'), input: $('code'), back: $('key-back'), wipe: $('key-clear') });
 $('to-walkin').addEventListener('click', openWalkin);
 $('walkin-back').addEventListener('click', () => show('home'));
 $('ticket-print').addEventListener('click', () => { holdTicket(); printTicket(); });
@@ -234,7 +234,8 @@ $('camera-open').addEventListener('click', () => openCamera(
   (code) => { show('home'); checkIn(code); },
   () => sayAWhile('cam.denied', 'err'),
   keepFocus));
-['pointerdown', 'keydown'].forEach((ev) => document.addEventListener(ev, () => {
+['pointerdown', 'keydown'].forEach((ev) => document.addEventListener(ev, (e) => {
+  if (ev === 'pointerdown') K.tabbing = false; else if (e.key === 'Tab') K.tabbing = true;
   idle();
   if (K.view === 'ticket') holdTicket();
 }, true));
@@ -245,9 +246,13 @@ document.addEventListener('keydown', (ev) => {
       !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
     if (K.view === 'ticket') goHome(); else show('home');
   }
+  // on the start screen with a key or button focused: the scanner's characters go to the input
+  if (K.view === 'home' && !typing && /^[A-Za-z0-9-]$/.test(ev.key) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+    $('code').focus({ preventScroll: true });
+  }
 }, true);
 window.addEventListener('hashchange', () => { if (hashParams()._ === 'setup') openSetup(); });
-cameraAvailable().then((yes) => { $('camera-open').hidden = !yes; });
+cameraAvailable().then((yes) => { $('k-tools').hidden = !yes; });
 
 const p = hashParams();
 if (p.key) { K.key = p.key; K.me = null; persist(); dropFromHash(['key']); }

@@ -8,6 +8,7 @@ Monday 7 December 2026, 08:05 WIB (walk-ins open, the 09:30 slot bookable and ch
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
@@ -20,7 +21,7 @@ from playwright import sync_api
 from chalicelib import clock
 from tests.e2e.pages import TIMEOUT_MS, Pages, api
 from tests.e2e.test_citizen_page import (  # noqa: F401  (browser is a fixture)
-    assert_accessible, browser, wait_for_mail,
+    CHROMIUM, CHROMIUM_ARGS, assert_accessible, browser, wait_for_mail,
 )
 
 expect = sync_api.expect
@@ -249,6 +250,101 @@ def test_calls_at_the_same_moment_are_spoken_one_after_another(open_page, live_s
     expect(tv.get_by_test_id("hero-number")).to_have_text("A-002")
     expect(tv.get_by_test_id("serving-row")).to_have_count(2)
     expect(tv.get_by_test_id("recent-call")).to_have_count(0)  # both are at a counter now
+
+
+# --- the TV's sound after a reload, and its Indonesian voice ----------------------------------------
+
+# Records each AudioContext the page makes and each tone it starts (the chime).
+AUDIO_SPY = """
+window.__audio = [];
+window.__tones = 0;
+(function () {
+  var AC = window.AudioContext;
+  if (!AC) return;
+  window.AudioContext = function () { var c = new AC(); window.__audio.push(c); return c; };
+  var osc = AC.prototype.createOscillator;
+  AC.prototype.createOscillator = function () {
+    var o = osc.call(this), start = o.start;
+    o.start = function () { window.__tones += 1; return start.apply(o, arguments); };
+    return o;
+  };
+})();
+"""
+
+
+def voices_stub(*langs: str) -> str:
+    """speechSynthesis lists exactly these voices (a system's installed ones; plain objects, so
+    the page must not speak with them)."""
+    listed = [{"lang": lang, "name": f"Voice {lang}", "default": i == 0, "localService": True,
+               "voiceURI": f"voice-{lang}"} for i, lang in enumerate(langs)]
+    return "window.speechSynthesis.getVoices = function () { return %s; };\n" % json.dumps(listed)
+
+
+@pytest.fixture(scope="module")
+def autoplay_browser(browser):
+    """Chromium as the README runs the hall's TV: sound without a gesture."""
+    b = browser.browser_type.launch(executable_path=CHROMIUM,
+                                    args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"])
+    yield b
+    b.close()
+
+
+def test_the_tv_turns_its_sound_on_again_after_a_reload_where_the_browser_allows(
+        open_page, live_server, autoplay_browser):
+    token = staff_token(live_server)
+    init = SPEECH_STUB + AUDIO_SPY
+
+    # a browser that wants a gesture: the button comes back after a reload, and works again
+    tv = open_page(f"/display#{MALL}", 1920, 1080, init)
+    expect(tv.get_by_test_id("mall-name")).to_have_text("MPP Kota Bogor")
+    sound = tv.get_by_test_id("sound")
+    expect(sound).to_be_visible()
+    sound.click()
+    expect(sound).to_be_hidden()
+    tv.reload()
+    expect(tv.get_by_test_id("mall-name")).to_have_text("MPP Kota Bogor")
+    expect(sound).to_be_visible()  # the browser refused sound without a gesture
+    sound.click()
+    expect(sound).to_be_hidden()
+
+    # the kiosk-mode TV: turned on once, it stays on across reloads with no click
+    pages = Pages(autoplay_browser, live_server)
+    try:
+        kiosk_tv = pages.open(f"/display#{MALL}", width=1920, height=1080, init=init)
+        sound = kiosk_tv.get_by_test_id("sound")
+        expect(sound).to_be_visible()  # never turned on here yet
+        sound.click()
+        expect(sound).to_be_hidden()
+        kiosk_tv.reload()
+        expect(kiosk_tv.get_by_test_id("mall-name")).to_have_text("MPP Kota Bogor")
+        wait_until(kiosk_tv, "window.__audio.length === 1 && window.__audio[0].state === 'running'")
+        expect(sound).to_be_hidden()
+        kiosk_walkin(live_server)
+        call_next(live_server, token, "loket-1")
+        wait_until(kiosk_tv, "window.__speech.some(e => e.ev === 'speak')")
+        assert kiosk_tv.evaluate("window.__tones") == 2, "the chime's two tones play without a click"
+    finally:
+        pages.close()
+
+
+def test_the_tv_warns_when_no_indonesian_voice_is_installed(open_page):
+    tv = open_page(f"/display#{MALL}", 1920, 1080, SPEECH_STUB + voices_stub("en-US", "de-DE"))
+    expect(tv.get_by_test_id("mall-name")).to_have_text("MPP Kota Bogor")
+    warning = tv.get_by_test_id("voice-warn")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Suara Bahasa Indonesia tidak terpasang di perangkat ini")
+    expect(warning).to_contain_text("Petugas IT")
+    assert_accessible(tv, "the TV with its voice warning")
+    tv.screenshot(path="/tmp/shots/kiosk/tv-novoice-id-1920x1080.png")
+    tv.get_by_test_id("lang-toggle").click()
+    expect(warning).to_contain_text("No Indonesian voice is installed on this device")
+    expect(warning).to_contain_text("IT officer")
+    tv.screenshot(path="/tmp/shots/kiosk/tv-novoice-en-1920x1080.png")
+
+    # an Indonesian voice (as "id_ID" on some systems): no warning
+    fine = open_page(f"/display#{MALL}", 1920, 1080, SPEECH_STUB + voices_stub("en-US", "id_ID"))
+    expect(fine.get_by_test_id("mall-name")).to_have_text("MPP Kota Bogor")
+    expect(fine.get_by_test_id("voice-warn")).to_be_hidden()
 
 
 # --- the ticket on a phone -------------------------------------------------------------------------
