@@ -118,4 +118,16 @@ export function stopTicket() {
   clear($('ticket-screen')); clear($('print-area'));
 }
 
-export function rerenderTicket() { render(); }
+// A language switch while the ticket shows: its labels at once, the service's name as the
+// server writes it in the new language (the answer the ticket came with is in the old one).
+export async function rerenderTicket() {
+  render();
+  if (!T.tk) return;
+  const gen = T.gen, id = T.tk.ticket_id;
+  try {
+    const now = await get(ticketPath(id));
+    if (gen !== T.gen || !T.tk || T.tk.ticket_id !== id) return;
+    T.tk = Object.assign({}, T.tk, { service_name: now.service_name });
+    render();
+  } catch (e) { /* the old name stays */ }
+}

@@ -202,6 +202,11 @@ def test_the_keypad_in_english(open_page, live_server):
     kiosk.get_by_test_id("checkin").click()
     expect(kiosk.get_by_test_id("ticket-number")).to_have_text("A-001")
     expect(kiosk.get_by_test_id("ticket")).to_contain_text("People ahead of you")
+    expect(kiosk.get_by_test_id("ticket")).to_contain_text("e-KTP recording and printing")
+    # switched back while the ticket shows: the service's name follows, not only the labels
+    kiosk.get_by_test_id("lang-toggle").click()
+    expect(kiosk.get_by_test_id("ticket")).to_contain_text("Orang di depan Anda")
+    expect(kiosk.get_by_test_id("ticket")).to_contain_text("Perekaman & cetak KTP-el")
 
 
 def test_the_keypad_knows_the_booking_code_alphabet():
