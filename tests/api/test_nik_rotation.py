@@ -120,3 +120,24 @@ def test_a_new_citizen_during_rotation_is_hashed_with_the_new_key(keyed, capsys)
     email, _ = register(keyed, nik_value=nik(307))
     (account,) = accounts_holding(nik(307))
     assert account.nik_key == "2" and account.nik_hash == hashes(nik(307))["2"]
+
+
+def test_what_a_rehash_costs_and_that_it_happens_once(keyed, capsys):
+    from tests.api.test_request_counts import dynamodb_calls
+
+    email, _ = register(keyed, nik_value=nik(308))
+    token = login(keyed, email)
+    call(keyed, "POST", "/v1/bookings", BOOK, token=token)
+    rotated(capsys)
+    with dynamodb_calls() as plain:
+        login(keyed, "staff@antre.local", "staff-demo-123")  # no NIK: nothing to move
+    with dynamodb_calls() as moving:
+        login(keyed, email)
+    with dynamodb_calls() as after:
+        login(keyed, email)
+    print(f"\n[rehash] login {sum(plain.values())} calls; the login that rehashes "
+          f"{sum(moving.values())} {dict(moving)}; the next one {sum(after.values())}")
+    # the marker's read, the NIK partition's Query, the bookings' BatchGetItem, one
+    # transaction, the earlier bookings' Query and their updates: a few calls, once
+    assert sum(moving.values()) <= sum(plain.values()) + 7
+    assert moving["TransactWriteItems"] == 1 and after == plain
