@@ -35,9 +35,30 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCAL = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ACCESS_KEY_ID": "local",
-         "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "ap-southeast-3"}
+LOCAL = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+         "AWS_DEFAULT_REGION": "ap-southeast-3"}
 ACTOR = "cli:" + (os.environ.get("USER") or "city-it")
+
+
+def local_settings(env) -> dict:
+    """The local stage as `make run` has it: the emulator on EMULATOR_PORT, links to PORT."""
+    return {**LOCAL,
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{env.get('EMULATOR_PORT') or '5000'}",
+            "ANTRE_PUBLIC_BASE_URL": f"http://127.0.0.1:{env.get('PORT') or '8000'}"}
+
+
+def _actor(stage: str) -> str:
+    """Who the audit names for a change from here: on a deployed stage the AWS identity that
+    made it (STS), not only the shell's user name, which anyone can set."""
+    if stage == "local":
+        return ACTOR
+    try:
+        import boto3
+
+        arn = boto3.client("sts").get_caller_identity()["Arn"]
+    except Exception:  # no identity to ask for: the change would fail anyway
+        return ACTOR
+    return f"cli:{arn}"
 
 
 def use_stage(stage: str) -> None:
@@ -49,10 +70,12 @@ def use_stage(stage: str) -> None:
     env = {**settings.get("environment_variables", {}),
            **settings["stages"][stage].get("environment_variables", {})}
     if stage == "local":
-        env = {**LOCAL, **env}
+        env = {**local_settings(os.environ), **env}
     for name, value in env.items():
         os.environ.setdefault(name, value)
     os.environ["ANTRE_JOBS"] = "none"  # a closure's job runs here, with its progress shown
+    global ACTOR
+    ACTOR = _actor(stage)
 
 
 class Progress:

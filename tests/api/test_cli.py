@@ -160,3 +160,12 @@ def test_a_breach_report_lists_the_accounts_a_time_range_touched(client, fixed_c
     assert code == 1 and "before" in out
     code, out = run(capsys, "breach-report", "yesterday", end)
     assert code == 1 and "ISO" in out
+
+
+def test_a_deployed_stage_audits_the_aws_identity_not_the_shell_user(client, monkeypatch):
+    """`cli:$USER` names whoever the shell says; on a deployed stage the audit names the AWS
+    identity (STS) that made the change (issue 15)."""
+    monkeypatch.setenv("USER", "siapa-saja")
+    assert cli._actor("local") == cli.ACTOR
+    actor = cli._actor("prod")
+    assert actor.startswith("cli:arn:aws:") and "siapa-saja" not in actor, actor
