@@ -571,6 +571,9 @@ class StatsRow(BaseModel):
     wait_p90_minutes: float | None
     service_mean_minutes: float | None
     service_p90_minutes: float | None
+    skm_respondents: int = Field(0, description="Satisfaction survey answers of the day.")
+    ikm: float | None = Field(None, description="The day's satisfaction index (25-100).")
+    ikm_grade: Literal["A", "B", "C", "D"] | None = None
     hours: list[StatsHour] = []
     counters: list[StatsCounter] = []
 

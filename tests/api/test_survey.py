@@ -210,3 +210,17 @@ def test_the_index_asks_for_a_valid_period_and_the_own_mall(client, fixed_clock)
     status, body = call(client, "GET", f"/v1/admin/malls/nowhere/skm?from={TODAY}&to={TODAY}",
                         token=token)
     assert status == 404
+
+
+def test_the_statistics_rows_and_csv_carry_the_day_index(client, fixed_clock):
+    ticket = served_ticket(client, fixed_clock)
+    assert answer(client, ticket, [4] * 9)[0] == 201
+    token = admin_token(client)
+    status, rows = call(client, "GET", f"/v1/admin/malls/kota-bogor/stats?from={TODAY}&to={TODAY}",
+                        token=token)
+    (row,) = [r for r in rows if r["service_id"] == "ktp-el"]
+    assert row["skm_respondents"] == 1 and row["ikm"] == 100.0 and row["ikm_grade"] == "A"
+    answer_csv = client.http.get(f"/v1/admin/malls/kota-bogor/stats?from={TODAY}&to={TODAY}"
+                                 "&format=csv", headers={"Authorization": f"Bearer {token}"})
+    head, line = answer_csv.body.decode().splitlines()[:2]
+    assert head.endswith("skm_respondents,ikm,ikm_grade") and line.endswith(",1,100.0,A")
