@@ -88,3 +88,39 @@ def test_a_served_citizen_answers_the_survey_on_a_phone(open_page, live_server):
     expect(phone.get_by_test_id("survey")).to_contain_text("Very fast")
     phone.screenshot(path=str(SHOTS / "ticket-survey-en.png"), full_page=True)
     assert_accessible(phone, "the survey in English")
+
+
+def test_the_admin_sees_the_index_and_the_comments(open_page, live_server):
+    from tests.e2e.test_admin_page import log_in, section
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    answers = [([4, 3, 3, 4, 3, 4, 4, 3, 3], "Petugas ramah"), ([3, 3, 2, 4, 3, 3, 4, 2, 3], None),
+               ([4, 4, 3, 4, 4, 3, 4, 3, 2], "Ruang tunggu panas")]
+    for scores, comment in answers:
+        ticket = served(live_server)
+        api(live_server, "POST", f"/v1/tickets/{ticket['ticket_id']}/survey",
+            {"scores": scores, **({"comment": comment} if comment else {})}, expect_status=201)
+    pg = open_page("/admin", 1366, 768)
+    log_in(pg)
+    section(pg, "skm", "Survei Kepuasan Masyarakat (SKM)")
+    pg.get_by_test_id("skm-from").fill(TODAY)
+    pg.get_by_test_id("skm-to").fill(TODAY)
+    pg.get_by_test_id("skm-show").click()
+    totals = pg.get_by_test_id("skm-totals")
+    expect(totals).to_contain_text("82,41")  # the worked example of tests/unit/test_skm.py
+    expect(totals).to_contain_text("B (Baik)")
+    expect(pg.get_by_test_id("skm-service").first).to_contain_text("Perekaman & cetak KTP-el")
+    expect(pg.get_by_test_id("skm-element")).to_have_count(9)
+    expect(pg.get_by_test_id("chart-skm")).to_be_visible()
+    comments = pg.get_by_test_id("skm-comment")
+    expect(comments).to_have_count(2)
+    expect(comments.first).to_contain_text("Ruang tunggu panas")
+    expect(comments.first).to_contain_text("4 4 3 4 4 3 4 3 2")
+    assert_accessible(pg, "the admin page's SKM view")
+    pg.screenshot(path=str(SHOTS / "admin-skm-id.png"), full_page=True)
+    pg.get_by_test_id("lang-toggle").click()
+    expect(pg.locator("#h-skm")).to_have_text("Public Satisfaction Survey (SKM)")
+    expect(pg.get_by_test_id("skm-totals")).to_contain_text("B (Good)")
+    expect(pg.get_by_test_id("skm-element").first).to_contain_text("How well did the service's")
+    assert_accessible(pg, "the admin page's SKM view in English")
+    pg.screenshot(path=str(SHOTS / "admin-skm-en.png"), full_page=True)
