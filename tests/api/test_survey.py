@@ -224,3 +224,35 @@ def test_the_statistics_rows_and_csv_carry_the_day_index(client, fixed_clock):
                                  "&format=csv", headers={"Authorization": f"Bearer {token}"})
     head, line = answer_csv.body.decode().splitlines()[:2]
     assert head.endswith("skm_respondents,ikm,ikm_grade") and line.endswith(",1,100.0,A")
+
+
+def test_the_survey_and_the_index_stay_within_their_dynamodb_budget(client, fixed_clock):
+    from chalicelib.store import catalog as catalog_store
+    from tests.api.test_request_counts import dynamodb_calls
+
+    ticket = served_ticket(client, fixed_clock)
+    token = admin_token(client)
+    catalog_store.cache.ttl = 300
+    try:
+        survey(client, ticket)  # warm the catalog
+        with dynamodb_calls() as form:
+            assert survey(client, ticket)[0] == 200
+        with dynamodb_calls() as answered:
+            assert answer(client, ticket, comment="Cepat")[0] == 201
+        period = f"?from=2026-11-08&to={TODAY}"
+        call(client, "GET", f"/v1/malls/kota-bogor/skm{period}")
+        with dynamodb_calls() as public:
+            assert call(client, "GET", f"/v1/malls/kota-bogor/skm{period}")[0] == 200
+        with dynamodb_calls() as admin:
+            assert call(client, "GET", f"/v1/admin/malls/kota-bogor/skm{period}",
+                        token=token)[0] == 200
+    finally:
+        catalog_store.cache.ttl = None
+    print(f"\n[skm] form {dict(form)}, answer {dict(answered)}, public index {dict(public)}, "
+          f"admin index {dict(admin)}")
+    assert form == {"GetItem": 1}  # the ticket
+    # the ticket, the address's throttle window, ONE transaction (ticket, answer, counters)
+    assert answered == {"GetItem": 1, "UpdateItem": 1, "TransactWriteItems": 1}
+    assert public == {"Query": 1}  # a month of day counters
+    # the admin's account, the mall's fresh catalog, the counters and the commented answers
+    assert admin == {"GetItem": 1, "Query": 3}
