@@ -3,9 +3,8 @@ and the index (IKM) a mall reads from its day counters: per service, per agency 
 mall, with the minimum number of respondents for the number served (domain.skm)."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
-
-from ulid import ULID
 
 from chalicelib import config
 from chalicelib.domain import schedule, skm
@@ -70,8 +69,10 @@ def answer(ticket_id: str, scores: list[int], comment: str | None, profile: dict
     if state == "closed":
         raise SurveyNotOpen("survey.not_open", days=config.get().survey_days)
     throttle.take("survey_address", address, now)
+    # a random key, not a time-ordered one: the moment of answering, next to the moments
+    # tickets finished, would point at the ticket and so at who held it
     response = store.new_response(
-        ticket.mall_id, ticket.date, str(ULID.from_datetime(now)),
+        ticket.mall_id, ticket.date, secrets.token_hex(8),
         service_id=ticket.service_id, agency_id=ticket.agency_id, scores=list(scores),
         comment=comment or None, expires_at=forget_at(int(now.timestamp())),
         **{name: profile.get(name) for name in skm.PROFILE})

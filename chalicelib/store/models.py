@@ -36,7 +36,7 @@ returns typed items. Key layout (all strings):
 | floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
 | floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
 | floor: waiting    | FLOOR#<mall>#<date>               | W#<service_id>#T#<ticket_id>|
-| survey response   | SKM#<mall_id>                     | <date>#<ulid>               |
+| survey response   | SKM#<mall_id>                     | <date>#<random id>          |
 
 The floor partition holds one mall's day on site: each counter's state (what the TV shows:
 one Query over `C#`), each agency's ticket numbers and walk-in counts, and one entry per
@@ -529,9 +529,10 @@ class StatsDay(Item, discriminator="stats"):
 
 
 class SurveyResponse(Item, discriminator="survey"):
-    """One answer to the satisfaction survey (pk SKM#<mall_id>, sk <date>#<ulid>): the
+    """One answer to the satisfaction survey (pk SKM#<mall_id>, sk <date>#<random id>): the
     service's day, the nine scores, the optional comment and respondent profile. No ticket,
-    booking, account, name, NIK or address: nothing that says who answered."""
+    booking, account, name, NIK or address, and no time of answering (which, beside the
+    tickets' finishing times, would point at one): nothing that says who answered."""
 
     mall_id = UnicodeAttribute()
     date = UnicodeAttribute()  # the day of the service (the ticket's date)

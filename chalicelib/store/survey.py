@@ -38,8 +38,8 @@ def answer_once(ticket: Ticket, response: SurveyResponse, survey: dict[str, int]
     run(build)
 
 
-def new_response(mall_id: str, day: str, ulid: str, **fields) -> SurveyResponse:
-    sk = f"{day}#{ulid}"
+def new_response(mall_id: str, day: str, random_id: str, **fields) -> SurveyResponse:
+    sk = f"{day}#{random_id}"
     response = SurveyResponse(pk=responses_pk(mall_id), sk=sk, mall_id=mall_id, date=day,
                               **fields)
     if fields.get("comment"):
@@ -49,7 +49,8 @@ def new_response(mall_id: str, day: str, ulid: str, **fields) -> SurveyResponse:
 
 
 def latest_comments(mall_id: str, first: str, last: str, limit: int) -> list[SurveyResponse]:
-    """The newest answers with a comment between two dates: one Query of the `due` index."""
+    """The answers with a comment between two dates, the latest days first (within a day in
+    no particular order: the key holds no time): one Query of the `due` index."""
     return list(SurveyResponse.due.query(
         comments_pk(mall_id), SurveyResponse.due_sk.between(f"{first}#", f"{last}#~"),
         scan_index_forward=False, limit=limit))

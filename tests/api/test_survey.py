@@ -4,6 +4,7 @@ mall's admin reads the index (IKM) with the latest comments, the public the indi
 
 Monday 7 December 2026: walk-ins from 09:00 WIB, served at Loket 2 (KTP-el, Kartu Keluarga).
 """
+import re
 from datetime import timedelta
 
 import pytest
@@ -78,6 +79,8 @@ def test_the_stored_answer_holds_no_personal_data(client, fixed_clock):
 
     (stored,) = survey_store.responses("kota-bogor", TODAY, TODAY)
     raw = stored.serialize()
+    # its key holds the day and a random id, no time of answering
+    assert re.fullmatch(r"2026-12-07#[0-9a-f]{16}", raw["sk"]["S"])
     assert set(raw) <= {"pk", "sk", "type", "mall_id", "date", "service_id", "agency_id",
                         "scores", "comment", "age_group", "sex", "education", "expires_at",
                         "due_pk", "due_sk"}
@@ -189,9 +192,10 @@ def test_the_admin_reads_the_index_and_comments_and_the_public_the_index(client,
     assert kk["respondents"] == 0 and kk["ikm"] is None and kk["served"] == 1
     (agency,) = report["agencies"]
     assert agency["respondents"] == 3 and agency["ikm"] == 82.41
-    assert [c["comment"] for c in report["comments"]] == ["Ruang tunggu panas", "Bagus"]
-    assert report["comments"][0]["scores"] == list(answers[2])
-    assert report["comments"][0]["date"] == TODAY
+    by_comment = {c["comment"]: c for c in report["comments"]}
+    assert set(by_comment) == {"Ruang tunggu panas", "Bagus"}
+    assert by_comment["Ruang tunggu panas"]["scores"] == list(answers[2])
+    assert by_comment["Bagus"]["date"] == TODAY
 
     status, public = call(client, "GET", f"/v1/malls/kota-bogor/skm?from={TODAY}&to={TODAY}")
     assert status == 200 and public["mall"]["ikm"] == 82.41 and "comments" not in public
