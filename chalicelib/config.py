@@ -47,6 +47,7 @@ class Config:
     walkin_qr_seconds: int  # how long the hall's walk-in QR stays valid
     walkin_qr_tickets: int  # tickets one hall QR token may take in all (one per phone)
     retention_days: int  # personal data of a booking is kept this long after its slot
+    survey_days: int  # a done ticket may answer the satisfaction survey for this long
     unverified_hours: int  # an account whose email nobody verified is gone after this
     # SMS the stage sends a day (UTC) before only booking codes and seat offers still go by
     # SMS, everything else by email alone; reaching it logs what the SMS budget alarm counts
@@ -112,6 +113,7 @@ def from_env(env: dict | None = None) -> Config:
         walkin_qr_seconds=int(env.get("ANTRE_WALKIN_QR_SECONDS", "180")),
         walkin_qr_tickets=int(env.get("ANTRE_WALKIN_QR_TICKETS", "15")),
         retention_days=int(env.get("ANTRE_RETENTION_DAYS", "180")),
+        survey_days=int(env.get("ANTRE_SURVEY_DAYS", "7")),
         unverified_hours=int(env.get("ANTRE_UNVERIFIED_HOURS", "24")),
         sms_daily_budget=int(env.get("ANTRE_SMS_DAILY_BUDGET", "500")),
         code_failures_per_day=int(env.get("ANTRE_CODE_FAILURES_PER_DAY", "10")),

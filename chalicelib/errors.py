@@ -203,6 +203,16 @@ class TicketNotChangeable(AntreError):
     code, status = "ticket_not_changeable", 409
 
 
+class SurveyNotOpen(AntreError):
+    """The ticket is not done, or was done too long ago to answer the survey."""
+
+    code, status = "survey_not_open", 409
+
+
+class SurveyAnswered(AntreError):
+    code, status = "survey_answered", 409
+
+
 class CounterBusy(AntreError):
     code, status = "counter_busy", 409
 

@@ -14,9 +14,9 @@ from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op, date_query
-from chalicelib.api.http import (Body, created, int_param, now, parse, principal, query_param,
-                                 route)
-from chalicelib.services import admin, closures, kiosks, operations, statistics
+from chalicelib.api.http import (Body, created, int_param, language, now, parse, principal,
+                                 query_param, route)
+from chalicelib.services import admin, closures, kiosks, operations, statistics, survey
 
 bp = Blueprint(__name__)
 
@@ -449,3 +449,16 @@ def stats(mall_id):
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": f'attachment; filename="antre-{mall_id}.csv"'})
     return rows
+
+
+@route(bp, M + "/skm", doc=Op(
+    "admin_skm", "The satisfaction survey: IKM per service, agency and mall, and the latest "
+    "comments", "admin", (Answer(200, "The indices and comments of the period",
+                                 S.SkmAdminReport),),
+    (*ADMIN_ERRORS, E.ValidationFailed), auth="bearer",
+    parameters=(date_query("from"), date_query("to", "On or after `from`, at most 366 days on.")),
+    description="Two Queries: the mall's day counters and its commented answers."))
+def skm(mall_id):
+    request = bp.current_request
+    return survey.for_admin(_who(), mall_id, query_param(request, "from"),
+                            query_param(request, "to"), language(request))

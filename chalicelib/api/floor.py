@@ -6,6 +6,8 @@ import hashlib
 import json
 
 from chalice import Blueprint, Response
+from typing import Literal
+
 from pydantic import Field
 
 from chalicelib import config
@@ -14,7 +16,8 @@ from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import IF_NONE_MATCH, Answer, Op
 from chalicelib.api.http import Body, client_address, created, language, now, parse, route
-from chalicelib.services import floor, queue
+from chalicelib.domain import skm
+from chalicelib.services import floor, queue, survey
 
 bp = Blueprint(__name__)
 
@@ -27,6 +30,19 @@ class PhoneWalkIn(Body):
     phone: str | None = Field(None, max_length=64, description="The id this phone keeps for "
                               "the hall QR (the answer's cookie holds the same): one ticket "
                               "per phone and token.")
+
+
+Score = F.whole(1, 4)
+
+
+class SurveyAnswer(Body):
+    scores: list[Score] = Field(min_length=9, max_length=9, description=(
+        "The nine elements' scores, 1 to 4, in the order of the questions."))
+    comment: F.text(survey.COMMENT_MAX, blank=True, description=(
+        "Optional, plain text on one line (no control or hidden characters).")) | None = None
+    age_group: Literal[skm.PROFILE["age_group"]] | None = None  # type: ignore[valid-type]
+    sex: Literal[skm.PROFILE["sex"]] | None = None  # type: ignore[valid-type]
+    education: Literal[skm.PROFILE["education"]] | None = None  # type: ignore[valid-type]
 
 
 PHONE_COOKIE = "antre_walkin"
@@ -62,6 +78,33 @@ def display(mall_id):
 def ticket(ticket_id):
     return Response(queue.named(queue.follow(ticket_id, now()), language(bp.current_request)),
                     headers={"Cache-Control": "no-store"})
+
+
+@route(bp, "/v1/tickets/{ticket_id}/survey", doc=Op(
+    "ticket_survey", "The satisfaction survey (SKM) of a ticket: its questions and whether "
+    "it may answer", "floor", (Answer(200, "The questions, in the request's language",
+                                      S.SurveyForm),), (E.NotFound,)))
+def ticket_survey(ticket_id):
+    request = bp.current_request
+    return Response(survey.form(ticket_id, now(), language(request)),
+                    headers={"Cache-Control": "no-store", "Vary": "Accept-Language"})
+
+
+@route(bp, "/v1/tickets/{ticket_id}/survey", methods=["POST"], doc=Op(
+    "answer_survey", "Answer the satisfaction survey once, without login", "floor",
+    (Answer(201, "Stored and counted", S.SurveyReceipt),),
+    (E.NotFound, E.SurveyNotOpen, E.SurveyAnswered, E.ValidationFailed, E.TooManyAttempts,
+     E.Busy), body=SurveyAnswer,
+    description="Only a ticket that is done, for `ANTRE_SURVEY_DAYS` (7) after; one answer "
+                "per ticket. The answer keeps the service, its day, the scores and what "
+                "the respondent chose to add, never the ticket or who held it. A few per "
+                "client address an hour."))
+def answer_survey(ticket_id):
+    request = bp.current_request
+    body = parse(request, SurveyAnswer)
+    return created(survey.answer(
+        ticket_id, body.scores, body.comment, {name: getattr(body, name) for name in skm.PROFILE},
+        now(), client_address(request)))
 
 
 @route(bp, "/v1/tickets/{ticket_id}/qr.svg", doc=Op(

@@ -8,7 +8,7 @@ from chalicelib.api import schemas as S
 from chalicelib.api.docs import DATE_QUERY, Answer, Op, date_query
 from chalicelib.api.http import language, now, query_param, route
 from chalicelib.errors import ValidationFailed
-from chalicelib.services import booking, catalog
+from chalicelib.services import booking, catalog, survey
 
 bp = Blueprint(__name__)
 
@@ -59,3 +59,15 @@ def slots(mall_id, service_id):
     return booking.list_slots(mall_id, service_id, day, now())
 
 
+
+
+@route(bp, "/v1/malls/{mall_id}/skm", doc=Op(
+    "mall_skm", "The mall's satisfaction index (IKM) per service, agency and for the mall",
+    "catalog", (Answer(200, "The indices of the period (no comments)", S.SkmReport),),
+    (E.NotFound, E.ValidationFailed),
+    parameters=(date_query("from"), date_query("to", "On or after `from`, at most 366 days on.")),
+    description="What a mall publishes (PermenPANRB 14/2017): one Query of its day counters."))
+def mall_skm(mall_id):
+    request = bp.current_request
+    return survey.public_indices(mall_id, query_param(request, "from"),
+                                 query_param(request, "to"), language(request))

@@ -593,5 +593,101 @@ class StatsRow(BaseModel):
     wait_p90_minutes: float | None
     service_mean_minutes: float | None
     service_p90_minutes: float | None
+    skm_respondents: int = Field(0, description="Satisfaction survey answers of the day.")
+    ikm: float | None = Field(None, description="The day's satisfaction index (25-100).")
+    ikm_grade: Literal["A", "B", "C", "D"] | None = None
     hours: list[StatsHour] = []
     counters: list[StatsCounter] = []
+
+
+# --- the satisfaction survey (SKM) and its index (IKM) ---------------------------------------
+
+
+class SurveyPoint(BaseModel):
+    score: int = Field(ge=1, le=4)
+    label: str = Field(description="The regulation's wording of this point.")
+
+
+class SurveyQuestion(BaseModel):
+    element_id: str = Field(description="One of the nine elements (unsur) of PermenPANRB "
+                                        "14/2017, in their order.")
+    question: str
+    points: list[SurveyPoint]
+
+
+class SurveyForm(BaseModel):
+    ticket_id: str
+    ticket_number: str
+    state: Literal["open", "answered", "closed"] = Field(
+        description="open: the ticket is done and may answer; answered: it did; closed: not "
+                    "done yet, or done longer ago than the answering window.")
+    open: bool
+    answered: bool
+    closes_at: str | None = Field(description="Until when a done ticket may answer (ISO 8601).")
+    questions: list[SurveyQuestion]
+    profile: dict[str, list[str]] = Field(description="The respondent profile's choices.")
+    comment_max: int
+
+
+class SurveyReceipt(BaseModel):
+    answered: Literal[True]
+    ticket_number: str = Field(description="To quote in a complaint.")
+    complaint_url: str | None = Field(
+        description="SP4N-LAPOR!, offered when a score is 1 or 2 and a comment was written.")
+
+
+class SkmElementMean(BaseModel):
+    element_id: str
+    mean: float | None = Field(description="The element's mean score (1 to 4), 2 decimals.")
+
+
+class SkmIndex(BaseModel):
+    respondents: int
+    ikm: float | None = Field(description="Sum of the element means x 1/9 (exactly), x 25: "
+                                          "25 to 100, 2 decimals; null without respondents.")
+    grade: Literal["A", "B", "C", "D"] | None
+    grade_name: str | None
+    elements: list[SkmElementMean]
+    served: int = Field(description="Citizens served in the period.")
+    minimum_respondents: int = Field(description="Krejcie-Morgan sample size for `served`.")
+    enough: bool
+
+
+class SkmService(SkmIndex):
+    service_id: str
+    service_name: str
+    agency_id: str
+
+
+class SkmAgency(SkmIndex):
+    agency_id: str
+    agency_name: str
+
+
+class SkmElement(BaseModel):
+    element_id: str
+    question: str
+
+
+class SkmReport(BaseModel):
+    mall_id: str
+    mall_name: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    mall: SkmIndex
+    agencies: list[SkmAgency]
+    services: list[SkmService]
+    elements: list[SkmElement]
+
+
+class SkmComment(BaseModel):
+    date: dt.date
+    service_id: str
+    service_name: str
+    scores: list[int]
+    comment: str
+
+
+class SkmAdminReport(SkmReport):
+    comments: list[SkmComment] = Field(description="The latest 50 with a comment, newest "
+                                                   "day first.")

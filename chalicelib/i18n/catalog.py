@@ -88,6 +88,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.service_closed": {"id": "Layanan ini sedang tutup.", "en": "This service is closed now."},
     "error.ticket_not_changeable": {"id": "Nomor antrean ini tidak bisa diubah dari statusnya sekarang.",
                                     "en": "This ticket cannot be changed from its current state."},
+    "error.survey_not_open": {"id": "Survei belum atau tidak lagi dibuka untuk nomor ini.",
+                              "en": "The survey is not open for this ticket."},
+    "error.survey_answered": {"id": "Survei untuk nomor ini sudah diisi.",
+                              "en": "The survey for this ticket has already been answered."},
     "error.counter_busy": {"id": "Loket ini masih melayani nomor lain.",
                            "en": "This counter is still serving another ticket."},
     "error.qr_expired": {"id": "Kode QR ini sudah kedaluwarsa. Pindai kode QR terbaru di layar MPP.",
@@ -295,6 +299,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Layanan {service} ditutup hari ini oleh pengelola MPP; layanan lain tetap buka.",
         "en": "{service} is closed today by the mall; other services stay open."},
     "ticket.not_found": {"id": "Nomor antrean tidak ditemukan.", "en": "No such ticket."},
+    "survey.not_open": {
+        "id": "Survei kepuasan dibuka setelah layanan Anda selesai, selama {days} hari. Untuk nomor ini survei belum atau tidak lagi dibuka.",
+        "en": "The satisfaction survey opens once your service is done, for {days} days. For this ticket it is not open (yet or any more)."},
+    "survey.answered": {"id": "Survei untuk nomor ini sudah diisi. Terima kasih atas penilaian Anda.",
+                        "en": "The survey for this ticket has already been answered. Thank you for your rating."},
     "ticket.not_changeable": {"id": "Nomor {number} berstatus {status}; langkah ini tidak bisa dilakukan.",
                               "en": "Ticket {number} is {status}; this step is not possible."},
     "ticket.recall_first": {

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from chalicelib.domain import schedule
+from chalicelib.domain import schedule, skm
 from chalicelib.errors import ValidationFailed
 from chalicelib.services import admin
 from chalicelib.services.auth import Principal
@@ -16,7 +16,7 @@ MAX_DAYS = 366
 COLUMNS = ("date", "agency_id", "agency_name", "service_id", "service_name", "bookings",
            "cancellations", "rescheduled", "moved_by_closure", "checkins", "walkins",
            "served", "no_shows", "wait_mean_minutes", "wait_p90_minutes",
-           "service_mean_minutes", "service_p90_minutes")
+           "service_mean_minutes", "service_p90_minutes", "skm_respondents", "ikm", "ikm_grade")
 
 
 def rows(principal: Principal, mall_id: str, first: str | None, last: str | None) -> list[dict]:
@@ -48,12 +48,20 @@ def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
             "wait_p90_minutes": store.percentile(raw, "wait"),
             "service_mean_minutes": _mean(raw, "serve"),
             "service_p90_minutes": store.percentile(raw, "serve"),
+            **_survey(raw),
             "hours": store.by_hour(raw),
             "counters": [{**c, "counter_name": catalog.counters[c["counter_id"]].name
                           if c["counter_id"] in catalog.counters else c["counter_id"]}
                          for c in store.by_counter(raw)],
         })
     return sorted(found, key=lambda r: (r["date"], r["agency_name"], r["service_name"]))
+
+
+def _survey(raw: dict) -> dict:
+    """The day's satisfaction index (domain.skm) from the row's survey sums."""
+    respondents, sums = store.survey_sums(raw, skm.ELEMENT_IDS)
+    found = skm.summary(sums, respondents)
+    return {"skm_respondents": respondents, "ikm": found["ikm"], "ikm_grade": found["grade"]}
 
 
 def _mean(raw: dict, timing: str) -> float | None:

@@ -22,6 +22,8 @@ DEFAULTS = {
     "booking_account": (30, 3600),  # bookings per account per hour
     "checkin_misses": (120, 3600),  # unknown codes per kiosk per hour (guessing codes)
     "walkin_address": (6, 600),  # phone walk-in tickets per address per 10 min
+    # survey answers per address per hour: a hall shares one address (the mall's Wi-Fi)
+    "survey_address": (60, 3600),
     # a verification code asked for again: per account, per address it goes to, per client
     "resend_account": (5, 86400),
     "resend_destination": (5, 86400),

@@ -37,6 +37,7 @@ returns typed items. Key layout (all strings):
 | floor: counter    | FLOOR#<mall>#<date>               | C#<counter_id>              |
 | floor: agency     | FLOOR#<mall>#<date>               | N#<agency_id>               |
 | floor: waiting    | FLOOR#<mall>#<date>               | W#<service_id>#T#<ticket_id>|
+| survey response   | SKM#<mall_id>                     | <date>#<random id>          |
 
 The floor partition holds one mall's day on site: each counter's state (what the TV shows:
 one Query over `C#`), each agency's ticket numbers and walk-in counts, and one entry per
@@ -46,6 +47,8 @@ The `due` index is sparse: outbox mail waiting to be sent carries `due_pk` = DUE
 that failed for good moves to `due_pk` = FAILED#<mall_id> so the mall's admins can list it.
 A booking that is still expected at the mall carries `due_pk` = ARRIVE#<mall>#<date> and
 `due_sk` = its check-in deadline, so the no-show sweep finds the late ones with a Query.
+A survey response with a comment carries `due_pk` = SKMC#<mall_id> and `due_sk` = its own
+sk, so the admin page reads the latest comments with one Query.
 """
 from __future__ import annotations
 
@@ -503,6 +506,9 @@ class Ticket(Item, discriminator="ticket"):
     finished_at = NumberAttribute(null=True)
     transferred_to = UnicodeAttribute(null=True)
     transferred_from = UnicodeAttribute(null=True)
+    # the survey was answered for this ticket (set once, by the answer's transaction); the
+    # answer itself names no ticket
+    surveyed = BooleanAttribute(null=True)
 
 
 class FloorCounter(Item, discriminator="floor_counter"):
@@ -545,6 +551,23 @@ class StatsDay(Item, discriminator="stats"):
     served = NumberAttribute(default=0)
     serve_count = NumberAttribute(default=0)
     serve_seconds = NumberAttribute(default=0)
+
+
+class SurveyResponse(Item, discriminator="survey"):
+    """One answer to the satisfaction survey (pk SKM#<mall_id>, sk <date>#<random id>): the
+    service's day, the nine scores, the optional comment and respondent profile. No ticket,
+    booking, account, name, NIK or address, and no time of answering (which, beside the
+    tickets' finishing times, would point at one): nothing that says who answered."""
+
+    mall_id = UnicodeAttribute()
+    date = UnicodeAttribute()  # the day of the service (the ticket's date)
+    service_id = UnicodeAttribute()
+    agency_id = UnicodeAttribute()
+    scores = ListAttribute(of=NumberAttribute)  # in the order of domain.skm.ELEMENTS
+    comment = UnicodeAttribute(null=True)
+    age_group = UnicodeAttribute(null=True)
+    sex = UnicodeAttribute(null=True)
+    education = UnicodeAttribute(null=True)
 
 
 class WaitingEntry(Item, discriminator="waiting"):

@@ -6,7 +6,9 @@ service times are kept as a count, a sum and a histogram by whole minutes (attri
 `wait:<m>` and `serve:<m>`), from which the mean and the 90th percentile are read. The same
 item keeps the day by hour (arrivals `arrived@<h>`, calls `called@<h>` with their waits
 `wait_s@<h>`, in the mall's local hour) and by counter (`served#<counter>`, `serve_s#<counter>`),
-for the charts per hour and per counter.
+for the charts per hour and per counter, and the satisfaction survey's answers of the
+service's day: how many (`skm_n`) and the sum of each element's scores (`skm:<element_id>`),
+from which the index is computed (domain.skm).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ COUNTS = ("bookings", "cancellations", "rescheduled", "moved_by_closure", "check
           "walkins", "served", "no_shows")
 TIMINGS = ("wait", "serve")
 LAST_BUCKET = 240  # minutes; longer times count in this bucket
+SURVEY_COUNT = "skm_n"
 
 
 def key(mall_id: str, day: str, service_id: str) -> tuple[str, str]:
@@ -26,10 +29,11 @@ def key(mall_id: str, day: str, service_id: str) -> tuple[str, str]:
 
 def step(s, mall_id: str, day: str, service_id: str, name: str = "stats",
          timings: dict[str, int] | None = None, hour: int | None = None,
-         desk: str | None = None, **counts: int) -> None:
+         desk: str | None = None, survey: dict[str, int] | None = None,
+         **counts: int) -> None:
     """Add to a transaction: these counts (and timings, in seconds) for that service-day; an
     arrival (check-in, walk-in) or a wait also counts in its local `hour`, a service time also
-    at its counter (`desk`)."""
+    at its counter (`desk`); a survey answer (element id -> score) adds to its sums."""
     pk, sk = key(mall_id, day, service_id)
     actions = [StatsDay.type.set(StatsDay), StatsDay.mall_id.set(mall_id),
                StatsDay.date.set(day), StatsDay.service_id.set(service_id)]
@@ -47,6 +51,9 @@ def step(s, mall_id: str, day: str, service_id: str, name: str = "stats",
             actions += [Path([f"called@{hour}"]).add(1), Path([f"wait_s@{hour}"]).add(seconds)]
         if timing == "serve" and desk:
             actions += [Path([f"served#{desk}"]).add(1), Path([f"serve_s#{desk}"]).add(seconds)]
+    if survey:
+        actions.append(Path([SURVEY_COUNT]).add(1))
+        actions += [Path([f"skm:{element}"]).add(int(score)) for element, score in survey.items()]
     if hour is not None and (counts.get("checkins") or counts.get("walkins")):
         actions.append(Path([f"arrived@{hour}"]).add(1))
     s.update(name, StatsDay(pk=pk, sk=sk), actions=actions)
@@ -120,3 +127,8 @@ def percentile(row: dict, timing: str, share: float = 0.9) -> float | None:
             return round(minute + (target - seen) / count, 1)
         seen += count
     return float(buckets[-1][0] + 1)
+
+
+def survey_sums(row: dict, element_ids) -> tuple[int, list[int]]:
+    """The row's survey answers: how many, and each element's sum of scores."""
+    return int(row.get(SURVEY_COUNT, 0)), [int(row.get(f"skm:{e}", 0)) for e in element_ids]

@@ -60,9 +60,9 @@ function figure(svg, series) {
 
 const maxOf = (series) => Math.max.apply(null, [0].concat(...series.map((se) => se.values.filter((v) => v !== null && v !== undefined))));
 
-// o: {title, desc, labels: [day], series: [{name, cls, values: [number per day]}], testid}
+// o: {title, desc, labels: [day], series: [{name, cls, values: [number per day]}], testid, max?}
 export function barChart(o) {
-  const f = frame(o, niceMax(maxOf(o.series), true));
+  const f = frame(o, o.max || niceMax(maxOf(o.series), true));  // o.max: a fixed scale (the IKM's 100)
   const group = f.step * 0.8, bw = group / o.series.length;
   o.series.forEach((se, k) => {
     const g = s('g', { class: 'bars ' + se.cls });

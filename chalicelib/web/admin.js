@@ -1,5 +1,6 @@
 /* Antre admin page (/admin): a mall admin (or the city's super admin) runs a mall: overview,
-   services, hours, capacity, closures, staff, kiosks, statistics, audit log and failed mail.
+   services, hours, capacity, closures, staff, kiosks, statistics, the satisfaction survey (SKM),
+   audit log and failed mail.
    The entry module: session, mall choice, router, menu. Each section is a module of its own. */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, post } from './api.js';
@@ -15,6 +16,7 @@ import { enterCapacity, initCapacity } from './admin-capacity.js';
 import { enterClosures, enterClosure, leaveClosure, initClosures } from './admin-closures.js';
 import { enterStaff, enterKiosks, initPeople } from './admin-people.js';
 import { enterStats, initStats } from './admin-stats.js';
+import { enterSkm, initSkm } from './admin-skm.js';
 import { enterAudit, enterMail, initLog } from './admin-log.js';
 
 // name → the menu entry it belongs to, what shows it, and what stops its timers.
@@ -33,6 +35,7 @@ const SCREENS = {
   staff: { nav: 'staff', enter: enterStaff },
   kiosks: { nav: 'kiosks', enter: enterKiosks },
   stats: { nav: 'stats', enter: enterStats },
+  skm: { nav: 'skm', enter: enterSkm },
   audit: { nav: 'audit', enter: enterAudit },
   mail: { nav: 'mail', enter: enterMail }
 };
@@ -167,6 +170,7 @@ initCapacity();
 initClosures();
 initPeople();
 initStats();
+initSkm();
 initLog();
 $('form-login').addEventListener('submit', onLogin);
 $('nav-logout').addEventListener('click', () => {

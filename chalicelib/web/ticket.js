@@ -1,6 +1,7 @@
 /* Antre ticket page: a queue number followed on a cheap phone (ticket#<ticket_id>, from the
    QR printed on the ticket). Polls every 10 s until the ticket is done; follows a transfer to
-   the new ticket by itself. Tiny on purpose: one small request per poll, nothing else. */
+   the new ticket by itself. Tiny on purpose: one small request per poll, nothing else; once
+   the ticket is done, the satisfaction survey's module is loaded (ticket-survey.js). */
 import { register, t, applyLang, langToggle, onLangChange } from './i18n.js';
 import { configure, get, serverNow } from './api.js';
 import { $, el, clear, say } from './view.js';
@@ -42,6 +43,14 @@ function paint() {
   $('updated').textContent = P.at ? t('tp.updated', { time: P.at }) : '';
   $('refresh').hidden = FINAL.indexOf(tk.status) >= 0;
   document.title = tk.ticket_number + ' · ' + statusText(tk.status);
+  if (tk.status === 'done') survey(tk.ticket_id);
+}
+
+// the satisfaction survey, loaded only once a ticket is done (the first load stays light)
+let surveyLoaded = null;
+function survey(ticketId) {
+  if (!surveyLoaded) surveyLoaded = import('./ticket-survey.js');
+  surveyLoaded.then((m) => m.showSurvey(ticketId)).catch((err) => say(err, 'err'));
 }
 
 function stamp() {
