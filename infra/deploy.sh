@@ -112,6 +112,14 @@ aws cloudformation deploy \
   --parameter-overrides "${overrides[@]}" \
   --tags app=antre "stage=$STAGE" \
   --no-fail-on-empty-changeset
+# The monthly spend alarm: AWS Budgets' CloudFormation type exists in us-east-1 only.
+aws cloudformation deploy --region us-east-1 \
+  --stack-name "antre-$STAGE-budget" \
+  --template-file infra/budget.yaml \
+  --parameter-overrides "Stage=$STAGE" "AlarmEmail=$ANTRE_ALARM_EMAIL" \
+    "MonthlyBudgetUsd=${ANTRE_MONTHLY_BUDGET_USD:-150}" \
+  --tags app=antre "stage=$STAGE" \
+  --no-fail-on-empty-changeset
 
 step "Secrets in SSM Parameter Store"
 # Created once, with random values, and never overwritten by this script. Rotating the JWT

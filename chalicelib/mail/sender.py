@@ -16,6 +16,7 @@ from chalicelib.store import outbox, suppression
 from chalicelib.store.models import OutboxMail
 
 log = logging.getLogger(__name__)
+MAIL_DEAD_LOG = "mail dead after its retries"
 
 
 def ses_client():
@@ -102,9 +103,13 @@ def _within_sms_budget(mail: OutboxMail, now: datetime) -> bool:
 
 def _record_failure(mail, now, error, max_attempts):
     try:
-        outbox.mark_failed_attempt(mail, now, error, max_attempts)
+        dead = outbox.mark_failed_attempt(mail, now, error, max_attempts)
     except Exception:  # the lease runs out and the retry picks the mail up again
         log.exception("could not record failure of mail %s", mail.mail_id)
+        return
+    if dead:  # the stack's MailDead metric filter and alarm read this line
+        log.error("%s: mail %s (%s) failed %d times and is listed for the mall's admins",
+                  MAIL_DEAD_LOG, mail.mail_id, mail.kind, max_attempts)
 
 
 def deliver_new(records, now: datetime) -> dict[str, int]:

@@ -30,6 +30,7 @@ from chalicelib.store.bookings import SeatRef, TransactionFailed, arrival_keys
 from chalicelib.store.models import Booking
 
 log = logging.getLogger(__name__)
+NOT_PLACED_LOG = "closure booking not placed"
 
 FAILED_RUNS = 3  # runs that raise before a closure's job ends as failed
 MAX_DAYS = 90  # one closure's days go in one transaction (DynamoDB: 100 items)
@@ -262,6 +263,9 @@ class _Run:
                 service = self.catalog.services.get(booking.service_id)
         store.failed(self.job, booking.booking_id, "conflicts on every attempt")
         self.failed.add(booking.booking_id)
+        # the stack's ClosureNotPlaced metric filter and alarm read this line
+        log.error("%s: booking %s of closure %s", NOT_PLACED_LOG, booking.booking_id,
+                  self.job.closure_id)
 
     def _move(self, booking: Booking, service, account) -> bool:
         mall = self.catalog.mall

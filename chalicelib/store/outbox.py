@@ -145,8 +145,9 @@ def mark_dropped(mail: OutboxMail, now: datetime, why: str) -> None:
         OutboxMail.due_pk.remove(), OutboxMail.due_sk.remove()]))
 
 
-def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempts: int) -> None:
-    """Record a failed send: due again after a backoff, or `failed` for good after the cap."""
+def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempts: int) -> bool:
+    """Record a failed send: due again after a backoff, or `failed` for good after the cap
+    (then True)."""
     attempts = int(mail.attempts)
     actions = [OutboxMail.last_error.set(error[:500]), OutboxMail.lease_until.set(0)]
     if attempts >= max_attempts:
@@ -156,6 +157,7 @@ def mark_failed_attempt(mail: OutboxMail, now: datetime, error: str, max_attempt
         retry_at = now + timedelta(minutes=min(2 ** (attempts - 1), 60))
         actions.append(OutboxMail.due_sk.set(f"{_iso(retry_at)}#{mail.mail_id}"))
     mail.update(actions=actions)
+    return attempts >= max_attempts
 
 
 def due(now: datetime, limit: int = 50) -> list[OutboxMail]:

@@ -6,7 +6,8 @@ from tests.api.helpers import BOOK, call, citizen, login
 from tests.conftest import emulator_mail, fail_next_ses_sends
 
 
-def test_failed_mail_is_listed_for_the_malls_admin_and_can_be_resent(client, fixed_clock):
+def test_failed_mail_is_listed_for_the_malls_admin_and_can_be_resent(client, fixed_clock,
+                                                                    caplog):
     email, token = citizen(client)
     fail_next_ses_sends(100)
     status, booking = call(client, "POST", "/v1/bookings", BOOK, token=token)
@@ -18,6 +19,9 @@ def test_failed_mail_is_listed_for_the_malls_admin_and_can_be_resent(client, fix
     status, failed = call(client, "GET", "/v1/admin/malls/kota-bogor/mail/failed", token=admin)
     assert status == 200 and len(failed) == 1
     assert failed[0]["booking_id"] == booking["booking_id"]
+    # one line for the stack's mail-dead alarm, once, when it failed for good
+    dead = [r for r in caplog.records if sender.MAIL_DEAD_LOG in r.getMessage()]
+    assert len(dead) == 1 and failed[0]["mail_id"] in dead[0].getMessage()
     assert failed[0]["status"] == "failed" and failed[0]["attempts"] == 8
     assert "MessageRejected" in failed[0]["last_error"]
 

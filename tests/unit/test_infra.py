@@ -178,6 +178,31 @@ def test_every_function_has_an_error_alarm(template, stage):
             f"antre-{stage}-ses_feedback"} <= chalice_function_names(stage)
 
 
+def test_alarms_watch_mail_reputation_the_stream_closures_the_gateway_and_a_dashboard(template):
+    """Issue 15: nothing alarmed on SES bounce or complaint rate, the stream's iterator age,
+    mail dead after its retries, closure bookings not placed, API 5XX or throttles."""
+    from chalicelib.mail import sender
+    from chalicelib.services import closures
+
+    alarms = {sub(a["Properties"]["AlarmName"], Stage="prod"): a["Properties"]
+              for a in resources(template, "AWS::CloudWatch::Alarm").values()}
+    for name in ("ses-bounce-rate", "ses-complaint-rate", "mail-stream-iterator-age",
+                 "mail-dead", "closure-not-placed", "api-5xx", "api-lambda-throttles"):
+        assert f"antre-prod-{name}" in alarms, name
+    # before SES's own review thresholds (5% bounces, 0.1% complaints)
+    assert alarms["antre-prod-ses-bounce-rate"]["Threshold"] < 0.05
+    assert alarms["antre-prod-ses-complaint-rate"]["Threshold"] < 0.001
+    # the log lines the metric filters count are the ones the code writes
+    patterns = {f["Properties"]["FilterPattern"]
+                for f in resources(template, "AWS::Logs::MetricFilter").values()}
+    assert f'"{sender.MAIL_DEAD_LOG}"' in patterns
+    assert f'"{closures.NOT_PLACED_LOG}"' in patterns
+    (board,) = resources(template, "AWS::CloudWatch::Dashboard").values()
+    body = sub(board["Properties"]["DashboardBody"], Stage="prod", Table="antre-prod",
+               **{"AWS::Region": REGION})
+    assert json.loads(body)["widgets"]
+
+
 def test_dynamodb_alarms_watch_the_table(template):
     names = set()
     for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
@@ -569,3 +594,9 @@ def test_the_templates_pass_cfn_lint():
                           "--regions", REGION, "--", *[str(INFRA / n) for n in names]],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
+    # AWS Budgets' type exists in us-east-1 only: deploy.sh puts that stack there
+    run = subprocess.run([sys.executable, "-c", "from cfnlint.runner import main; main()",
+                          "--regions", "us-east-1", "--", str(INFRA / "budget.yaml")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "--region us-east-1" in (INFRA / "deploy.sh").read_text()
