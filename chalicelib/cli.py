@@ -10,10 +10,12 @@ AWS credentials of the shell. Commands:
     create-admin MALL EMAIL NAME         a mall admin (a temporary password is printed)
     import-mall FILE.yaml [--dry-run]    create or update a mall's whole catalog
     export-stats MALL FROM TO [-o FILE]  statistics per agency, service and day as CSV
-    close MALL FROM TO REASON [--service ID]   close days and move their bookings
+    close MALL FROM TO REASON [--service ID] [--yes]   preview, confirm, close days and move
+                                         their bookings (--yes: no question, for scripts)
     closure status CLOSURE_ID [--follow] a closure's progress and report
     closure resume CLOSURE_ID            run a closure's job here until it is done
-    closures MALL                        a mall's closures
+    closures MALL                        a mall's closures: dates, scope, reason, status, counts
+    reopen CLOSURE_ID [--from DATE]      open a closure's days again (from DATE: end it early)
 """
 from __future__ import annotations
 
@@ -190,11 +192,44 @@ def cmd_breach_report(args) -> int:
     return 0
 
 
+def _preview_text(seen: dict) -> str:
+    """The preview of a closure as a few plain lines (English, as the command line speaks)."""
+    scope = f"service {seen['service_id']}" if seen["service_id"] else "the whole mall"
+    lines = [f"Closing {scope} from {seen['from']} to {seen['to']} ({seen['days']} days): "
+             f"{seen['reason']}",
+             f"  bookings inside: {seen['affected']}",
+             f"  moved: {seen['moved']}" + ("".join(
+                 f"\n    to {d['date']}: {d['bookings']}" for d in seen["moved_to"])),
+             f"  cancelled (no free slot within the horizon): {seen['cancelled']}",
+             f"  without email, to be phoned: {seen['not_emailed']}"]
+    lines += [f"  {h['date']} stays the national holiday {h['name']} ({h['name_en']})"
+              for h in seen["holidays"]]
+    return "\n".join(lines)
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        answer = input(f"{question} [y/N] ")
+    except (EOFError, OSError):  # no terminal to ask (a script): not confirmed
+        return False
+    return answer.strip().lower() in ("y", "yes", "ya")
+
+
 def cmd_close(args) -> int:
     from chalicelib.errors import AntreError
     from chalicelib.services import closures
     from chalicelib.services.auth import Principal
 
+    try:
+        seen = closures.preview(Principal(ACTOR, "super"), args.mall, args.first, args.last,
+                                args.reason, args.service, _now())
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    print(_preview_text(seen))
+    if not args.yes and not _confirmed("Close these days and email the citizens?"):
+        print("Nothing was closed.")
+        return 1
     try:
         started = closures.start(Principal(ACTOR, "super"), args.mall, args.first, args.last,
                                  args.reason, args.service, _now())
@@ -209,6 +244,8 @@ def cmd_close(args) -> int:
 def _report(view: dict) -> None:
     print(f"{view['closure_id']}: {view['status']}; affected {view['affected']}, moved "
           f"{view['moved']}, cancelled {view['cancelled']}, failed {view['failed']}")
+    if view.get("reopened_from"):
+        print(f"  open again from {view['reopened_from']} ({view['state'].replace('_', ' ')})")
     for booking_id in view["failed_bookings"]:
         print(f"  not placed: booking {booking_id}")
 
@@ -272,8 +309,37 @@ def cmd_resume(args) -> int:
 def cmd_closures(args) -> int:
     from chalicelib.services import closures
 
-    for job in closures.store.of_mall(args.mall):
-        _report(closures.view(job))
+    found = [closures.view(job) for job in closures.store.of_mall(args.mall)]
+    if not found:
+        print(f"{args.mall}: no closures")
+    for c in found:
+        days = c["from"] if c["from"] == c["to"] else f"{c['from']} to {c['to']}"
+        scope = f"service {c['service_id']}" if c["service_id"] else "whole mall"
+        state = c["state"].replace("_", " ")
+        if c["reopened_from"]:
+            state += f" (open again from {c['reopened_from']})"
+        print(f"{days}  {scope}  \"{c['reason']}\"  {state}; affected {c['affected']}, moved "
+              f"{c['moved']}, cancelled {c['cancelled']}, failed {c['failed']}, to phone "
+              f"{c['not_emailed']}  [{c['closure_id']}]")
+        for h in c["holidays"]:
+            print(f"    {h['date']}: still the national holiday {h['name']}")
+    return 0
+
+
+def cmd_reopen(args) -> int:
+    from chalicelib.errors import AntreError
+    from chalicelib.services import closures
+    from chalicelib.services.auth import Principal
+
+    try:
+        view = closures.reopen(Principal(ACTOR, "super"), args.closure_id, args.date_from,
+                               _now())
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    print(f"Open again from {view['reopened_from']}; the bookings it moved stay moved and "
+          "nobody is emailed.")
+    _report(view)
     return 0
 
 
@@ -310,7 +376,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("last", metavar="TO")
     c.add_argument("reason")
     c.add_argument("--service")
+    c.add_argument("--yes", action="store_true", help="close without asking (scripts)")
     c.set_defaults(run=cmd_close)
+    c = sub.add_parser("reopen", help="open a closure's days again (from a date: end it early)")
+    c.add_argument("closure_id")
+    c.add_argument("--from", dest="date_from", metavar="DATE",
+                   help="the first day open again (default: today or its first day)")
+    c.set_defaults(run=cmd_reopen)
     c = sub.add_parser("closure", help="follow or resume a closure")
     c.add_argument("action", choices=["status", "resume"])
     c.add_argument("closure_id")

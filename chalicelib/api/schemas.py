@@ -520,6 +520,42 @@ class Closure(BaseModel):
                              "no email (booked by staff): see /to-phone.")
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    state: Literal["running", "done", "failed", "reopened", "ended_early"] = Field(
+        description="status, or whether its days were opened again (all, or from "
+                    "`reopened_from` on).")
+    reopened_from: dt.date | None = None
+    reopened_at: dt.datetime | None = None
+    holidays: list["ClosureHoliday"] = Field(
+        default_factory=list, description="National holidays among its days, by their own "
+                                          "names (they stay holidays).")
+
+
+class ClosureHoliday(BaseModel):
+    date: dt.date
+    name: str = Field(description="In Bahasa Indonesia, e.g. Hari Raya Natal.")
+    name_en: str
+
+
+class ClosureDay(BaseModel):
+    date: dt.date
+    bookings: int
+
+
+class ClosurePreview(BaseModel):
+    """What a closure would do; nothing is written."""
+    mall_id: str
+    service_id: str | None
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    reason: str
+    days: int
+    affected: int
+    moved: int
+    cancelled: int
+    not_emailed: int = Field(description="Of those, citizens without email (booked by "
+                                         "staff): to be phoned.")
+    moved_to: list[ClosureDay] = Field(description="Where the moved bookings go, by day.")
+    holidays: list[ClosureHoliday]
 
 
 class ClosurePerson(BaseModel):

@@ -214,6 +214,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mail.not_found": {"id": "Email tidak ditemukan.", "en": "No such mail."},
     "closed.closure": {"id": "ditutup oleh pengelola MPP", "en": "closed by the mall"},
     "closed.holiday": {"id": "hari libur nasional: {name}", "en": "national holiday: {name}"},
+    "closed.holiday_closure": {"id": "hari libur nasional: {name}; juga ditutup oleh pengelola MPP",
+                               "en": "national holiday: {name}; also closed by the mall"},
     "closed.weekly": {"id": "hari tutup mingguan", "en": "closed on this weekday"},
 
     # --- booking -----------------------------------------------------------------------------
@@ -363,6 +365,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Layanan ini masih punya booking; matikan booking online-nya saja agar booking yang ada tetap berlaku.",
         "en": "This service still has bookings; turn its online booking off instead, which keeps them."},
     "closure.not_found": {"id": "Penutupan tidak ditemukan.", "en": "No such closure."},
+    "error.closure_overlaps": {
+        "id": "Hari-hari ini sudah ditutup oleh penutupan lain; ubah tanggalnya, atau buka kembali penutupan itu dulu.",
+        "en": "These days are already closed by another closure; change the dates, or reopen that closure first."},
+    "closure.overlaps": {
+        "id": "Hari-hari ini sudah ditutup: penutupan {scope} {first} s.d. {last} ({reason}). "
+              "Ubah tanggalnya, atau buka kembali penutupan itu dulu.",
+        "en": "These days are already closed: the closure of {scope} from {first} to {last} "
+              "({reason}). Change the dates, or reopen that closure first."},
+    "error.closure_running": {
+        "id": "Penutupan ini masih memindahkan booking; buka kembali setelah selesai.",
+        "en": "This closure is still moving its bookings; reopen it once it is done."},
+    "closure.scope.mall": {"id": "seluruh MPP", "en": "the whole mall"},
+    "closure.scope.service": {"id": "layanan {name}", "en": "the service {name}"},
+    "validation.closure_over": {"id": "penutupan ini sudah berakhir", "en": "this closure is over"},
+    "validation.reopen_inside": {"id": "pilih hari antara {first} dan {last}",
+                                 "en": "pick a day from {first} to {last}"},
     "validation.past_date": {"id": "tanggal tidak boleh sudah lewat", "en": "the date must not be in the past"},
     "validation.closure_too_long": {"id": "satu penutupan paling lama {days} hari; buat beberapa penutupan",
                                     "en": "one closure lasts at most {days} days; make several"},

@@ -119,6 +119,17 @@ def get(account_id: str, booking_id: str) -> Booking | None:
         return None
 
 
+def holds_day(nik_hash: str, mall_id: str, service_id: str, day: str) -> bool:
+    """Whether the citizen holds a booking of the service on that day (its guard exists):
+    what a move there would fail on. One GetItem."""
+    try:
+        BookingGuard.get(citizen_pk(nik_hash), guard_key(mall_id, service_id, day),
+                         consistent_read=True)
+        return True
+    except BookingGuard.DoesNotExist:
+        return False
+
+
 def get_many(keys: list[tuple[str, str]]) -> list[Booking]:
     """Bookings by (account_id, booking_id): BatchGetItem (PynamoDB pages by 100)."""
     if not keys:
