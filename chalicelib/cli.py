@@ -9,7 +9,8 @@ AWS credentials of the shell. Commands:
     create-super-admin EMAIL NAME        the city's admin of every mall (password prompted)
     create-admin MALL EMAIL NAME         a mall admin (a temporary password is printed)
     import-mall FILE.yaml [--dry-run]    create or update a mall's whole catalog
-    export-stats MALL FROM TO [-o FILE]  statistics per agency, service and day as CSV
+    export-stats MALL FROM TO [-o FILE] [--lang en] [--semicolon]   statistics per agency,
+                                         service and day as CSV (headers in Bahasa Indonesia)
     close MALL FROM TO REASON [--service ID] [--yes]   preview, confirm, close days and move
                                          their bookings (--yes: no question, for scripts)
     closure status CLOSURE_ID [--follow] a closure's progress and report
@@ -141,13 +142,14 @@ def cmd_export_stats(args) -> int:
         print(f"error: no mall {args.mall}", file=sys.stderr)
         return 1
     try:
-        text = statistics.as_csv(statistics.rows_of(mall, args.first, args.last))
+        found = statistics.rows_of(mall, args.first, args.last)
     except AntreError as e:
         print(f"error: {e.text('en')}", file=sys.stderr)
         return 1
+    text = statistics.as_csv(found, args.lang, ";" if args.semicolon else ",")
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {text.count(chr(10)) - 1} rows")
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"{args.output}: {len(found)} rows")
     else:
         sys.stdout.write(text)
     return 0
@@ -368,7 +370,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("mall")
     c.add_argument("first", metavar="FROM")
     c.add_argument("last", metavar="TO")
-    c.add_argument("-o", "--output")
+    c.add_argument("-o", "--output", help="(default: standard output); e.g. "
+                   "antre-statistik-MALL-FROM_TO.csv")
+    c.add_argument("--lang", choices=["id", "en"], default="id", help="headers' language")
+    c.add_argument("--semicolon", action="store_true",
+                   help="; between cells and decimal commas (Indonesian-locale Excel)")
     c.set_defaults(run=cmd_export_stats)
     c = sub.add_parser("close", help="close days and move their bookings (runs here)")
     c.add_argument("mall")

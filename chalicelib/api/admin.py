@@ -14,8 +14,8 @@ from chalicelib import errors as E
 from chalicelib.api import fields as F
 from chalicelib.api import schemas as S
 from chalicelib.api.docs import Answer, Op, date_query
-from chalicelib.api.http import (Body, created, int_param, now, parse, principal, query_param,
-                                 route)
+from chalicelib.api.http import (Body, created, int_param, language, now, parse, principal,
+                                 query_param, route)
 from chalicelib.services import admin, closures, kiosks, operations, statistics
 
 bp = Blueprint(__name__)
@@ -433,13 +433,27 @@ def closure_to_phone(closure_id):
     parameters=(date_query("from"),
                 date_query("to", "On or after `from`, at most 366 days on."),
                 {"name": "format", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["json", "csv"]}})))
+                 "description": "json (default) or csv; any other answers 422.",
+                 "schema": {"type": "string", "enum": list(statistics.FORMATS)}},
+                {"name": "delimiter", "in": "query", "required": False,
+                 "description": "CSV: comma (default), or semicolon with decimal commas, "
+                                "as Indonesian-locale Excel reads.",
+                 "schema": {"type": "string", "enum": list(statistics.DELIMITERS)}},
+                {"name": "lang", "in": "query", "required": False,
+                 "description": "CSV headers: id or en (default: Accept-Language).",
+                 "schema": {"type": "string", "enum": ["id", "en"]}})))
 def stats(mall_id):
     request = bp.current_request
-    rows = statistics.rows(_who(), mall_id, query_param(request, "from"),
-                           query_param(request, "to"))
-    if query_param(request, "format") == "csv":
-        return Response(statistics.as_csv(rows), headers={
+    who = _who()
+    format_, delimiter, lang = statistics.export_options(
+        query_param(request, "format"), query_param(request, "delimiter"),
+        query_param(request, "lang"))
+    first, last = query_param(request, "from"), query_param(request, "to")
+    rows = statistics.rows(who, mall_id, first, last)
+    if format_ == "csv":
+        lang = lang or language(request)
+        name = statistics.file_name(mall_id, first, last, lang)
+        return Response(statistics.as_csv(rows, lang, delimiter), headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="antre-{mall_id}.csv"'})
+            "Content-Disposition": f'attachment; filename="{name}"'})
     return rows

@@ -595,10 +595,13 @@ class StatsRow(BaseModel):
     agency_name: str
     service_id: str
     service_name: str
-    bookings: int
+    bookings: int = Field(description="Bookings on this day now, each counted once (a moved "
+                                      "or rescheduled one on its new day only).")
     cancellations: int
     rescheduled: int
-    moved_by_closure: int
+    moved_by_closure: int = Field(description="Bookings a closure moved away from this day "
+                                              "(counted on their new day).")
+    moved: int = Field(0, description="Of `bookings`, those a closure moved here.")
     checkins: int
     walkins: int
     served: int

@@ -422,10 +422,13 @@ def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_en
                    condition=Item.pk.does_not_exist())
         s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
                  actions=[CitizenState.active[booking.booking_id].set(new_end_at)])
+        moved_in = {"moved": 1} if why == "moved_by_closure" else {}
         if new.date == old.date:
-            stats.step(s, old.mall_id, old.date, old.service_id, bookings=1, **{why: 1})
+            stats.step(s, old.mall_id, old.date, old.service_id, bookings=1, **{why: 1},
+                       **moved_in)
         else:
-            stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1)
+            stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1,
+                       **moved_in)
             stats.step(s, old.mall_id, old.date, old.service_id, "stats_old", **{why: 1})
         outbox.saved(s, mail)
         if extra is not None:

@@ -127,8 +127,11 @@ def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tm
     target = tmp_path / "stats.csv"
     code, out = run(capsys, "export-stats", "kota-bogor", "2026-12-01", "2026-12-31",
                     "-o", str(target))
-    lines = target.read_text().splitlines()
-    assert code == 0 and lines[0].startswith("date,agency_id") and len(lines) == 3
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert code == 0 and lines[0].startswith("\ufeffTanggal,ID instansi") and len(lines) == 3
+    code, out = run(capsys, "export-stats", "kota-bogor", "2026-12-01", "2026-12-31",
+                    "-o", str(target), "--lang", "en", "--semicolon")
+    assert target.read_text(encoding="utf-8-sig").startswith("Date;Agency ID;")
     assert run(capsys, "export-stats", "nowhere", "2026-12-01", "2026-12-31")[0] == 1
 
 
