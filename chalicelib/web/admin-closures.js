@@ -36,7 +36,7 @@ async function loadList() {
   if (!list.length) { holder.appendChild(none('cl.none')); return; }
   holder.appendChild(table(t('cl.list'), ['f.date', 'cl.scope', 'cl.reason', 'cl.status', 'cl.result.head', ''], list.map((c) => {
     const b = statusBadge(c);
-    b.setAttribute('data-status', c.status);
+    b.setAttribute('data-status', c.state || c.status);
     return {
       th: true, attrs: { 'data-testid': 'closure-row', 'data-id': c.closure_id },
       cells: [rangeText(c.from, c.to), scopeText(c),
@@ -62,17 +62,18 @@ export async function enterClosures(arg, again) {
   if (!again) {
     ['form-close', 'form-cuti'].forEach((f) => clearErrors($(f)));
     ['close-confirm', 'cuti-confirm'].forEach((c) => { clear($(c)); $(c).hidden = true; });
+    K.asking = null;
     const from = $('cl-from'), to = $('cl-to');
     from.min = to.min = today();
     if (!from.value || from.value < today()) from.value = addDays(today(), 1);
     if (!to.value || to.value < from.value) to.value = from.value;
     if (!$('cb-year').value) $('cb-year').value = today().slice(0, 4);
     $('cb-submit').textContent = t('cb.submit', { year: $('cb-year').value });
-  }
+  } else if (K.asking && !$('close-confirm').hidden) askToClose(K.asking.form, K.asking.body, K.asking.seen);
   await loadList();
 }
 
-function onClose(ev) {
+async function onClose(ev) {
   ev.preventDefault();
   const form = ev.target;
   clearErrors(form);
@@ -94,9 +95,17 @@ function onClose(ev) {
     formError(form, err);
     return;
   }
-  confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(v.from, v.to) }), 'cl.yes', async () => {
+  askToClose(form, body, seen);
+}
+
+// The confirmation with the preview; painted again in the other language when it is switched.
+function askToClose(form, body, seen) {
+  const holder = $('close-confirm');
+  K.asking = { form, body, seen };
+  confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(body.from, body.to) }), 'cl.yes', async () => {
     try {
       const c = await send('POST', mallPath('/closures'), body);
+      K.asking = null;
       clear(holder);
       holder.hidden = true;
       await ensureMall(true);  // its closed days
@@ -149,7 +158,7 @@ function paintReport(c) {
   clear(dl);
   const st = statusBadge(c);
   st.setAttribute('data-testid', 'closure-status');
-  st.setAttribute('data-status', c.status);
+  st.setAttribute('data-status', c.state || c.status);
   [['f.date', rangeText(c.from, c.to)], ['cl.scope', scopeText(c)], ['cl.reason', c.reason],
     c.holidays && c.holidays.length ? ['cl.holidays', holidayText(c)] : null, ['cl.status', st],
     c.reopened_from ? ['cr.reopened_from', fmtDate(c.reopened_from)] : null,
@@ -181,11 +190,12 @@ function paintReport(c) {
 // day; the bookings it moved stay moved and nobody is emailed.
 function paintReopen(c) {
   const holder = $('cr-reopen');
-  if (!canReopen(c)) { clear(holder); holder.hidden = true; return; }
-  if (holder.dataset.id === c.closure_id + ':' + (c.reopened_from || '') && !holder.hidden) return;
+  if (!canReopen(c)) { clear(holder); holder.hidden = true; holder.dataset.key = ''; return; }
+  const key = [c.closure_id, c.reopened_from || '', lang()].join(' ');
+  if (!holder.hidden && holder.dataset.key === key) return;  // painted (its confirmation may be open)
   clear(holder);
   holder.hidden = false;
-  holder.dataset.id = c.closure_id + ':' + (c.reopened_from || '');
+  holder.dataset.key = key;
   const first = c.from > today() ? c.from : today();
   const input = el('input', { id: 'cr-reopen-from', type: 'date', min: first, max: stillClosed(c), value: first, 'data-testid': 'reopen-from', 'aria-describedby': 'cr-reopen-hint' });
   const button = el('button', { type: 'button', class: 'secondary', 'data-testid': 'reopen-submit', text: t('ro.submit') });
@@ -200,7 +210,6 @@ function paintReopen(c) {
       const done = await send('POST', 'v1/admin/closures/' + enc(c.closure_id) + '/reopen', { from });
       await ensureMall(true);
       K.last = done;
-      holder.dataset.id = '';
       paintReport(done);
       say(['ro.done', { date: fmtDate(done.reopened_from) }], 'ok');
     }, 'reopen-confirm');
