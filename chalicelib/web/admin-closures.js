@@ -211,7 +211,7 @@ function paintReopen(c) {
       await ensureMall(true);
       K.last = done;
       paintReport(done);
-      say(['ro.done', { date: fmtDate(done.reopened_from) }], 'ok');
+      say('ro.done', 'ok');  // the date is in the report (a preformatted one would not follow a language switch)
     }, 'reopen-confirm');
   });
 }

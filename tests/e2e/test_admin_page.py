@@ -264,10 +264,13 @@ def test_a_closure_is_previewed_confirmed_and_reopened(open_admin, live_server):
     expect(pg.locator("#form-close .form-err")).to_contain_text(
         "Hari-hari ini sudah ditutup: penutupan layanan Persetujuan Bangunan Gedung (PBG)")
     expect(pg.get_by_test_id("close-confirm")).to_have_count(0)
+    pg.screenshot(path=str(SHOTS / "overlap-id.png"))
 
     # reopen from the report
     pg.get_by_test_id("closure-row").get_by_role("link").click()
+    expect(pg.locator("#h-closure")).to_be_visible()
     reopen = pg.get_by_test_id("closure-reopen")
+    expect(reopen).to_be_visible()
     expect(reopen).to_contain_text("Buka kembali")
     expect(pg.get_by_test_id("reopen-from")).to_have_value(friday)
     pg.screenshot(path=str(SHOTS / "report-id.png"))
@@ -282,7 +285,11 @@ def test_a_closure_is_previewed_confirmed_and_reopened(open_admin, live_server):
                expect_status=200), "PBG offers its slots again"
     pg.get_by_test_id("lang-toggle").click()
     expect(pg.get_by_test_id("closure-status")).to_have_text("Reopened")
+    expect(pg.get_by_test_id("status")).to_have_text(
+        "The closure is reopened; bookings already moved keep their new time.")
+    pg.screenshot(path=str(SHOTS / "reopened-en.png"))
     pg.get_by_role("link", name="‹ All closures").click()
+    expect(pg.locator("#h-closures")).to_be_visible()
     expect(pg.get_by_test_id("closure-row")).to_contain_text("Reopened")
     pg.screenshot(path=str(SHOTS / "list-en.png"))
     pg.get_by_test_id("lang-toggle").click()
