@@ -9,6 +9,7 @@ it here with `closures.work(closure_id)` and the page's polling shows the report
 """
 from __future__ import annotations
 
+import csv
 import re
 import uuid
 from pathlib import Path
@@ -414,11 +415,19 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
     expect(pg.get_by_test_id("chart-wait")).to_have_count(0)
     with pg.expect_download() as download:
         pg.get_by_test_id("stats-csv").click()
-    assert download.value.suggested_filename == "antre-kota-bogor-2026-12-01-2026-12-08.csv"
+    assert download.value.suggested_filename == \
+        "antre-statistik-kota-bogor-2026-12-01_2026-12-08.csv"
     with open(download.value.path(), encoding="utf-8") as f:
         lines = f.read().splitlines()
-    assert lines[0].startswith("date,agency_id,agency_name,service_id,service_name,bookings")
+    assert lines[0].startswith("\ufeffTanggal,ID instansi,Instansi,ID layanan,Layanan,Booking,")
     assert len(lines) == 4 and any(",ktp-el," in line for line in lines)
+    pg.get_by_test_id("stats-semicolon").check()  # for Indonesian-locale Excel
+    with pg.expect_download() as download:
+        pg.get_by_test_id("stats-csv").click()
+    with open(download.value.path(), encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert len(rows) == 3 and {r["ID layanan"] for r in rows} >= {"ktp-el"}
+    pg.get_by_test_id("stats-semicolon").uncheck()
 
     # English
     pg.get_by_test_id("lang-toggle").click()
