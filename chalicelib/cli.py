@@ -12,11 +12,14 @@ AWS credentials of the shell. Commands:
                                          (prints the diff first; refuses to revert
                                          admin-page changes without --force)
     export-mall MALL [-o FILE]           the live catalog as YAML
-    export-stats MALL FROM TO [-o FILE]  statistics per agency, service and day as CSV
-    close MALL FROM TO REASON [--service ID]   close days and move their bookings
+    export-stats MALL FROM TO [-o FILE] [--lang en] [--semicolon]   statistics per agency,
+                                         service and day as CSV (headers in Bahasa Indonesia)
+    close MALL FROM TO REASON [--service ID] [--yes]   preview, confirm, close days and move
+                                         their bookings (--yes: no question, for scripts)
     closure status CLOSURE_ID [--follow] a closure's progress and report
     closure resume CLOSURE_ID            run a closure's job here until it is done
-    closures MALL                        a mall's closures
+    closures MALL                        a mall's closures: dates, scope, reason, status, counts
+    reopen CLOSURE_ID [--from DATE]      open a closure's days again (from DATE: end it early)
     ensure-nik-key                       create the NIK key only where no citizen is (deploy)
     rotate-nik-key                       add a NIK key; citizens are rehashed as they come
     backup-keys -o FILE                  the stage's keys, encrypted under a passphrase
@@ -216,13 +219,14 @@ def cmd_export_stats(args) -> int:
         print(f"error: no mall {args.mall}", file=sys.stderr)
         return 1
     try:
-        text = statistics.as_csv(statistics.rows_of(mall, args.first, args.last))
+        found = statistics.rows_of(mall, args.first, args.last)
     except AntreError as e:
         print(f"error: {e.text('en')}", file=sys.stderr)
         return 1
+    text = statistics.as_csv(found, args.lang, ";" if args.semicolon else ",")
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {text.count(chr(10)) - 1} rows")
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"{args.output}: {len(found)} rows")
     else:
         sys.stdout.write(text)
     return 0
@@ -267,11 +271,44 @@ def cmd_breach_report(args) -> int:
     return 0
 
 
+def _preview_text(seen: dict) -> str:
+    """The preview of a closure as a few plain lines (English, as the command line speaks)."""
+    scope = f"service {seen['service_id']}" if seen["service_id"] else "the whole mall"
+    lines = [f"Closing {scope} from {seen['from']} to {seen['to']} ({seen['days']} days): "
+             f"{seen['reason']}",
+             f"  bookings inside: {seen['affected']}",
+             f"  moved: {seen['moved']}" + ("".join(
+                 f"\n    to {d['date']}: {d['bookings']}" for d in seen["moved_to"])),
+             f"  cancelled (no free slot within the horizon): {seen['cancelled']}",
+             f"  without email, to be phoned: {seen['not_emailed']}"]
+    lines += [f"  {h['date']} stays the national holiday {h['name']} ({h['name_en']})"
+              for h in seen["holidays"]]
+    return "\n".join(lines)
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        answer = input(f"{question} [y/N] ")
+    except (EOFError, OSError):  # no terminal to ask (a script): not confirmed
+        return False
+    return answer.strip().lower() in ("y", "yes", "ya")
+
+
 def cmd_close(args) -> int:
     from chalicelib.errors import AntreError
     from chalicelib.services import closures
     from chalicelib.services.auth import Principal
 
+    try:
+        seen = closures.preview(Principal(ACTOR, "super"), args.mall, args.first, args.last,
+                                args.reason, args.service, _now())
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    print(_preview_text(seen))
+    if not args.yes and not _confirmed("Close these days and email the citizens?"):
+        print("Nothing was closed.")
+        return 1
     try:
         started = closures.start(Principal(ACTOR, "super"), args.mall, args.first, args.last,
                                  args.reason, args.service, _now())
@@ -286,6 +323,8 @@ def cmd_close(args) -> int:
 def _report(view: dict) -> None:
     print(f"{view['closure_id']}: {view['status']}; affected {view['affected']}, moved "
           f"{view['moved']}, cancelled {view['cancelled']}, failed {view['failed']}")
+    if view.get("reopened_from"):
+        print(f"  open again from {view['reopened_from']} ({view['state'].replace('_', ' ')})")
     for booking_id in view["failed_bookings"]:
         print(f"  not placed: booking {booking_id}")
 
@@ -352,8 +391,37 @@ def cmd_resume(args) -> int:
 def cmd_closures(args) -> int:
     from chalicelib.services import closures
 
-    for job in closures.store.of_mall(args.mall):
-        _report(closures.view(job))
+    found = [closures.view(job) for job in closures.store.of_mall(args.mall)]
+    if not found:
+        print(f"{args.mall}: no closures")
+    for c in found:
+        days = c["from"] if c["from"] == c["to"] else f"{c['from']} to {c['to']}"
+        scope = f"service {c['service_id']}" if c["service_id"] else "whole mall"
+        state = c["state"].replace("_", " ")
+        if c["reopened_from"]:
+            state += f" (open again from {c['reopened_from']})"
+        print(f"{days}  {scope}  \"{c['reason']}\"  {state}; affected {c['affected']}, moved "
+              f"{c['moved']}, cancelled {c['cancelled']}, failed {c['failed']}, to phone "
+              f"{c['not_emailed']}  [{c['closure_id']}]")
+        for h in c["holidays"]:
+            print(f"    {h['date']}: still the national holiday {h['name']}")
+    return 0
+
+
+def cmd_reopen(args) -> int:
+    from chalicelib.errors import AntreError
+    from chalicelib.services import closures
+    from chalicelib.services.auth import Principal
+
+    try:
+        view = closures.reopen(Principal(ACTOR, "super"), args.closure_id, args.date_from,
+                               _now())
+    except AntreError as e:
+        print(f"error: {e.text('en')}", file=sys.stderr)
+        return 1
+    print(f"Open again from {view['reopened_from']}; the bookings it moved stay moved and "
+          "nobody is emailed.")
+    _report(view)
     return 0
 
 
@@ -453,7 +521,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("mall")
     c.add_argument("first", metavar="FROM")
     c.add_argument("last", metavar="TO")
-    c.add_argument("-o", "--output")
+    c.add_argument("-o", "--output", help="(default: standard output); e.g. "
+                   "antre-statistik-MALL-FROM_TO.csv")
+    c.add_argument("--lang", choices=["id", "en"], default="id", help="headers' language")
+    c.add_argument("--semicolon", action="store_true",
+                   help="; between cells and decimal commas (Indonesian-locale Excel)")
     c.set_defaults(run=cmd_export_stats)
     c = sub.add_parser("close", help="close days and move their bookings (runs here)")
     c.add_argument("mall")
@@ -461,7 +533,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("last", metavar="TO")
     c.add_argument("reason")
     c.add_argument("--service")
+    c.add_argument("--yes", action="store_true", help="close without asking (scripts)")
     c.set_defaults(run=cmd_close)
+    c = sub.add_parser("reopen", help="open a closure's days again (from a date: end it early)")
+    c.add_argument("closure_id")
+    c.add_argument("--from", dest="date_from", metavar="DATE",
+                   help="the first day open again (default: today or its first day)")
+    c.set_defaults(run=cmd_reopen)
     c = sub.add_parser("closure", help="follow or resume a closure")
     c.add_argument("action", choices=["status", "resume"])
     c.add_argument("closure_id")

@@ -251,6 +251,18 @@ class OfferExpired(AntreError):
 # --- running a mall ---------------------------------------------------------------------------
 
 
+class ClosureOverlaps(AntreError):
+    """The days are already closed by another closure of the same scope (named)."""
+
+    code, status = "closure_overlaps", 409
+
+
+class ClosureRunning(AntreError):
+    """A closure whose job still moves bookings cannot be reopened yet."""
+
+    code, status = "closure_running", 409
+
+
 class InUse(AntreError):
     """The change would break something that uses the object (bookings, services)."""
 

@@ -117,6 +117,11 @@ class NewClosure(Body):
     service_id: F.Slug | None = None
 
 
+class Reopening(Body):
+    date_from: F.Date | None = Field(None, alias="from", description="The first day open "
+                                     "again: today or the closure's first day when left out.")
+
+
 class CutiBersama(Body):
     year: F.whole(2020, 2100)
 
@@ -381,8 +386,10 @@ def audit(mall_id):
 @route(bp, M + "/closures", methods=["POST"], doc=Op(
     "close", "Close the mall (or one service) for days; every booking inside is moved",
     "admin", (Answer(202, "The closure; its job runs on", S.Closure),),
-    (*ADMIN_ERRORS, E.ValidationFailed), body=NewClosure, auth="bearer",
-    description="Every booking inside keeps its code and moves to the nearest free slot of "
+    (*ADMIN_ERRORS, E.ValidationFailed, E.ClosureOverlaps), body=NewClosure, auth="bearer",
+    description="Refused with 409 `closure_overlaps` (naming it) when the days are already "
+                "closed for the whole mall, or for that service. "
+                "Every booking inside keeps its code and moves to the nearest free slot of "
                 "its service after the closure (within the mall's horizon, 14 days by "
                 "default), or is cancelled when none is free; the citizen is emailed either "
                 "way. New bookings inside answer 422 `slot_unavailable` at once."))
@@ -392,6 +399,20 @@ def close(mall_id):
     started = closures.start(who, mall_id, body.date_from, body.date_to, body.reason,
                              body.service_id, now())
     return Response(started, status_code=202)
+
+
+@route(bp, M + "/closures/preview", methods=["POST"], doc=Op(
+    "close_preview", "What a closure would do, before it is made: nothing is written",
+    "admin", (Answer(200, "How many bookings move, to which days, how many are cancelled and "
+                          "how many citizens must be phoned", S.ClosurePreview),),
+    (*ADMIN_ERRORS, E.ValidationFailed, E.ClosureOverlaps), body=NewClosure, auth="bearer",
+    description="Decided by the same code as the closure's job, so a closure made right after "
+                "does the same (unless bookings change meanwhile)."))
+def close_preview(mall_id):
+    who = _who()
+    body = _body(NewClosure)
+    return closures.preview(who, mall_id, body.date_from, body.date_to, body.reason,
+                            body.service_id, now())
 
 
 @route(bp, M + "/closures", doc=Op(
@@ -420,6 +441,18 @@ def closure(closure_id):
     return closures.status(_who(), closure_id)
 
 
+@route(bp, "/v1/admin/closures/{closure_id}/reopen", methods=["POST"], doc=Op(
+    "reopen_closure", "Open a closure's days again (all of them, or from a date: an early end)",
+    "admin", (Answer(200, "The closure, reopened", S.Closure),),
+    (*ADMIN_ERRORS, E.ValidationFailed, E.ClosureRunning), body=Reopening, auth="bearer",
+    description="The days offer their slots again (special hours on them apply); bookings "
+                "the closure moved stay moved and nobody is emailed. Audited."))
+def reopen_closure(closure_id):
+    who = _who()
+    body = _body(Reopening)
+    return closures.reopen(who, closure_id, body.date_from, now())
+
+
 @route(bp, "/v1/admin/closures/{closure_id}/to-phone", doc=Op(
     "closure_to_phone", "The citizens of a closure nobody could email, to phone", "admin",
     (Answer(200, "Who, their phone, and what became of the booking", [S.ClosurePerson]),),
@@ -439,15 +472,29 @@ def closure_to_phone(closure_id):
     parameters=(date_query("from"),
                 date_query("to", "On or after `from`, at most 366 days on."),
                 {"name": "format", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["json", "csv"]}})))
+                 "description": "json (default) or csv; any other answers 422.",
+                 "schema": {"type": "string", "enum": list(statistics.FORMATS)}},
+                {"name": "delimiter", "in": "query", "required": False,
+                 "description": "CSV: comma (default), or semicolon with decimal commas, "
+                                "as Indonesian-locale Excel reads.",
+                 "schema": {"type": "string", "enum": list(statistics.DELIMITERS)}},
+                {"name": "lang", "in": "query", "required": False,
+                 "description": "CSV headers: id or en (default: Accept-Language).",
+                 "schema": {"type": "string", "enum": ["id", "en"]}})))
 def stats(mall_id):
     request = bp.current_request
-    rows = statistics.rows(_who(), mall_id, query_param(request, "from"),
-                           query_param(request, "to"))
-    if query_param(request, "format") == "csv":
-        return Response(statistics.as_csv(rows), headers={
+    who = _who()
+    format_, delimiter, lang = statistics.export_options(
+        query_param(request, "format"), query_param(request, "delimiter"),
+        query_param(request, "lang"))
+    first, last = query_param(request, "from"), query_param(request, "to")
+    rows = statistics.rows(who, mall_id, first, last)
+    if format_ == "csv":
+        lang = lang or language(request)
+        name = statistics.file_name(mall_id, first, last, lang)
+        return Response(statistics.as_csv(rows, lang, delimiter), headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="antre-{mall_id}.csv"'})
+            "Content-Disposition": f'attachment; filename="{name}"'})
     return rows
 
 

@@ -542,6 +542,42 @@ class Closure(BaseModel):
                              "no email (booked by staff): see /to-phone.")
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    state: Literal["running", "done", "failed", "reopened", "ended_early"] = Field(
+        description="status, or whether its days were opened again (all, or from "
+                    "`reopened_from` on).")
+    reopened_from: dt.date | None = None
+    reopened_at: dt.datetime | None = None
+    holidays: list["ClosureHoliday"] = Field(
+        default_factory=list, description="National holidays among its days, by their own "
+                                          "names (they stay holidays).")
+
+
+class ClosureHoliday(BaseModel):
+    date: dt.date
+    name: str = Field(description="In Bahasa Indonesia, e.g. Hari Raya Natal.")
+    name_en: str
+
+
+class ClosureDay(BaseModel):
+    date: dt.date
+    bookings: int
+
+
+class ClosurePreview(BaseModel):
+    """What a closure would do; nothing is written."""
+    mall_id: str
+    service_id: str | None
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    reason: str
+    days: int
+    affected: int
+    moved: int
+    cancelled: int
+    not_emailed: int = Field(description="Of those, citizens without email (booked by "
+                                         "staff): to be phoned.")
+    moved_to: list[ClosureDay] = Field(description="Where the moved bookings go, by day.")
+    holidays: list[ClosureHoliday]
 
 
 class ClosurePerson(BaseModel):
@@ -581,10 +617,13 @@ class StatsRow(BaseModel):
     agency_name: str
     service_id: str
     service_name: str
-    bookings: int
+    bookings: int = Field(description="Bookings on this day now, each counted once (a moved "
+                                      "or rescheduled one on its new day only).")
     cancellations: int
     rescheduled: int
-    moved_by_closure: int
+    moved_by_closure: int = Field(description="Bookings a closure moved away from this day "
+                                              "(counted on their new day).")
+    moved: int = Field(0, description="Of `bookings`, those a closure moved here.")
     checkins: int
     walkins: int
     served: int

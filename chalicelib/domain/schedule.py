@@ -31,10 +31,20 @@ def closed_text(mall: Mall, day: date, service_id: str | None = None) -> Text | 
     reason = closed_reason(mall, day, service_id)
     if reason is None:
         return None
+    holiday = holiday_name(day)
     if reason.startswith("holiday"):
-        return Text("closed.holiday", name=ByLanguage(
-            id=_holidays_of(day.year, "id").get(day, ""), en=_holidays_of(day.year).get(day, "")))
+        return Text("closed.holiday", name=holiday)
+    if reason == "closure" and holiday:  # the holiday keeps its own name beside the closure
+        return Text("closed.holiday_closure", name=holiday)
     return Text(f"closed.{reason}")
+
+
+def holiday_name(day: date) -> ByLanguage | None:
+    """The national holiday's own name on `day` in Bahasa Indonesia and English, or None."""
+    name_id = _holidays_of(day.year, "id").get(day)
+    if not name_id:
+        return None
+    return ByLanguage(id=name_id, en=_holidays_of(day.year).get(day, name_id))
 
 
 def joint_leave_days(year: int) -> list[date]:

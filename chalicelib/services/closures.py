@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 import time as _time
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from chalicelib import clock, config
 from chalicelib.domain import schedule
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import Busy, ClosureOverlaps, ClosureRunning, NotFound, ValidationFailed
+from chalicelib.i18n import ByLanguage, Text
 from chalicelib.services import admin
 from chalicelib.services.auth import Principal
 from chalicelib.services.booking import mail_context, public_view
@@ -44,9 +46,9 @@ class Crash(Exception):
 # --- starting and reading ---------------------------------------------------------------------
 
 
-def start(principal: Principal, mall_id: str, date_from: str, date_to: str, reason: str,
-          service_id: str | None, now: datetime) -> dict:
-    """Close the days and queue the job that rebooks; answers at once (202)."""
+def _checked(principal: Principal, mall_id: str, date_from: str, date_to: str,
+             service_id: str | None, now: datetime):
+    """The mall's catalog and the closure's days, or the error a closure of them answers."""
     catalog = admin.managed(principal, mall_id)
     first = schedule.parse_date(date_from, "from")
     last = schedule.parse_date(date_to, "to")
@@ -60,29 +62,147 @@ def start(principal: Principal, mall_id: str, date_from: str, date_to: str, reas
     schedule.within_reach(catalog.mall, today, last, "to", closing=True)
     if service_id is not None and service_id not in catalog.services:
         raise NotFound("service.not_found")
-    return _close(principal, catalog, [first + timedelta(days=n)
-                                       for n in range((last - first).days + 1)],
-                  reason.strip(), service_id, now)
+    return catalog, [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def start(principal: Principal, mall_id: str, date_from: str, date_to: str, reason: str,
+          service_id: str | None, now: datetime) -> dict:
+    """Close the days and queue the job that rebooks; answers at once (202)."""
+    catalog, days = _checked(principal, mall_id, date_from, date_to, service_id, now)
+    return _close(principal, catalog, days, reason.strip(), service_id, now)
+
+
+def preview(principal: Principal, mall_id: str, date_from: str, date_to: str, reason: str,
+            service_id: str | None, now: datetime) -> dict:
+    """What closing these days would do, decided by the job's own code (`_Run` without its
+    writes): how many bookings move, to which days, how many are cancelled, how many
+    citizens have no email and must be phoned. Nothing is written."""
+    catalog, days = _checked(principal, mall_id, date_from, date_to, service_id, now)
+    _refuse_overlap(mall_id, days, service_id, catalog)
+    job = store.new_job(closure_id=store.new_id(mall_id), mall_id=mall_id,
+                        service_id=service_id, date_from=days[0].isoformat(),
+                        date_to=days[-1].isoformat(), reason=reason.strip(),
+                        created_at=now.isoformat(timespec="seconds"),
+                        created_by=principal.account_id)  # never saved
+    run = _Run(job, lambda: now, dry=True)
+    for day in run.days:
+        for booking in run.affected_on(day):
+            run.relocate(booking)
+    return {"mall_id": mall_id, "service_id": service_id, "from": job.date_from,
+            "to": job.date_to, "reason": job.reason, "days": len(days),
+            "affected": run.handled, "moved": run.outcome["moved"],
+            "cancelled": run.outcome["cancelled"], "not_emailed": run.outcome["to_phone"],
+            "moved_to": [{"date": d, "bookings": n} for d, n in sorted(run.plan.items())],
+            "holidays": _holidays(days)}
+
+
+def _holidays(days) -> list[dict]:
+    """The national holidays among the days, by their own names (a closure never hides
+    them)."""
+    found = []
+    for day in days:
+        name = schedule.holiday_name(day)
+        if name:
+            found.append({"date": day.isoformat(), "name": name["id"], "name_en": name["en"]})
+    return found
+
+
+def _refuse_overlap(mall_id: str, days: list[date], service_id: str | None, catalog) -> None:
+    """409 naming the closure these days overlap: a whole-mall closure overlaps every closure
+    of the mall on its days, a service closure the mall's and that service's own. One Query
+    of the mall's closed days in the range."""
+    for item in catalog_store.closure_items(mall_id, days[0], days[-1]):
+        if service_id is not None and item.service_id not in (None, service_id):
+            continue
+        job = store.get(item.closure_id) if item.closure_id else None
+        first, last = (job.date_from, job.date_to) if job else (item.date, item.date)
+        if job is not None and job.reopened_from:
+            last = (date.fromisoformat(job.reopened_from) - timedelta(days=1)).isoformat()
+        other = item.service_id
+        service = catalog.services.get(other) if other else None
+        if service is not None:
+            scope = Text("closure.scope.service",
+                         name=ByLanguage(id=service.name, en=service.name_en or service.name))
+        elif other:
+            scope = Text("closure.scope.service", name=other)
+        else:
+            scope = Text("closure.scope.mall")
+        raise ClosureOverlaps("closure.overlaps", scope=scope, first=date.fromisoformat(first),
+                              last=date.fromisoformat(last),
+                              reason=(job.reason if job else item.reason) or "-")
 
 
 def _close(principal: Principal, catalog, days: list[date], reason: str,
            service_id: str | None, now: datetime) -> dict:
+    """Refuse an overlap, then write the closed days, the job and the audit entry in one
+    transaction that holds only while the catalog is at the version the overlap check read
+    (two admins closing the same days at once: the second hears 409)."""
     mall_id = catalog.mall.mall_id
-    closure_id = store.new_id(mall_id)
-    job = store.new_job(closure_id=closure_id, mall_id=mall_id, service_id=service_id,
-                        date_from=days[0].isoformat(), date_to=days[-1].isoformat(),
-                        reason=reason, created_at=now.isoformat(timespec="seconds"),
-                        created_by=principal.account_id)
-    closed = [catalog_store.closure_item(mall_id, day, reason, service_id, closure_id)
-              for day in days]
-    change = catalog_store.Change(principal.account_id, "closure.create", closure_id, None,
-                                  {"from": job.date_from, "to": job.date_to, "reason": reason,
-                                   "service_id": service_id, "days": len(days)})
-    catalog_store.apply(mall_id, change, saves=closed + [job])
-    from chalicelib.services import jobs
+    for attempt in range(ATTEMPTS):
+        catalog = catalog_store.fresh_catalog(mall_id)
+        _refuse_overlap(mall_id, days, service_id, catalog)
+        closure_id = store.new_id(mall_id)
+        job = store.new_job(closure_id=closure_id, mall_id=mall_id, service_id=service_id,
+                            date_from=days[0].isoformat(), date_to=days[-1].isoformat(),
+                            reason=reason, created_at=now.isoformat(timespec="seconds"),
+                            created_by=principal.account_id)
+        closed = [catalog_store.closure_item(mall_id, day, reason, service_id, closure_id)
+                  for day in days]
+        change = catalog_store.Change(principal.account_id, "closure.create", closure_id, None,
+                                      {"from": job.date_from, "to": job.date_to,
+                                       "reason": reason, "service_id": service_id,
+                                       "days": len(days)})
+        try:
+            catalog_store.apply(mall_id, change, saves=closed + [job],
+                                version=catalog.mall.version)
+        except catalog_store.ChangeRefused as e:
+            if "version" not in e.failed:
+                raise
+            continue  # another change came first: check the overlap again
+        from chalicelib.services import jobs
 
-    jobs.dispatch(closure_id)
-    return view(job)
+        jobs.dispatch(closure_id)
+        return view(job)
+    raise Busy()
+
+
+def reopen(principal: Principal, closure_id: str, date_from: str | None,
+           now: datetime) -> dict:
+    """Open a closure's days again from `date_from` (today or its first day when left out):
+    an early end, or the whole closure undone. The days' closed items go in one audited
+    catalog change with the job's note; bookings already moved stay where they are and
+    nobody is emailed again."""
+    job = store.get(closure_id)
+    if job is None:
+        raise NotFound("closure.not_found")
+    catalog = admin.managed(principal, job.mall_id)
+    if job.status == "running":
+        raise ClosureRunning()
+    today = schedule.local_today(catalog.mall, now)
+    first, last = date.fromisoformat(job.date_from), date.fromisoformat(job.date_to)
+    if job.reopened_from:
+        last = date.fromisoformat(job.reopened_from) - timedelta(days=1)
+    opening = schedule.parse_date(date_from, "from") if date_from else max(today, first)
+    if last < today or last < first:
+        raise ValidationFailed.field("from", "validation.closure_over")
+    if opening < today:
+        raise ValidationFailed.field("from", "validation.past_date")
+    if not first <= opening <= last:
+        raise ValidationFailed.field("from", "validation.reopen_inside", first=first, last=last)
+    days = [opening + timedelta(days=n) for n in range((last - opening).days + 1)]
+    items = [catalog_store.closure_item(job.mall_id, day, job.reason, job.service_id, closure_id)
+             for day in days]
+    at = now.isoformat(timespec="seconds")
+    change = catalog_store.Change(principal.account_id, "closure.reopen", closure_id,
+                                  {"closed": [first.isoformat(), last.isoformat()]},
+                                  {"open_from": opening.isoformat(), "days": len(days)})
+    try:
+        catalog_store.apply(job.mall_id, change, deletes=items,
+                            extra=store.reopened(closure_id, opening.isoformat(), at,
+                                                 principal.account_id))
+    except catalog_store.ChangeRefused as e:
+        raise ClosureRunning() from e  # its job started again or it was reopened meanwhile
+    return view(store.get(closure_id))
 
 
 def close_cuti_bersama(principal: Principal, mall_id: str, year: int, now: datetime) -> list:
@@ -94,7 +214,8 @@ def close_cuti_bersama(principal: Principal, mall_id: str, year: int, now: datet
     if date(year, 1, 1) > last:
         raise ValidationFailed.field("year", "validation.date_too_far", date=last)
     days = [d for d in schedule.joint_leave_days(year) if today <= d <= last
-            and d not in catalog.mall.closures]
+            and d not in catalog.mall.closures
+            and not any(day == d for _, day in catalog.mall.service_closures)]
     runs: list[list[date]] = []
     for day in days:
         if runs and (day - runs[-1][-1]).days == 1:
@@ -113,7 +234,22 @@ def view(job) -> dict:
             "moved": int(job.moved), "cancelled": int(job.cancelled), "failed": len(failed),
             "not_emailed": len(job.to_phone or ()),
             "failed_bookings": sorted(failed), "created_at": job.created_at,
-            "finished_at": job.finished_at}
+            "finished_at": job.finished_at, "state": _state(job),
+            "reopened_from": job.reopened_from, "reopened_at": job.reopened_at,
+            "holidays": _holidays(_days_of(job))}
+
+
+def _days_of(job) -> list[date]:
+    first, last = date.fromisoformat(job.date_from), date.fromisoformat(job.date_to)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _state(job) -> str:
+    """What the list shows: running, done, failed, or reopened / ended_early once its days
+    (all, or from a date on) were opened again."""
+    if job.reopened_from:
+        return "reopened" if job.reopened_from <= job.date_from else "ended_early"
+    return job.status
 
 
 def status(principal: Principal, closure_id: str) -> dict:
@@ -199,8 +335,14 @@ def work(closure_id: str, budget_seconds: float = 600, now_of=clock.now,
 class _Run:
     """One run of a closure's job: the catalog, the seats it has seen."""
 
-    def __init__(self, job, now_of):
+    def __init__(self, job, now_of, dry: bool = False):
         self.job, self.now_of = job, now_of
+        # dry: decide as the job would and write nothing (the preview): the seats this run
+        # takes and the citizens' days it fills are kept here instead of in DynamoDB
+        self.dry = dry
+        self.plan: Counter = Counter()  # dry: new date -> bookings moved there
+        self.outcome: Counter = Counter()  # dry: moved, cancelled, to_phone
+        self.guards: dict[tuple[str, str, str], bool] = {}
         self.catalog = catalog_store.fresh_catalog(job.mall_id)
         first = date.fromisoformat(job.date_from)
         last = date.fromisoformat(job.date_to)
@@ -249,6 +391,12 @@ class _Run:
         self.handled += 1
         service = self.catalog.services.get(booking.service_id)
         account = account_store.get(booking.account_id)
+        if self.dry:
+            moved = service is not None and self._move(booking, service, account)
+            self.outcome["moved" if moved else "cancelled"] += 1
+            if not _emailable(account, service):
+                self.outcome["to_phone"] += 1
+            return
         for _ in range(ATTEMPTS):
             try:
                 if service is not None and self._move(booking, service, account):
@@ -274,6 +422,15 @@ class _Run:
         for day, slot in self._candidates(service, booking.start):
             if day in skip_days:
                 continue
+            if self.dry:
+                if self._guarded(booking, service, day):
+                    skip_days.add(day)  # the citizen already has this service that day
+                    continue
+                self.guards[(booking.nik_hash, service.service_id, day.isoformat())] = True
+                self.plan[day.isoformat()] += 1
+                taken = self._seats(service.service_id, day)
+                taken[slot.start_hhmm] = taken.get(slot.start_hhmm, 0) + 1
+                return True
             new = SeatRef(mall.mall_id, service.service_id, day.isoformat(), slot.start_hhmm)
             mail = self._mail(booking, service, account, "booking_moved_closure",
                               date=new.date, start=new.start, end=slot.end_hhmm)
@@ -299,6 +456,14 @@ class _Run:
             return True
         return False
 
+    def _guarded(self, booking: Booking, service, day: date) -> bool:
+        """Dry: would the move's guard step fail (the citizen holds this service that day)?"""
+        key = (booking.nik_hash, service.service_id, day.isoformat())
+        if key not in self.guards:
+            self.guards[key] = booking_store.holds_day(booking.nik_hash, booking.mall_id,
+                                                       service.service_id, day.isoformat())
+        return self.guards[key]
+
     def _cancel(self, booking: Booking, service, account) -> None:
         now = self.now_of()
         mail = self._mail(booking, service, account, "booking_cancelled_closure")
@@ -314,7 +479,7 @@ class _Run:
 
     def _mail(self, booking: Booking, service, account, kind: str, **new):
         """The citizen's email, or None for a booking staff made for someone without one."""
-        if account is None or service is None:
+        if not _emailable(account, service):
             return None
         base = config.get().public_base_url.rstrip("/")
         fields = {**public_view(booking), **new, "sequence": int(booking.sequence) + 1}
@@ -326,6 +491,11 @@ class _Run:
                "reschedule_url": f"{base}/#/r/{booking.booking_id}"}
         return outbox.new_messages(kind, account, ctx, ref=booking.booking_id,
                                    now=self.now_of(), mall_id=booking.mall_id)
+
+
+def _emailable(account, service) -> bool:
+    """Whether a closure's news reaches the citizen by email (else staff phone them)."""
+    return account is not None and service is not None
 
 
 def _phone_key(booking: Booking) -> str:

@@ -1,11 +1,19 @@
 """A mall's statistics per agency, service and day, from the counters kept as things happen
-(`store.stats`): JSON for the admin page's charts, CSV for spreadsheets."""
+(`store.stats`): JSON for the admin page's charts, CSV for spreadsheets.
+
+A booking counts once, on the day it is on now: `bookings` is what arrived on the day less
+what was rescheduled or moved away, so a booking a closure moved counts on its new day only,
+where `moved` says how many of the day's bookings a closure brought. The CSV opens in a
+spreadsheet as it is: headers in the reader's language, a UTF-8 byte order mark (Excel then
+reads the names right), and, for Indonesian-locale Excel, `;` between cells with decimal
+commas."""
 from __future__ import annotations
 
 import csv
 import io
 from datetime import timedelta
 
+from chalicelib import i18n
 from chalicelib.domain import schedule, skm
 from chalicelib.errors import ValidationFailed
 from chalicelib.services import admin
@@ -14,9 +22,11 @@ from chalicelib.store import stats as store
 
 MAX_DAYS = 366
 COLUMNS = ("date", "agency_id", "agency_name", "service_id", "service_name", "bookings",
-           "cancellations", "rescheduled", "moved_by_closure", "checkins", "walkins",
+           "moved", "cancellations", "rescheduled", "moved_by_closure", "checkins", "walkins",
            "served", "no_shows", "wait_mean_minutes", "wait_p90_minutes",
            "service_mean_minutes", "service_p90_minutes", "skm_respondents", "ikm", "ikm_grade")
+FORMATS = ("json", "csv")  # no xlsx: no small pure-Python writer is among the dependencies
+DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
 def rows(principal: Principal, mall_id: str, first: str | None, last: str | None) -> list[dict]:
@@ -44,6 +54,9 @@ def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
             "agency_id": agency.agency_id if agency else "",
             "agency_name": agency.name if agency else "",
             **{name: int(raw.get(name, 0)) for name in store.COUNTS},
+            # once, on the day it is on now: less what left the day
+            "bookings": int(raw.get("bookings", 0)) - int(raw.get("rescheduled", 0))
+            - int(raw.get("moved_by_closure", 0)),
             "wait_mean_minutes": _mean(raw, "wait"),
             "wait_p90_minutes": store.percentile(raw, "wait"),
             "service_mean_minutes": _mean(raw, "serve"),
@@ -82,10 +95,39 @@ def as_text(value):
     return value
 
 
-def as_csv(found: list[dict]) -> str:
-    """The rows as CSV (the API's format=csv and the command line's export-stats)."""
+def export_options(format_: str | None, delimiter: str | None, lang: str | None):
+    """The export's (format, delimiter, language) from the query, or 422 naming the field."""
+    format_ = format_ or "json"
+    if format_ not in FORMATS:
+        raise ValidationFailed.field("format", "validation.one_of", choices=", ".join(FORMATS))
+    if (delimiter or "comma") not in DELIMITERS:
+        raise ValidationFailed.field("delimiter", "validation.one_of",
+                                     choices=", ".join(DELIMITERS))
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise ValidationFailed.field("lang", "validation.one_of",
+                                     choices=", ".join(i18n.LANGUAGES))
+    return format_, DELIMITERS[delimiter or "comma"], lang
+
+
+def file_name(mall_id: str, first: str, last: str, lang: str = "id") -> str:
+    """antre-statistik-kota-bogor-2026-12-01_2026-12-31.csv: the mall and the date range."""
+    return f"antre-{'stats' if lang == 'en' else 'statistik'}-{mall_id}-{first}_{last}.csv"
+
+
+def as_csv(found: list[dict], lang: str = "id", delimiter: str = ",") -> str:
+    """The rows as CSV (the API's format=csv and the command line's export-stats), headed in
+    `lang`, after a UTF-8 byte order mark; with `;`, decimals take a comma as in Indonesia."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: as_text(v) for k, v in row.items()} for row in found)
-    return out.getvalue()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([i18n.text(f"stats.col.{name}", lang) for name in COLUMNS])
+    for row in found:
+        writer.writerow([_cell(row.get(name), delimiter) for name in COLUMNS])
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(value, delimiter: str):
+    if value is None:
+        return ""
+    if isinstance(value, float) and delimiter == ";":
+        return str(value).replace(".", ",")
+    return as_text(value)

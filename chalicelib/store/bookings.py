@@ -119,6 +119,17 @@ def get(account_id: str, booking_id: str) -> Booking | None:
         return None
 
 
+def holds_day(nik_hash: str, mall_id: str, service_id: str, day: str) -> bool:
+    """Whether the citizen holds a booking of the service on that day (its guard exists):
+    what a move there would fail on. One GetItem."""
+    try:
+        BookingGuard.get(citizen_pk(nik_hash), guard_key(mall_id, service_id, day),
+                         consistent_read=True)
+        return True
+    except BookingGuard.DoesNotExist:
+        return False
+
+
 def get_many(keys: list[tuple[str, str]]) -> list[Booking]:
     """Bookings by (account_id, booking_id): BatchGetItem (PynamoDB pages by 100)."""
     if not keys:
@@ -414,10 +425,13 @@ def move_if_free(booking: Booking, mall, new: SeatRef, new_start_at: int, new_en
                    condition=Item.pk.does_not_exist())
         s.update("citizen", CitizenState(pk=citizen_pk(booking.nik_hash), sk="STATE"),
                  actions=[CitizenState.active[booking.booking_id].set(new_end_at)])
+        moved_in = {"moved": 1} if why == "moved_by_closure" else {}
         if new.date == old.date:
-            stats.step(s, old.mall_id, old.date, old.service_id, bookings=1, **{why: 1})
+            stats.step(s, old.mall_id, old.date, old.service_id, bookings=1, **{why: 1},
+                       **moved_in)
         else:
-            stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1)
+            stats.step(s, old.mall_id, new.date, old.service_id, "stats_new", bookings=1,
+                       **moved_in)
             stats.step(s, old.mall_id, old.date, old.service_id, "stats_old", **{why: 1})
         outbox.saved(s, mail)
         if extra is not None:

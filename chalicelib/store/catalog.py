@@ -12,11 +12,12 @@ import time as _time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
+from pynamodb.exceptions import TransactWriteError
 from ulid import ULID
 
 from chalicelib import clock, config
 from chalicelib.domain.catalog import Agency, Counter, DayHours, Mall, Service
-from chalicelib.store.db import steps
+from chalicelib.store.db import failed_steps, steps
 from chalicelib.store.models import (
     AgencyItem,
     AuditEntry,
@@ -236,7 +237,24 @@ def closure_item(mall_id: str, day: date, reason: str = "", service_id: str | No
                        service_id=service_id, closure_id=closure_id)
 
 
+def closure_items(mall_id: str, first: date, last: date) -> list[ClosureItem]:
+    """The mall's closed days (whole mall and services) between two dates: one Query."""
+    return list(ClosureItem.query(
+        mall_pk(mall_id), ClosureItem.sk.between(f"CLOSURE#{first.isoformat()}",
+                                                 f"CLOSURE#{last.isoformat()}#~"),
+        consistent_read=True))
+
+
 # --- writes: each change is one transaction with the version and the audit entry -------------
+
+
+class ChangeRefused(Exception):
+    """A condition of the change failed (`failed` names the steps: "version" when the
+    catalog moved past the version given to `apply`); nothing was written."""
+
+    def __init__(self, failed: set[str]):
+        super().__init__(", ".join(sorted(failed)))
+        self.failed = failed
 
 
 @dataclass(frozen=True)
@@ -259,25 +277,39 @@ def audited(s, mall_id: str, change: Change) -> None:
         before=change.before, after=change.after))
 
 
-def apply(mall_id: str, change: Change, saves=(), deletes=(), extra=None) -> None:
+def apply(mall_id: str, change: Change, saves=(), deletes=(), extra=None,
+          version: int | None = None) -> None:
     """Write a change to a mall's catalog: its items, the version and the audit entry, all
     or nothing. `extra(steps)` adds further writes of the same change (e.g. a closure job).
-    The profile must exist, except when it is among `saves` (a new mall)."""
+    The profile must exist, except when it is among `saves` (a new mall). With `version`,
+    the change holds only while the catalog is at that version (a decision made on what it
+    read, e.g. that no closure overlaps). A failed condition (that one, or one of `extra`'s)
+    raises ChangeRefused and writes nothing."""
     creating = any(isinstance(item, MallProfile) for item in saves)
-    with steps() as s:
-        for item in saves:
-            if isinstance(item, MallProfile):
-                s.save("profile", item)
-            else:
-                s.save(f"save:{item.sk}", item)
-        for item in deletes:
-            s.delete(f"delete:{item.sk}", item)
-        if not creating:
-            s.update("version", MallProfile(pk=mall_pk(mall_id), sk="PROFILE"),
-                     actions=[MallProfile.version.add(1)], condition=Item.pk.exists())
-        audited(s, mall_id, change)
-        if extra is not None:
-            extra(s)
+    s = None
+    try:
+        with steps() as s:
+            for item in saves:
+                if isinstance(item, MallProfile):
+                    s.save("profile", item)
+                else:
+                    s.save(f"save:{item.sk}", item)
+            for item in deletes:
+                s.delete(f"delete:{item.sk}", item)
+            if not creating:
+                condition = Item.pk.exists()
+                if version is not None:
+                    condition = condition & (MallProfile.version == version)
+                s.update("version", MallProfile(pk=mall_pk(mall_id), sk="PROFILE"),
+                         actions=[MallProfile.version.add(1)], condition=condition)
+            audited(s, mall_id, change)
+            if extra is not None:
+                extra(s)
+    except TransactWriteError as e:
+        failed = failed_steps(e, s.names if s else [])
+        if failed and not any(":" in name for name in failed):
+            raise ChangeRefused(failed) from e
+        raise
     cache.clear()
 
 

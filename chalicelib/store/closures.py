@@ -99,6 +99,21 @@ def counted(closure_id: str, outcome: str, to_phone: str | None = None):
     return step
 
 
+def reopened(closure_id: str, opening: str, at: str, actor: str):
+    """A transaction step noting that the closure's days from `opening` on are open again:
+    only on a finished job, and only earlier than a previous reopening."""
+    pk, sk = _key(closure_id)
+
+    def step(s):
+        s.update("job", ClosureJob(pk=pk, sk=sk), actions=[
+            ClosureJob.reopened_from.set(opening), ClosureJob.reopened_at.set(at),
+            ClosureJob.reopened_by.set(actor)],
+            condition=(ClosureJob.status != "running")
+            & (ClosureJob.reopened_from.does_not_exist() | (ClosureJob.reopened_from > opening)))
+
+    return step
+
+
 def failed(job: ClosureJob, booking_id: str, why: str) -> None:
     job.update(actions=[ClosureJob.failed[booking_id].set(why[:200])])
 

@@ -453,6 +453,10 @@ class ClosureJob(Item, discriminator="closure_job"):
     to_phone = UnicodeSetAttribute(null=True)
     failed_runs = NumberAttribute(default=0)  # runs that raised; at 3 the job is failed
     last_error = UnicodeAttribute(null=True)  # the last such run's error (no personal data)
+    # opened again (its days from this date on), when and by whom; its moves stay as they are
+    reopened_from = UnicodeAttribute(null=True)
+    reopened_at = UnicodeAttribute(null=True)
+    reopened_by = UnicodeAttribute(null=True)
 
 
 class WaitlistEntry(Item, discriminator="waitlist"):

@@ -16,7 +16,11 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.store.models import Item, StatsDay
 
-COUNTS = ("bookings", "cancellations", "rescheduled", "moved_by_closure", "checkins",
+# As counted when things happen: `bookings` counts every arrival of a booking on the day (a
+# new one, or one moved or rescheduled in); `rescheduled` and `moved_by_closure` count those
+# that left the day, `moved` those a closure moved in. Reports show a booking once, on the
+# day it is on now (`services.statistics`).
+COUNTS = ("bookings", "cancellations", "rescheduled", "moved_by_closure", "moved", "checkins",
           "walkins", "served", "no_shows")
 TIMINGS = ("wait", "serve")
 LAST_BUCKET = 240  # minutes; longer times count in this bucket

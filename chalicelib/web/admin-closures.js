@@ -1,8 +1,9 @@
 /* Antre admin page: the "Penutupan" section. Close the mall (or one service) for days, after a
-   confirmation; follow the job that moves every booking inside (polled every 2 s) to its report:
+   preview (what the closure would do, from the server's dry run of the job) and a confirmation;
+   reopen a finished closure or end it early; follow the job that moves every booking inside (polled every 2 s) to its report:
    affected, moved, cancelled, failed; the closures so far; and the year's cuti bersama days
    closed in one action. */
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 import { $, el, clear, say, sayError, readForm, fieldError, focus, fmtDate, addDays } from './view.js';
 import { A, go, mallPath, enc, aget, send, ensureMall, today, serviceName } from './admin-state.js';
 import { formError, clearErrors, R, bounds, table, none, confirmIn, fmtInstant, badge } from './admin-ui.js';
@@ -14,8 +15,10 @@ const scopeText = (c) => (c.service_id ? t('cl.scope.service', { service: servic
 const scopeIn = (c) => (c.service_id ? t('cl.scope.service.in', { service: serviceName(c.service_id) }) : t('cl.scope.mall.in'));
 const rangeText = (from, to) => (from === to ? fmtDate(from) : t('cl.range', { from: fmtDate(from, true), to: fmtDate(to, true) }));
 const handled = (c) => c.moved + c.cancelled + c.failed;
-const STATUS = { running: 'cl.running', done: 'cl.done', failed: 'cl.failedjob' };
-const statusBadge = (c) => badge('cls-' + c.status, STATUS[c.status] || 'cl.done');
+const statusBadge = (c) => badge('cls-' + (c.state || c.status), 'cl.state.' + (c.state || c.status));
+const holidayText = (c) => (c.holidays || []).map((h) => t('cl.holiday', { date: fmtDate(h.date, true), name: lang() === 'en' ? h.name_en : h.name })).join('; ');
+const stillClosed = (c) => (c.reopened_from ? addDays(c.reopened_from, -1) : c.to);
+const canReopen = (c) => c.status !== 'running' && stillClosed(c) >= today() && stillClosed(c) >= c.from;
 
 function resultText(c) {
   if (c.status === 'running') return t('cl.result.running', { n: handled(c), affected: c.affected });
@@ -33,10 +36,13 @@ async function loadList() {
   if (!list.length) { holder.appendChild(none('cl.none')); return; }
   holder.appendChild(table(t('cl.list'), ['f.date', 'cl.scope', 'cl.reason', 'cl.status', 'cl.result.head', ''], list.map((c) => {
     const b = statusBadge(c);
-    b.setAttribute('data-status', c.status);
+    b.setAttribute('data-status', c.state || c.status);
     return {
       th: true, attrs: { 'data-testid': 'closure-row', 'data-id': c.closure_id },
-      cells: [rangeText(c.from, c.to), scopeText(c), c.reason, b, resultText(c),
+      cells: [rangeText(c.from, c.to), scopeText(c),
+        el('span', null, [c.reason, c.holidays && c.holidays.length ? el('span', { class: 'sub', 'data-testid': 'closure-holidays', text: holidayText(c) }) : null]),
+        el('span', null, [b, c.reopened_from && c.state === 'ended_early' ? el('span', { class: 'sub', text: t('cl.open_from', { date: fmtDate(c.reopened_from, true) }) }) : null]),
+        resultText(c),
         el('a', { href: '#/closure/' + enc(c.closure_id), 'aria-label': t('cl.open.label', { range: rangeText(c.from, c.to) }), text: t('cl.open') })]
     };
   })));
@@ -56,17 +62,18 @@ export async function enterClosures(arg, again) {
   if (!again) {
     ['form-close', 'form-cuti'].forEach((f) => clearErrors($(f)));
     ['close-confirm', 'cuti-confirm'].forEach((c) => { clear($(c)); $(c).hidden = true; });
+    K.asking = null;
     const from = $('cl-from'), to = $('cl-to');
     from.min = to.min = today();
     if (!from.value || from.value < today()) from.value = addDays(today(), 1);
     if (!to.value || to.value < from.value) to.value = from.value;
     if (!$('cb-year').value) $('cb-year').value = today().slice(0, 4);
     $('cb-submit').textContent = t('cb.submit', { year: $('cb-year').value });
-  }
+  } else if (K.asking && !$('close-confirm').hidden) askToClose(K.asking.form, K.asking.body, K.asking.seen);
   await loadList();
 }
 
-function onClose(ev) {
+async function onClose(ev) {
   ev.preventDefault();
   const form = ev.target;
   clearErrors(form);
@@ -79,21 +86,53 @@ function onClose(ev) {
   const service = $('cl-service').value;
   if (service) body.service_id = service;
   const holder = $('close-confirm');
-  confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(v.from, v.to) }), 'cl.yes', async () => {
+  let seen;
+  try {
+    seen = await send('POST', mallPath('/closures/preview'), body);
+  } catch (err) {
+    clear(holder);
+    holder.hidden = true;
+    formError(form, err);
+    return;
+  }
+  askToClose(form, body, seen);
+}
+
+// The confirmation with the preview; painted again in the other language when it is switched.
+function askToClose(form, body, seen) {
+  const holder = $('close-confirm');
+  K.asking = { form, body, seen };
+  confirmIn(holder, t('cl.confirm', { scope: scopeIn(body), range: rangeText(body.from, body.to) }), 'cl.yes', async () => {
     try {
       const c = await send('POST', mallPath('/closures'), body);
+      K.asking = null;
       clear(holder);
       holder.hidden = true;
       await ensureMall(true);  // its closed days
       A.flash = { msg: 'cl.started', kind: 'ok' };
       go('#/closure/' + enc(c.closure_id));
     } catch (err) {
-      if (err.code !== 'validation_error') throw err;
+      if (err.code !== 'validation_error' && err.code !== 'closure_overlaps') throw err;
       clear(holder);
       holder.hidden = true;
       formError(form, err);
     }
-  }, 'close-confirm');
+  }, 'close-confirm', previewList(seen));
+}
+
+// What the closure would do, as the server's dry run of its job decided it.
+function previewList(p) {
+  const items = [t('pv.affected', { n: p.affected })];
+  if (p.moved) {
+    items.push(el('span', null, [t('pv.moved', { n: p.moved }),
+      el('ul', null, p.moved_to.map((d) => el('li', { text: t('pv.to', { date: fmtDate(d.date, true), n: d.bookings }) })))]));
+  }
+  items.push(t('pv.cancelled', { n: p.cancelled }));
+  if (p.not_emailed) items.push(el('strong', { text: t('pv.phone', { n: p.not_emailed }) }));
+  (p.holidays || []).forEach((h) => items.push(t('pv.holiday', { date: fmtDate(h.date, true), name: lang() === 'en' ? h.name_en : h.name })));
+  return el('div', { 'data-testid': 'close-preview' }, [
+    el('h3', { text: t('pv.title') }),
+    el('ul', { class: 'preview' }, items.map((x) => el('li', null, [x])))]);
 }
 
 function onCuti(ev) {
@@ -119,8 +158,10 @@ function paintReport(c) {
   clear(dl);
   const st = statusBadge(c);
   st.setAttribute('data-testid', 'closure-status');
-  st.setAttribute('data-status', c.status);
-  [['f.date', rangeText(c.from, c.to)], ['cl.scope', scopeText(c)], ['cl.reason', c.reason], ['cl.status', st],
+  st.setAttribute('data-status', c.state || c.status);
+  [['f.date', rangeText(c.from, c.to)], ['cl.scope', scopeText(c)], ['cl.reason', c.reason],
+    c.holidays && c.holidays.length ? ['cl.holidays', holidayText(c)] : null, ['cl.status', st],
+    c.reopened_from ? ['cr.reopened_from', fmtDate(c.reopened_from)] : null,
     ['cr.created', fmtInstant(c.created_at, A.mall.timezone)], c.finished_at ? ['cr.finished_at', fmtInstant(c.finished_at, A.mall.timezone)] : null,
     ['cr.id', el('code', { 'data-testid': 'closure-id', text: c.closure_id })]].forEach((r) => {
     if (r) dl.appendChild(el('div', null, [el('dt', { text: t(r[0]) }), el('dd', null, [r[1]])]));
@@ -134,6 +175,7 @@ function paintReport(c) {
   $('cr-cancelled').textContent = c.cancelled;
   $('cr-failed').textContent = c.failed;
   $('cr-not-emailed').textContent = c.not_emailed || 0;
+  paintReopen(c);
   paintToPhone(c);
   const failed = $('cr-failed-list');
   clear(failed);
@@ -142,6 +184,36 @@ function paintReport(c) {
       el('h2', { text: t('cr.failed.title') }), el('p', { text: t('cr.failed.lead') }),
       el('ul', null, c.failed_bookings.map((b) => el('li', null, [el('code', { text: b })])))]));
   }
+}
+
+// Reopen a finished closure, or end it early: its days offer their slots again from the chosen
+// day; the bookings it moved stay moved and nobody is emailed.
+function paintReopen(c) {
+  const holder = $('cr-reopen');
+  if (!canReopen(c)) { clear(holder); holder.hidden = true; holder.dataset.key = ''; return; }
+  const key = [c.closure_id, c.reopened_from || '', lang()].join(' ');
+  if (!holder.hidden && holder.dataset.key === key) return;  // painted (its confirmation may be open)
+  clear(holder);
+  holder.hidden = false;
+  holder.dataset.key = key;
+  const first = c.from > today() ? c.from : today();
+  const input = el('input', { id: 'cr-reopen-from', type: 'date', min: first, max: stillClosed(c), value: first, 'data-testid': 'reopen-from', 'aria-describedby': 'cr-reopen-hint' });
+  const button = el('button', { type: 'button', class: 'secondary', 'data-testid': 'reopen-submit', text: t('ro.submit') });
+  const confirm = el('div', { hidden: true });
+  holder.appendChild(el('div', { class: 'box' }, [
+    el('h2', { text: t('ro.title') }), el('p', { id: 'cr-reopen-hint', class: 'hint', text: t('ro.lead') }),
+    el('div', { class: 'field' }, [el('label', { for: 'cr-reopen-from', text: t('ro.from') }), input]),
+    button, confirm]));
+  button.addEventListener('click', () => {
+    const from = input.value || first;
+    confirmIn(confirm, t('ro.confirm', { date: fmtDate(from), range: rangeText(from, stillClosed(c)) }), 'ro.yes', async () => {
+      const done = await send('POST', 'v1/admin/closures/' + enc(c.closure_id) + '/reopen', { from });
+      await ensureMall(true);
+      K.last = done;
+      paintReport(done);
+      say('ro.done', 'ok');  // the date is in the report (a preformatted one would not follow a language switch)
+    }, 'reopen-confirm');
+  });
 }
 
 // The citizens staff booked for at the desk, who have no email: the report names them with the

@@ -10,7 +10,7 @@ import { barChart, lineChart, fmtNum } from './admin-chart.js';
 
 const S = { rows: null, from: null, to: null };
 const COUNTS = ['bookings', 'checkins', 'walkins', 'served', 'no_shows', 'cancellations', 'rescheduled', 'moved_by_closure'];
-const COLUMNS = ['bookings', 'cancellations', 'rescheduled', 'moved_by_closure', 'checkins', 'walkins', 'served', 'no_shows'];
+const COLUMNS = ['bookings', 'moved', 'cancellations', 'rescheduled', 'moved_by_closure', 'checkins', 'walkins', 'served', 'no_shows'];
 const MAX_DAYS = 366;
 
 function dayLabel(iso) {
@@ -170,9 +170,13 @@ async function csv() {
   const form = $('form-stats'), v = readRange(form);
   if (!v) return;
   try {
-    const text = await request('GET', mallPath(query(v) + '&format=csv'), { auth: true, text: true, headers: { Accept: 'text/csv' } });
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-    const a = el('a', { href: url, download: 'antre-' + A.mallId + '-' + v.from + '-' + v.to + '.csv', hidden: true });
+    // headers in the page's language; ; and decimal commas for Indonesian-locale Excel
+    const sep = $('sx-semicolon').checked ? '&delimiter=semicolon' : '';
+    const text = await request('GET', mallPath(query(v) + '&format=csv&lang=' + lang() + sep), { auth: true, text: true, headers: { Accept: 'text/csv' } });
+    // fetch's text() drops the byte order mark that tells Excel the file is UTF-8: put it back
+    const url = URL.createObjectURL(new Blob(['\ufeff' + text.replace(/^\ufeff/, '')], { type: 'text/csv;charset=utf-8' }));
+    const name = 'antre-' + (lang() === 'en' ? 'stats' : 'statistik') + '-' + A.mallId + '-' + v.from + '_' + v.to + '.csv';
+    const a = el('a', { href: url, download: name, hidden: true });
     document.body.appendChild(a);
     a.click();
     document.body.removeChild(a);

@@ -134,14 +134,14 @@ export const badge = (cls, key) => el('span', { class: 'badge ' + cls, text: t(k
 
 // ---- are you sure? ---------------------------------------------------------------------------
 // Shows text and two buttons in holder; yes runs onYes (its errors stay in the box), no hides it.
-export function confirmIn(holder, text, yesKey, onYes, testid) {
+export function confirmIn(holder, text, yesKey, onYes, testid, extra) {
   clear(holder);
   holder.hidden = false;
   const err = el('p', { class: 'ferr', role: 'alert', hidden: true });
   const yes = el('button', { type: 'button', class: 'danger', 'data-testid': (testid || 'confirm') + '-yes', text: t(yesKey) });
   const no = el('button', { type: 'button', class: 'secondary', 'data-testid': (testid || 'confirm') + '-no', text: t('cf.cancel') });
   const box = el('div', { class: 'confirm', role: 'group', 'aria-label': t('cf.label'), 'data-testid': testid || 'confirm' }, [
-    el('p', { text }), err, el('div', { class: 'actions' }, [yes, no])]);
+    el('p', { text }), extra || null, err, el('div', { class: 'actions' }, [yes, no])]);
   holder.appendChild(box);
   no.addEventListener('click', () => { clear(holder); holder.hidden = true; });
   yes.addEventListener('click', async () => {

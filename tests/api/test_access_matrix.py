@@ -158,6 +158,7 @@ def world(client, fixed_clock) -> World:
             "register_kiosk": {"label": "Kiosk matriks"},
             "close": {"from": "2026-12-30", "to": "2026-12-30", "reason": "Uji",
                       "service_id": "pbg"},
+            "close_preview": {"from": "2026-12-30", "to": "2026-12-30", "reason": "Uji"},
             "close_cuti_bersama": {"year": 2027},
             "claim_nik": {"email": "nobody@example.id", "nik": nik(8999)},
         })

@@ -120,7 +120,8 @@ def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tm
     password = re.search(r"in person\): (\S+)", out).group(1)
     assert login(client, "kedua@bogor.id", password)
     booked(client)
-    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam")
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam",
+                    "--yes")
     assert code == 0, out
     closure_id = re.search(r"Closure (\S+) started", out).group(1)
     assert "done; affected 1, moved 1, cancelled 0, failed 0" in out
@@ -130,8 +131,11 @@ def test_admins_closures_and_statistics_from_the_command_line(client, capsys, tm
     target = tmp_path / "stats.csv"
     code, out = run(capsys, "export-stats", "kota-bogor", "2026-12-01", "2026-12-31",
                     "-o", str(target))
-    lines = target.read_text().splitlines()
-    assert code == 0 and lines[0].startswith("date,agency_id") and len(lines) == 3
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert code == 0 and lines[0].startswith("\ufeffTanggal,ID instansi") and len(lines) == 3
+    code, out = run(capsys, "export-stats", "kota-bogor", "2026-12-01", "2026-12-31",
+                    "-o", str(target), "--lang", "en", "--semicolon")
+    assert target.read_text(encoding="utf-8-sig").startswith("Date;Agency ID;")
     assert run(capsys, "export-stats", "nowhere", "2026-12-01", "2026-12-31")[0] == 1
 
 
@@ -169,3 +173,41 @@ def test_a_deployed_stage_audits_the_aws_identity_not_the_shell_user(client, mon
     assert cli._actor("local") == cli.ACTOR
     actor = cli._actor("prod")
     assert actor.startswith("cli:arn:aws:") and "siapa-saja" not in actor, actor
+
+
+def test_close_previews_and_asks_then_reopen_from_the_command_line(client, capsys, monkeypatch):
+    """`close` acted at once and mailed everyone; `closures` listed no dates or reason."""
+    import io
+
+    from chalicelib.services import closures
+
+    booked(client)  # Tuesday 8 December, 09:00
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam")
+    assert code == 1 and "Nothing was closed." in out
+    assert "bookings inside: 1" in out and "moved: 1" in out and "to 2026-12-09: 1" in out
+    assert "without email, to be phoned: 0" in out
+    assert "no closures" in run(capsys, "closures", "kota-bogor")[1]
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam")
+    assert code == 1 and "Nothing was closed." in out  # no terminal to ask: nothing done
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-08", "Listrik padam")
+    assert code == 0 and "done; affected 1, moved 1" in out, out
+    closure_id = re.search(r"Closure (\S+) started", out).group(1)
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-08", "2026-12-09", "Lagi", "--yes")
+    assert code == 1 and "already closed" in out and "Listrik padam" in out
+    code, out = run(capsys, "close", "kota-bogor", "2026-12-24", "2026-12-25", "Akhir tahun",
+                    "--yes")
+    assert code == 0 and "stays the national holiday Hari Raya Natal" in out
+    code, out = run(capsys, "closures", "kota-bogor")
+    assert '2026-12-08  whole mall  "Listrik padam"  done; affected 1, moved 1' in out, out
+    assert '2026-12-24 to 2026-12-25  whole mall  "Akhir tahun"  done' in out
+    assert "2026-12-25: still the national holiday Hari Raya Natal" in out
+    code, out = run(capsys, "reopen", closure_id)
+    assert code == 0 and "Open again from 2026-12-08" in out
+    assert "reopened" in run(capsys, "closures", "kota-bogor")[1]
+    assert {d.isoformat() for d in catalog_store.fresh_catalog("kota-bogor").mall.closures} \
+        == {"2026-12-24", "2026-12-25"}
+    code, out = run(capsys, "reopen", closure_id)
+    assert code == 1 and "error:" in out
+    assert closures.store.get(closure_id).reopened_from == "2026-12-08"

@@ -260,7 +260,12 @@ def test_a_walk_in_refused_by_one_closed_service_is_told_that_service_is_closed(
     assert "other services stay open" in body["message"]
     assert "Building approval (PBG)" in body["message"], body  # its English name, not the Indonesian
     assert walk_in(client, "ktp-el")[0] == 201
-    close(client, admin, "2026-12-07", "2026-12-07")
+    status, body = close(client, admin, "2026-12-07", "2026-12-07")  # the whole mall: overlaps
+    assert (status, body["code"]) == (409, "closure_overlaps")
+    closures.work(started["closure_id"])
+    assert call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen", {},
+                token=admin)[0] == 200
+    assert close(client, admin, "2026-12-07", "2026-12-07")[0] == 202
     status, body = walk_in(client, "ktp-el")
     assert (status, body["code"]) == (409, "service_closed")
     assert body["message"].startswith("MPP tutup hari ini")
@@ -310,3 +315,181 @@ def test_a_job_that_raises_ends_failed_instead_of_being_dispatched_for_ever(clie
     assert not closures.store.revive(closures.store.get(job.closure_id))  # running now
     assert closures.work(job.closure_id) == "failed"  # the cause is still there
     assert closures.store.get(job.closure_id).status == "running"  # one failed run of three
+
+
+# --- preview, overlap, reopen, holidays (issue 15: closures without surprises) ------------------
+
+
+def preview(client, token, first, last, reason="Renovasi", service_id=None, lang=None):
+    body = {"from": first, "to": last, "reason": reason}
+    if service_id:
+        body["service_id"] = service_id
+    return call(client, "POST", f"{M}/closures/preview", body, token=token,
+                headers={"Accept-Language": lang} if lang else None)
+
+
+def test_the_preview_of_two_hundred_bookings_equals_the_run_that_follows(client):
+    """The preview decides with the job's own code: its counts and the days it names are what
+    the job then does, booking for booking (moves, cancellations, a citizen's day already
+    taken), and it writes nothing."""
+    citizens, original = setup_closure_scenario()
+    before = end_state(citizens, original)
+    seen = closures.preview(Principal("admin", "super"), "kota-tutup", DAYS[0], DAYS[-1],
+                            "Banjir", None, clock.now())
+    assert end_state(citizens, original) == before  # nothing moved
+    assert closures.store.of_mall("kota-tutup") == []  # nothing closed
+    assert catalog_store.fresh_catalog("kota-tutup").mall.closures == frozenset()
+    report, state, _ = run_closure_on(citizens, original)
+    assert {k: seen[k] for k in ("affected", "moved", "cancelled", "not_emailed")} == {
+        k: report[k] for k in ("affected", "moved", "cancelled", "not_emailed")}
+    assert 0 < seen["cancelled"] < seen["affected"] == BOOKINGS
+    where = Counter(day for status, day, _ in state["bookings"].values() if status == "booked")
+    assert {d["date"]: d["bookings"] for d in seen["moved_to"]} == dict(where)
+
+
+def run_closure_on(citizens, original):
+    job = closures._close(Principal("admin", "super"),
+                          catalog_store.fresh_catalog("kota-tutup"),
+                          [date.fromisoformat(d) for d in DAYS], "Banjir", None, clock.now())
+    assert closures.work(job["closure_id"]) == "done"
+    return closures.view(closures.store.get(job["closure_id"])), end_state(citizens, original), \
+        emulator_mail()
+
+
+def test_the_admin_previews_a_closure_with_the_people_to_phone(client):
+    from tests.api.helpers import staff_token
+
+    booked(client)  # Tuesday 8 December, 09:00, KTP-el: has an email
+    status, made = call(client, "POST", "/v1/staff/bookings", {
+        "service_id": "ktp-el", "date": "2026-12-08", "start": "10:00", "name": "Ibu Tanpa Surel",
+        "nik": nik(7201), "phone": "0812-1111-2222"}, token=staff_token(client))
+    assert status == 201, made
+    admin = admin_token(client)
+    status, seen = preview(client, admin, "2026-12-08", "2026-12-08")
+    assert status == 200, seen
+    assert {k: seen[k] for k in ("affected", "moved", "cancelled", "not_emailed")} == {
+        "affected": 2, "moved": 2, "cancelled": 0, "not_emailed": 1}
+    assert seen["moved_to"] == [{"date": "2026-12-09", "bookings": 2}]
+    assert call(client, "GET", f"{M}/closures", token=admin)[1] == []  # nothing made
+    assert emulator_mail() == [] or not any("dipindahkan" in m["subject"]
+                                            for m in emulator_mail())
+    # the same checks as the closure itself
+    assert preview(client, admin, "2026-12-09", "2026-12-08")[0] == 422
+    assert preview(client, admin, "2026-12-08", "2026-12-08", service_id="nope")[0] == 404
+    assert preview(client, citizen(client)[1], "2026-12-08", "2026-12-08")[0] == 403
+
+
+def test_an_overlapping_or_duplicate_closure_is_refused_naming_the_one_it_overlaps(client):
+    """A duplicate closure was accepted and an overlapping one moved 196 bookings again."""
+    _, booking = booked(client)  # Tuesday 8 December
+    admin = admin_token(client)
+    first = close(client, admin, "2026-12-08", "2026-12-10", reason="Renovasi")[1]
+    for body in ({"from": "2026-12-08", "to": "2026-12-10"},  # the same days again
+                 {"from": "2026-12-10", "to": "2026-12-11"},  # overlapping its end
+                 {"from": "2026-12-09", "to": "2026-12-09", "service_id": "skck"}):  # inside
+        status, answer = call(client, "POST", f"{M}/closures", {**body, "reason": "Lagi"},
+                              token=admin)
+        assert (status, answer["code"]) == (409, "closure_overlaps"), body
+        assert "seluruh MPP" in answer["message"] and "Renovasi" in answer["message"]
+        assert "Selasa, 8 Desember 2026" in answer["message"]
+        assert "Kamis, 10 Desember 2026" in answer["message"]
+    status, answer = call(client, "POST", f"{M}/closures/preview", {
+        "from": "2026-12-10", "to": "2026-12-10", "reason": "x"}, token=admin,
+        headers={"Accept-Language": "en"})
+    assert (status, answer["code"]) == (409, "closure_overlaps")
+    assert "the whole mall from Tuesday 8 December 2026 to Thursday 10 December 2026" in \
+        answer["message"]
+    assert [c["closure_id"] for c in call(client, "GET", f"{M}/closures", token=admin)[1]] == [
+        first["closure_id"]]
+    # a service closure overlaps the same service's, not another service's
+    assert close(client, admin, "2026-12-14", "2026-12-15", service_id="skck")[0] == 202
+    status, answer = close(client, admin, "2026-12-15", "2026-12-15", service_id="skck")
+    assert (status, answer["code"]) == (409, "closure_overlaps")
+    assert "layanan" in answer["message"]
+    assert close(client, admin, "2026-12-15", "2026-12-15", service_id="pbg")[0] == 202
+    status, answer = close(client, admin, "2026-12-15", "2026-12-16")  # the whole mall
+    assert (status, answer["code"]) == (409, "closure_overlaps")
+    closures.work(first["closure_id"])
+    assert closures.view(closures.store.get(first["closure_id"]))["moved"] == 1  # moved once
+
+
+def test_a_reopened_closure_offers_its_days_again_and_leaves_moved_bookings_alone(client):
+    token, booking = booked(client)  # Tuesday 8 December, 09:00
+    admin = admin_token(client)
+    slots = "/v1/malls/kota-bogor/services/ktp-el/slots?date="
+    status, _ = call(client, "PUT", f"{M}/special-hours/2026-12-09",
+                     {"open": "09:00", "close": "11:00"}, token=admin)
+    assert status == 200
+    started = close(client, admin, "2026-12-08", "2026-12-10")[1]
+    status, answer = call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen",
+                          {}, token=admin)
+    assert (status, answer["code"]) == (409, "closure_running")  # its job still runs
+    assert closures.work(started["closure_id"]) == "done"
+    moved = call(client, "GET", f"/v1/bookings/{booking['booking_id']}", token=token)[1]
+    assert (moved["date"], moved["start"]) == ("2026-12-11", "09:00")
+    assert call(client, "GET", slots + "2026-12-09")[1] == []
+    # end it early: open again from Wednesday 9
+    status, ended = call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen",
+                         {"from": "2026-12-09"}, token=admin)
+    assert status == 200, ended
+    assert (ended["state"], ended["reopened_from"]) == ("ended_early", "2026-12-09")
+    assert call(client, "GET", slots + "2026-12-08")[1] == []  # still closed
+    wednesday = call(client, "GET", slots + "2026-12-09")[1]
+    assert [s["start"] for s in wednesday][:1] == ["09:00"] and wednesday[-1]["end"] == "11:00"
+    assert call(client, "GET", slots + "2026-12-10")[1] != []
+    assert call(client, "POST", "/v1/bookings", {**BOOK, "date": "2026-12-09", "start": "09:30"},
+                token=citizen(client)[1])[0] == 201
+    again = call(client, "GET", f"/v1/bookings/{booking['booking_id']}", token=token)[1]
+    assert (again["date"], again["start"], again["status"]) == ("2026-12-11", "09:00", "booked")
+    sender.deliver_due(clock.now())
+
+    def told(code):  # the mail that names the moved booking's code
+        return [m for m in emulator_mail() if code in m["subject"]]
+
+    assert len(told(booking["code"])) == 2  # its confirmation and the move, nothing new
+    # and then reopen the rest: Tuesday too
+    status, whole = call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen",
+                         {}, token=admin)
+    assert (status, whole["state"], whole["reopened_from"]) == (200, "reopened", "2026-12-08")
+    assert call(client, "GET", slots + "2026-12-08")[1] != []
+    assert len(told(booking["code"])) == 2
+    # nothing left to reopen; a day outside; another mall's admin; the audit log
+    status, answer = call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen",
+                          {}, token=admin)
+    assert (status, answer["code"]) == (422, "validation_error")
+    log = call(client, "GET", f"{M}/audit", token=admin)[1]
+    assert [e["action"] for e in log if e["action"] == "closure.reopen"] == ["closure.reopen"] * 2
+    assert close(client, admin, "2026-12-08", "2026-12-08")[0] == 202  # the days are free again
+    assert call(client, "POST", "/v1/admin/closures/kota-bogor.nope/reopen", {},
+                token=admin)[0] == 404
+    assert call(client, "POST", f"/v1/admin/closures/{started['closure_id']}/reopen", {},
+                token=token)[0] in (403, 404)
+
+
+def test_a_reopening_day_must_lie_inside_the_closure_and_ahead(client):
+    admin = admin_token(client)
+    started = close(client, admin, "2026-12-08", "2026-12-10")[1]
+    closures.work(started["closure_id"])
+    path = f"/v1/admin/closures/{started['closure_id']}/reopen"
+    for day in ("2026-12-07", "2026-12-11", "2026-12-32"):
+        status, answer = call(client, "POST", path, {"from": day}, token=admin)
+        assert (status, answer["code"]) == (422, "validation_error"), day
+    assert closures.view(closures.store.get(started["closure_id"]))["state"] == "done"
+
+
+def test_a_closure_over_a_national_holiday_keeps_the_holidays_name(client):
+    """Closing Christmas replaced "Hari Raya Natal" with "ditutup oleh pengelola MPP"."""
+    admin = admin_token(client)
+    made = close(client, admin, "2026-12-24", "2026-12-26", reason="Libur akhir tahun")[1]
+    closed = {d["date"]: d["reason"] for d in call(client, "GET", "/v1/malls/kota-bogor")[1][
+        "closed_days"]}
+    assert closed["2026-12-25"] == \
+        "hari libur nasional: Hari Raya Natal; juga ditutup oleh pengelola MPP"
+    assert closed["2026-12-24"] == "ditutup oleh pengelola MPP"
+    english = call(client, "GET", "/v1/malls/kota-bogor", headers={"Accept-Language": "en"})[1]
+    assert {d["date"]: d["reason"] for d in english["closed_days"]}["2026-12-25"] == \
+        "national holiday: Christmas Day; also closed by the mall"
+    listed = call(client, "GET", f"{M}/closures", token=admin)[1][0]
+    assert listed["closure_id"] == made["closure_id"] and listed["reason"] == "Libur akhir tahun"
+    assert listed["holidays"] == [{"date": "2026-12-25", "name": "Hari Raya Natal",
+                                   "name_en": "Christmas Day"}]

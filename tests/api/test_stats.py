@@ -1,5 +1,7 @@
 """Statistics are counters kept as things happen; after a scripted day they equal a recount
 of the underlying records (bookings and tickets), and the CSV says the same."""
+import csv
+import io
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -148,12 +150,21 @@ def test_statistics_equal_a_recount_after_a_scripted_day(client, fixed_clock):
     assert (ktp["bookings"], ktp["cancellations"], ktp["checkins"], ktp["walkins"],
             ktp["served"], ktp["no_shows"]) == (6, 1, 3, 2, 3, 3)  # no-shows: c, d, f
 
-    answer = client.http.get(f"{M}/stats?from={TODAY}&to={TODAY}&format=csv",
+    answer = client.http.get(f"{M}/stats?from={TODAY}&to={TODAY}&format=csv&lang=en",
                              headers={"Authorization": f"Bearer {admin_token(client)}"})
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
-    lines = answer.body.decode().splitlines()
-    assert lines[0].startswith("date,agency_id,agency_name,service_id")
+    lines = answer.body.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Date,Agency ID,Agency,Service ID,Service,Bookings,Moved in")
     assert len(lines) == 1 + sum(1 for (d, _) in expected if d == TODAY)
+    # Indonesian-locale Excel: ; between cells, decimal commas, Indonesian headers
+    answer = client.http.get(f"{M}/stats?from={TODAY}&to={TODAY}&format=csv&delimiter=semicolon",
+                             headers={"Authorization": f"Bearer {admin_token(client)}"})
+    assert answer.body.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark
+    read = list(csv.DictReader(io.StringIO(answer.body.decode("utf-8-sig")), delimiter=";"))
+    mine = next(r for r in read if r["ID layanan"] == "ktp-el")
+    assert mine["Booking"] == str(ktp["bookings"]) and mine["Tanggal"] == TODAY
+    assert mine["Rata-rata tunggu (menit)"] == str(ktp["wait_mean_minutes"]).replace(".", ",")
+    assert "," in mine["Rata-rata tunggu (menit)"] or float(ktp["wait_mean_minutes"]).is_integer()
 
 
 def test_statistics_need_a_valid_range(client):
@@ -183,19 +194,83 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(client, caps
             "walkin_quota": 0}, token=token)
         assert status == 200, body
         booked(client, service_id=f"bad-{n}", date="2026-12-08", start="09:00")
-    answer = client.http.get(f"{M}/stats?from=2026-12-08&to=2026-12-08&format=csv",
+    answer = client.http.get(f"{M}/stats?from=2026-12-08&to=2026-12-08&format=csv&lang=en",
                              headers={"Authorization": f"Bearer {token}"})
-    rows = list(csv.DictReader(io.StringIO(answer.body.decode())))
-    bad = {r["service_name"] for r in rows if r["service_id"].startswith("bad-")}
+    rows = list(csv.DictReader(io.StringIO(answer.body.decode("utf-8-sig"))))
+    bad = {r["Service"] for r in rows if r["Service ID"].startswith("bad-")}
     assert bad == {"'" + name for name in hostile}
-    assert {r["agency_name"] for r in rows if r["service_id"].startswith("bad-")} \
+    assert {r["Agency"] for r in rows if r["Service ID"].startswith("bad-")} \
         == {"'@SUM(9*9)"}
-    assert all(r["bookings"] == "1" for r in rows if r["service_id"].startswith("bad-"))
+    assert all(r["Bookings"] == "1" for r in rows if r["Service ID"].startswith("bad-"))
     # the command line writes the same text
     target = tmp_path / "stats.csv"
     assert cli.main(["export-stats", "kota-bogor", "2026-12-08", "2026-12-08", "-o",
                      str(target)]) == 0
     capsys.readouterr()
-    rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    assert {r["service_name"] for r in rows if r["service_id"].startswith("bad-")} \
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert {r["Layanan"] for r in rows if r["ID layanan"].startswith("bad-")} \
         == {"'" + name for name in hostile}
+
+
+def test_a_moved_booking_counts_once_on_its_new_day(client):
+    """The bookings column counted a moved booking again on its new day (640 for 222 real
+    bookings). Now each booking counts once, on the day it is on, with a separate `moved`;
+    recounted from the records after a closure and a reschedule."""
+    from chalicelib.services import closures
+
+    made = [booked(client, date="2026-12-08", start=start)
+            for start in ("09:00", "09:00", "10:00", "11:00")]
+    made += [booked(client, date="2026-12-09", start="09:00"),
+             booked(client, service_id="skck", date="2026-12-08", start="09:00")]
+    token, moved_by_hand = made[3]
+    assert call(client, "POST", f"/v1/bookings/{moved_by_hand['booking_id']}/reschedule",
+                {"date": "2026-12-10", "start": "13:00"}, token=token)[0] == 200
+    token, gone = made[2]
+    call(client, "POST", f"/v1/bookings/{gone['booking_id']}/cancel", token=token)
+    admin = admin_token(client)
+    started = call(client, "POST", f"{M}/closures", {"from": "2026-12-08", "to": "2026-12-08",
+                                                    "reason": "Listrik", "service_id": "ktp-el"},
+                   token=admin)[1]
+    assert closures.work(started["closure_id"]) == "done"
+
+    expected: dict = defaultdict(Counter)
+    for token, b in made:
+        record = call(client, "GET", f"/v1/bookings/{b['booking_id']}", token=token)[1]
+        row = expected[(record["date"], record["service_id"])]
+        row["bookings"] += 1
+        row["cancellations"] += record["status"] == "cancelled"
+        row["moved"] += (b["date"], record["date"]) == ("2026-12-08", "2026-12-09") \
+            and b["service_id"] == "ktp-el"
+    rows = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31", token=admin)[1]
+    got = {(r["date"], r["service_id"]): r for r in rows}
+    for key, counts in expected.items():
+        for name in ("bookings", "cancellations", "moved"):
+            assert got[key][name] == counts[name], (key, name, got[key])
+    assert sum(r["bookings"] for r in rows) == len(made)  # each booking once
+    assert got[("2026-12-08", "ktp-el")]["moved_by_closure"] == 2  # the two 09:00, gone on
+    assert got[("2026-12-09", "ktp-el")]["moved"] == 2
+    assert got[("2026-12-08", "ktp-el")]["bookings"] == 1  # the cancelled one stays
+    assert got[("2026-12-08", "ktp-el")]["rescheduled"] == 1
+
+
+def test_the_csv_export_names_its_range_and_refuses_unknown_formats(client):
+    token = admin_token(client)
+    booked(client)
+    auth = {"Authorization": f"Bearer {token}"}
+    answer = client.http.get(f"{M}/stats?from=2026-12-01&to=2026-12-31&format=csv",
+                             headers=auth)
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="antre-statistik-kota-bogor-2026-12-01_2026-12-31.csv"')
+    text = answer.body.decode("utf-8")
+    assert text.startswith("\ufeffTanggal,ID instansi,Instansi,ID layanan,Layanan,Booking,")
+    english = client.http.get(f"{M}/stats?from=2026-12-01&to=2026-12-31&format=csv",
+                              headers={**auth, "Accept-Language": "en"})
+    assert english.body.decode("utf-8-sig").startswith("Date,Agency ID")
+    assert "antre-stats-kota-bogor-2026-12-01_2026-12-31.csv" in \
+        english.headers["Content-Disposition"]
+    for query, field in (("format=xlsx", "format"), ("format=csv&delimiter=tab", "delimiter"),
+                         ("format=csv&lang=fr", "lang")):
+        status, body = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31&{query}",
+                            token=token, headers={"Accept-Language": "en"})
+        assert (status, body["code"]) == (422, "validation_error"), query
+        assert body["message"].startswith(field + ": must be one of"), body

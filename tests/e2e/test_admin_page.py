@@ -9,8 +9,10 @@ it here with `closures.work(closure_id)` and the page's polling shows the report
 """
 from __future__ import annotations
 
+import csv
 import re
 import uuid
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -208,6 +210,94 @@ def test_closing_one_service_leaves_the_other_services_open(open_admin, live_ser
                expect_status=200) == []
 
 
+SHOTS = Path("/tmp/shots/closures")
+
+
+def test_a_closure_is_previewed_confirmed_and_reopened(open_admin, live_server):
+    """Issue 15: the close flow shows what will happen before it asks (the server's dry run of
+    the job), an overlapping closure is refused with the one it overlaps, one service closes
+    while the others keep their slots, and the closure is reopened from its report."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    friday = "2026-12-11"
+    staff_bookings(live_server, 2, service_id="pbg", day=friday)
+    staff_bookings(live_server, 1, service_id="ktp-el", day=friday)
+    pg = open_admin(1366, 768)
+    log_in(pg)
+    expect(pg.locator("#h-overview")).to_have_text("Ringkasan")
+    section(pg, "closures", "Penutupan")
+
+    def fill(service="pbg"):
+        pg.get_by_test_id("close-from").fill(friday)
+        pg.get_by_test_id("close-to").fill(friday)
+        pg.get_by_test_id("close-service").select_option(service)
+        pg.get_by_test_id("close-reason").fill("Sistem perizinan dalam pemeliharaan")
+        pg.get_by_test_id("close-submit").click()
+
+    fill()
+    shown = pg.get_by_test_id("close-preview")
+    expect(shown).to_contain_text("2 booking di dalam penutupan ini")
+    expect(shown).to_contain_text("2 dipindahkan ke slot kosong terdekat:")
+    expect(shown).to_contain_text(re.compile(r"Sen, 14 Des\S*: 2 booking"))
+    expect(shown).to_contain_text("0 dibatalkan (tidak ada slot kosong)")
+    expect(shown).to_contain_text("2 warga tanpa email: perlu ditelepon petugas")
+    assert api(live_server, "GET", f"/v1/admin/malls/{MALL}/closures",
+               token=token_of(live_server, ADMIN), expect_status=200) == []  # nothing yet
+    assert_accessible(pg, "the closure's preview")
+    pg.screenshot(path=str(SHOTS / "preview-id.png"))
+    pg.get_by_test_id("lang-toggle").click()
+    expect(shown).to_contain_text("2 bookings inside this closure")
+    expect(shown).to_contain_text("2 citizens without email: staff must phone them")
+    pg.screenshot(path=str(SHOTS / "preview-en.png"))
+    pg.get_by_test_id("lang-toggle").click()
+    pg.get_by_test_id("close-confirm-yes").click()
+    closure_id = pg.get_by_test_id("closure-id").inner_text()
+    assert closures.work(closure_id) == "done"
+    expect(pg.get_by_test_id("closure-status")).to_have_attribute("data-status", "done")
+    expect(pg.get_by_test_id("closure-moved")).to_have_text("2")  # as the preview said
+    assert api(live_server, "GET", f"/v1/malls/{MALL}/services/ktp-el/slots?date={friday}",
+               expect_status=200), "KTP-el keeps its slots"
+    assert api(live_server, "GET", f"/v1/malls/{MALL}/services/pbg/slots?date={friday}",
+               expect_status=200) == []
+
+    # the same days again: refused, naming the closure they overlap
+    pg.get_by_role("link", name="‹ Semua penutupan").click()
+    fill()
+    expect(pg.locator("#form-close .form-err")).to_contain_text(
+        "Hari-hari ini sudah ditutup: penutupan layanan Persetujuan Bangunan Gedung (PBG)")
+    expect(pg.get_by_test_id("close-confirm")).to_have_count(0)
+    pg.screenshot(path=str(SHOTS / "overlap-id.png"))
+
+    # reopen from the report
+    pg.get_by_test_id("closure-row").get_by_role("link").click()
+    expect(pg.locator("#h-closure")).to_be_visible()
+    reopen = pg.get_by_test_id("closure-reopen")
+    expect(reopen).to_be_visible()
+    expect(reopen).to_contain_text("Buka kembali")
+    expect(pg.get_by_test_id("reopen-from")).to_have_value(friday)
+    pg.screenshot(path=str(SHOTS / "report-id.png"))
+    pg.get_by_test_id("reopen-submit").click()
+    expect(pg.get_by_test_id("reopen-confirm")).to_contain_text("Buka kembali Jumat, 11 Desember 2026?")
+    assert_accessible(pg, "the reopening's confirmation")
+    pg.get_by_test_id("reopen-confirm-yes").click()
+    expect(pg.get_by_test_id("closure-status")).to_have_attribute("data-status", "reopened")
+    expect(pg.get_by_test_id("closure-status")).to_have_text("Dibuka kembali")
+    expect(reopen).to_be_hidden()
+    assert api(live_server, "GET", f"/v1/malls/{MALL}/services/pbg/slots?date={friday}",
+               expect_status=200), "PBG offers its slots again"
+    pg.get_by_test_id("lang-toggle").click()
+    expect(pg.get_by_test_id("closure-status")).to_have_text("Reopened")
+    expect(pg.get_by_test_id("status")).to_have_text(
+        "The closure is reopened; bookings already moved keep their new time.")
+    pg.screenshot(path=str(SHOTS / "reopened-en.png"))
+    pg.get_by_role("link", name="‹ All closures").click()
+    expect(pg.locator("#h-closures")).to_be_visible()
+    expect(pg.get_by_test_id("closure-row")).to_contain_text("Reopened")
+    pg.screenshot(path=str(SHOTS / "list-en.png"))
+    pg.get_by_test_id("lang-toggle").click()
+    expect(pg.get_by_test_id("closure-row")).to_contain_text("Dibuka kembali")
+    pg.screenshot(path=str(SHOTS / "list-id.png"))
+
+
 # --- (b) distancing and a service's seats: the slots left over their seats ------------------------
 
 
@@ -325,11 +415,19 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
     expect(pg.get_by_test_id("chart-wait")).to_have_count(0)
     with pg.expect_download() as download:
         pg.get_by_test_id("stats-csv").click()
-    assert download.value.suggested_filename == "antre-kota-bogor-2026-12-01-2026-12-08.csv"
+    assert download.value.suggested_filename == \
+        "antre-statistik-kota-bogor-2026-12-01_2026-12-08.csv"
     with open(download.value.path(), encoding="utf-8") as f:
         lines = f.read().splitlines()
-    assert lines[0].startswith("date,agency_id,agency_name,service_id,service_name,bookings")
+    assert lines[0].startswith("\ufeffTanggal,ID instansi,Instansi,ID layanan,Layanan,Booking,")
     assert len(lines) == 4 and any(",ktp-el," in line for line in lines)
+    pg.get_by_test_id("stats-semicolon").check()  # for Indonesian-locale Excel
+    with pg.expect_download() as download:
+        pg.get_by_test_id("stats-csv").click()
+    with open(download.value.path(), encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert len(rows) == 3 and {r["ID layanan"] for r in rows} >= {"ktp-el"}
+    pg.get_by_test_id("stats-semicolon").uncheck()
 
     # English
     pg.get_by_test_id("lang-toggle").click()
