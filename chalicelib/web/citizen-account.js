@@ -55,7 +55,10 @@ function onLogin(ev) {
       S.flash = { msg: 'login.ok', kind: 'ok' };
       const back = S.returnTo;
       S.returnTo = null;
-      go(back || await offerRunning() || '#/malls');
+      if (back) { go(back); return; }
+      const here = location.hash, next = await offerRunning();
+      // the person may have moved on (a tap on the menu) while the offers were asked for
+      if (location.hash === here) go(next || '#/malls');
     } catch (err) {
       if (err.code === 'email_not_verified') {
         $('ver-email').value = v.email;

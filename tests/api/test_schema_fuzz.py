@@ -59,6 +59,9 @@ REFUSED_WHEN_VALID = {
     "walk_in": ("422",), "phone_walk_in": ("422",),
     # date ranges: `to` before `from`, too long, or (a closure) in the past
     "days": ("422",), "stats": ("422",), "close": ("422",), "close_cuti_bersama": ("422",),
+    "admin_skm": ("422",), "mall_skm": ("422",), "close_preview": ("422",),
+    # a reopening day outside the closure or past
+    "reopen_closure": ("422",),
     # hours: opening before closing, breaks inside and in order
     "update_mall": ("422",), "put_special_hours": ("422",),
     # references inside the mall: an agency, the services of a counter
