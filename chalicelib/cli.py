@@ -238,7 +238,7 @@ def cmd_breach_report(args) -> int:
     from datetime import datetime, timezone
 
     from chalicelib.services import statistics
-    from chalicelib.store import accounts, privacy
+    from chalicelib.store import accounts, offline
 
     try:
         first, last = (datetime.fromisoformat(v) for v in (args.first, args.last))
@@ -253,7 +253,7 @@ def cmd_breach_report(args) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["account_id", "email", "name", "phone", "nik_last4", "records",
                      "data_held"])
-    found = privacy.touched(first, last)
+    found = offline.touched(first, last)
     for account_id in sorted(found):
         account = accounts.get(account_id)
         writer.writerow([statistics.as_text(str(v)) for v in [

@@ -261,7 +261,7 @@ _MODEL_RECEIVER = {  # names too common to trust on any object (dict.get, os.pat
 # Code the Lambda functions never run: the local stage's own routes, the emulator's table, and
 # the breach report's offline Scan (the command line, with the officer's AWS login).
 _LOCAL_ONLY = {("chalicelib/api/dev.py", None), ("chalicelib/store/models.py", "create_table"),
-               ("chalicelib/store/privacy.py", "touched")}
+               ("chalicelib/store/offline.py", None)}
 
 
 def _model_names() -> set[str]:
