@@ -34,8 +34,8 @@ def rows(principal: Principal, mall_id: str, first: str | None, last: str | None
     return rows_of(catalog, first, last)
 
 
-def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
-    """One row per service and day with any activity, ordered by day, agency, service."""
+def period(first: str | None, last: str | None):
+    """A report's `from` and `to` (ISO dates, in order, at most MAX_DAYS apart), or 422."""
     if not first or not last:
         raise ValidationFailed.field("from" if not first else "to", "validation.date_required")
     day_from = schedule.parse_date(first, "from")
@@ -44,6 +44,12 @@ def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
         raise ValidationFailed.field("to", "validation.date_order")
     if day_to - day_from > timedelta(days=MAX_DAYS):
         raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_DAYS)
+    return day_from, day_to
+
+
+def rows_of(catalog, first: str | None, last: str | None) -> list[dict]:
+    """One row per service and day with any activity, ordered by day, agency, service."""
+    day_from, day_to = period(first, last)
     found = []
     for raw in store.read(catalog.mall.mall_id, day_from.isoformat(), day_to.isoformat()):
         service = catalog.services.get(raw.get("service_id"))

@@ -4,12 +4,12 @@ mall, with the minimum number of respondents for the number served (domain.skm).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from chalicelib import config
-from chalicelib.domain import schedule, skm
-from chalicelib.errors import NotFound, SurveyAnswered, SurveyNotOpen, ValidationFailed
-from chalicelib.services import admin, queue, throttle
+from chalicelib.domain import skm
+from chalicelib.errors import NotFound, SurveyAnswered, SurveyNotOpen
+from chalicelib.services import admin, queue, statistics, throttle
 from chalicelib.services.auth import Principal
 from chalicelib.services.catalog import catalog_of
 from chalicelib.store import floor as floor_store
@@ -20,7 +20,6 @@ from chalicelib.store.models import Ticket
 
 COMMENT_MAX = 500
 COMMENTS_SHOWN = 50
-MAX_DAYS = 366
 
 
 def _ticket(ticket_id: str) -> Ticket:
@@ -94,14 +93,7 @@ COMPLAINT_URL = "https://www.lapor.go.id"
 
 
 def _period(first: str | None, last: str | None):
-    if not first or not last:
-        raise ValidationFailed.field("from" if not first else "to", "validation.date_required")
-    day_from = schedule.parse_date(first, "from")
-    day_to = schedule.parse_date(last, "to")
-    if day_to < day_from:
-        raise ValidationFailed.field("to", "validation.date_order")
-    if day_to - day_from > timedelta(days=MAX_DAYS):
-        raise ValidationFailed.field("to", "validation.range_too_long", days=MAX_DAYS)
+    day_from, day_to = statistics.period(first, last)  # the statistics' rule for a period
     return day_from.isoformat(), day_to.isoformat()
 
 
