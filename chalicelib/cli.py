@@ -201,9 +201,15 @@ def cmd_export_mall(args) -> int:
         print(f"error: tidak ada MPP {args.mall} / no mall {args.mall}", file=sys.stderr)
         return 2
     text = mall_import.export(mall)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: mall {args.mall} written")
+    return _write(text, args.output, f"mall {args.mall} written")
+
+
+def _write(text: str, output: str | None, said: str) -> int:
+    """An export to its file (as written: a CSV keeps its CRLF) and a line saying so, or to
+    the terminal."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        print(f"{output}: {said}")
     else:
         sys.stdout.write(text)
     return 0
@@ -224,12 +230,7 @@ def cmd_export_stats(args) -> int:
         print(f"error: {e.text('en')}", file=sys.stderr)
         return 1
     text = statistics.as_csv(found, args.lang, ";" if args.semicolon else ",")
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
-        print(f"{args.output}: {len(found)} rows")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write(text, args.output, f"{len(found)} rows")
 
 
 def cmd_breach_report(args) -> int:
@@ -263,12 +264,7 @@ def cmd_breach_report(args) -> int:
             "email, name, phone, NIK (keyed hash and last 4), bookings" if account
             else "staff-made bookings: name, phone, NIK's last 4"]])
     text = out.getvalue()
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {len(found)} accounts")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write(text, args.output, f"{len(found)} accounts")
 
 
 def _preview_text(seen: dict) -> str:
