@@ -8,9 +8,11 @@ from chalicelib.api import openapi
 from chalicelib.api.application import Antre
 from chalicelib.mail import feedback, sender
 from chalicelib.services import closures, jobs, queue, reminders, waitlist
+from chalicelib.services.statistics import XLSX
 
 logs.setup()
 app = Antre(app_name="antre")
+app.api.binary_types.append(XLSX)  # the statistics' Excel export
 app.register_middleware(logs.with_request, "http")
 app.register_middleware(http.normalise_errors, "http")
 app.register_blueprint(public.bp)

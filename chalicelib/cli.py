@@ -204,12 +204,19 @@ def cmd_export_mall(args) -> int:
     return _write(text, args.output, f"mall {args.mall} written")
 
 
-def _write(text: str, output: str | None, said: str) -> int:
+def _write(text: str | bytes, output: str | None, said: str) -> int:
     """An export to its file (as written: a CSV keeps its CRLF) and a line saying so, or to
-    the terminal."""
-    if output:
+    the terminal (a workbook only into a file: it is binary)."""
+    if output and isinstance(text, bytes):
+        Path(output).write_bytes(text)
+        print(f"{output}: {said}")
+    elif output:
         Path(output).write_text(text, encoding="utf-8", newline="")
         print(f"{output}: {said}")
+    elif isinstance(text, bytes):
+        print("error: an .xlsx workbook is written into a file: add -o FILE.xlsx",
+              file=sys.stderr)
+        return 1
     else:
         sys.stdout.write(text)
     return 0
@@ -229,6 +236,8 @@ def cmd_export_stats(args) -> int:
     except AntreError as e:
         print(f"error: {e.text('en')}", file=sys.stderr)
         return 1
+    if args.xlsx or (args.output or "").lower().endswith(".xlsx"):
+        return _write(statistics.as_xlsx(found, args.lang), args.output, f"{len(found)} rows")
     text = statistics.as_csv(found, args.lang, ";" if args.semicolon else ",")
     return _write(text, args.output, f"{len(found)} rows")
 
@@ -513,7 +522,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("mall")
     c.add_argument("-o", "--output")
     c.set_defaults(run=cmd_export_mall)
-    c = sub.add_parser("export-stats", help="statistics as CSV")
+    c = sub.add_parser("export-stats", help="statistics as CSV or Excel (.xlsx)")
     c.add_argument("mall")
     c.add_argument("first", metavar="FROM")
     c.add_argument("last", metavar="TO")
@@ -522,6 +531,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=["id", "en"], default="id", help="headers' language")
     c.add_argument("--semicolon", action="store_true",
                    help="; between cells and decimal commas (Indonesian-locale Excel)")
+    c.add_argument("--xlsx", action="store_true",
+                   help="an Excel workbook (also when the output file ends in .xlsx)")
     c.set_defaults(run=cmd_export_stats)
     c = sub.add_parser("close", help="close days and move their bookings (runs here)")
     c.add_argument("mall")

@@ -65,6 +65,13 @@ class NotFound(AntreError):
     code, status = "not_found", 404
 
 
+class NotAcceptable(AntreError):
+    """A binary answer (an Excel file) asked for without its media type in Accept: API
+    Gateway would hand the client base64 text instead of the file."""
+
+    code, status = "not_acceptable", 406
+
+
 class EmailTaken(AntreError):
     code, status = "email_taken", 409
 

@@ -465,14 +465,18 @@ def closure_to_phone(closure_id):
 
 
 @route(bp, M + "/stats", doc=Op(
-    "stats", "Statistics per agency, service and day (JSON, or CSV with format=csv)", "admin",
-    (Answer(200, "One row per service and day (`format=csv`: the same rows as text/csv)",
-            [S.StatsRow], alternatives=(("text/csv", {"type": "string"}),)),),
-    (*ADMIN_ERRORS, E.ValidationFailed), auth="bearer",
+    "stats", "Statistics per agency, service and day (JSON, or CSV with format=csv, or Excel "
+    "with format=xlsx)", "admin",
+    (Answer(200, "One row per service and day (`format=csv`: the same rows as text/csv; "
+            "`format=xlsx`: as an Excel workbook, asked for with that media type in Accept)",
+            [S.StatsRow], alternatives=(("text/csv", {"type": "string"}),
+                                        (statistics.XLSX, {"type": "string",
+                                                           "format": "binary"}))),),
+    (*ADMIN_ERRORS, E.ValidationFailed, E.NotAcceptable), auth="bearer",
     parameters=(date_query("from"),
                 date_query("to", "On or after `from`, at most 366 days on."),
                 {"name": "format", "in": "query", "required": False,
-                 "description": "json (default) or csv; any other answers 422.",
+                 "description": "json (default), csv or xlsx; any other answers 422.",
                  "schema": {"type": "string", "enum": list(statistics.FORMATS)}},
                 {"name": "delimiter", "in": "query", "required": False,
                  "description": "CSV: comma (default), or semicolon with decimal commas, "
@@ -494,6 +498,13 @@ def stats(mall_id):
         name = statistics.file_name(mall_id, first, last, lang)
         return Response(statistics.as_csv(rows, lang, delimiter), headers={
             "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"'})
+    if format_ == "xlsx":
+        statistics.accepts_xlsx(request.headers.get("accept"))
+        lang = lang or language(request)
+        name = statistics.file_name(mall_id, first, last, lang, "xlsx")
+        return Response(statistics.as_xlsx(rows, lang), headers={
+            "Content-Type": statistics.XLSX,
             "Content-Disposition": f'attachment; filename="{name}"'})
     return rows
 

@@ -9,6 +9,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- default text of every error code ----------------------------------------------------
     "error.error": {"id": "Permintaan tidak dapat diproses.",
                     "en": "The request could not be completed."},
+    "error.not_acceptable": {"id": "Berkas ini hanya dikirim bila diminta dengan header "
+                             "Accept: application/vnd.openxmlformats-officedocument."
+                             "spreadsheetml.sheet.",
+                             "en": "This file is only sent when asked for with the header "
+                                   "Accept: application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet."},
     "error.bad_request": {"id": "Permintaan tidak dapat dibaca.",
                           "en": "The request is malformed."},
     "error.validation_error": {"id": "Ada isian yang belum benar.",
@@ -398,6 +404,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Penutupan ini masih memindahkan booking; buka kembali setelah selesai.",
         "en": "This closure is still moving its bookings; reopen it once it is done."},
     # --- the statistics export's column headers ----------------------------------------------
+    "stats.sheet": {"id": "Statistik", "en": "Statistics"},
     "stats.col.date": {"id": "Tanggal", "en": "Date"},
     "stats.col.agency_id": {"id": "ID instansi", "en": "Agency ID"},
     "stats.col.agency_name": {"id": "Instansi", "en": "Agency"},

@@ -1,21 +1,23 @@
 """A mall's statistics per agency, service and day, from the counters kept as things happen
-(`store.stats`): JSON for the admin page's charts, CSV for spreadsheets.
+(`store.stats`): JSON for the admin page's charts, CSV and Excel (.xlsx) for spreadsheets.
 
 A booking counts once, on the day it is on now: `bookings` is what arrived on the day less
 what was rescheduled or moved away, so a booking a closure moved counts on its new day only,
 where `moved` says how many of the day's bookings a closure brought. The CSV opens in a
 spreadsheet as it is: headers in the reader's language, a UTF-8 byte order mark (Excel then
 reads the names right), and, for Indonesian-locale Excel, `;` between cells with decimal
-commas."""
+commas. The .xlsx (XlsxWriter, pure Python) carries real numbers and dates, so no locale
+guesses a separator, and never a formula: every text is written as text."""
 from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
+
 
 from chalicelib import i18n
 from chalicelib.domain import schedule, skm
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import NotAcceptable, ValidationFailed
 from chalicelib.services import admin
 from chalicelib.services.auth import Principal
 from chalicelib.store import stats as store
@@ -25,7 +27,8 @@ COLUMNS = ("date", "agency_id", "agency_name", "service_id", "service_name", "bo
            "moved", "cancellations", "rescheduled", "moved_by_closure", "checkins", "walkins",
            "served", "no_shows", "wait_mean_minutes", "wait_p90_minutes",
            "service_mean_minutes", "service_p90_minutes", "skm_respondents", "ikm", "ikm_grade")
-FORMATS = ("json", "csv")  # no xlsx: no small pure-Python writer is among the dependencies
+FORMATS = ("json", "csv", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
@@ -115,9 +118,9 @@ def export_options(format_: str | None, delimiter: str | None, lang: str | None)
     return format_, DELIMITERS[delimiter or "comma"], lang
 
 
-def file_name(mall_id: str, first: str, last: str, lang: str = "id") -> str:
+def file_name(mall_id: str, first: str, last: str, lang: str = "id", ext: str = "csv") -> str:
     """antre-statistik-kota-bogor-2026-12-01_2026-12-31.csv: the mall and the date range."""
-    return f"antre-{'stats' if lang == 'en' else 'statistik'}-{mall_id}-{first}_{last}.csv"
+    return f"antre-{'stats' if lang == 'en' else 'statistik'}-{mall_id}-{first}_{last}.{ext}"
 
 
 def as_csv(found: list[dict], lang: str = "id", delimiter: str = ",") -> str:
@@ -137,3 +140,44 @@ def _cell(value, delimiter: str):
     if isinstance(value, float) and delimiter == ";":
         return str(value).replace(".", ",")
     return as_text(value)
+
+
+def accepts_xlsx(accept: str | None) -> None:
+    """A workbook is binary: API Gateway sends it as a file only to a request whose Accept
+    names its type (or */*), and Chalice refuses it otherwise; say so in our own words."""
+    parts = {p.split(";")[0].strip().lower() for p in (accept or "").split(",")}
+    if not parts & {XLSX, "*/*"}:
+        raise NotAcceptable()  # its message names the type
+
+
+def as_xlsx(found: list[dict], lang: str = "id") -> bytes:
+    """The rows as an Excel workbook: one sheet, headed in `lang`, dates as dates and counts
+    as numbers, the header frozen and filterable. Text is never read as a formula or a link
+    (`strings_to_formulas`/`strings_to_urls` off), so a name like =HYPERLINK(...) stays text."""
+    import xlsxwriter  # here, not at import: only this export needs it
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(i18n.text("stats.sheet", lang))
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    headers = [i18n.text(f"stats.col.{name}", lang) for name in COLUMNS]
+    sheet.write_row(0, 0, headers, bold)
+    for r, row in enumerate(found, start=1):
+        for c, name in enumerate(COLUMNS):
+            value = row.get(name)
+            if value is None:
+                continue
+            if name == "date":
+                sheet.write_datetime(r, c, date.fromisoformat(value), day)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    for c, name in enumerate(COLUMNS):
+        sheet.set_column(c, c, 28 if name.endswith("_name") else 12)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(found), 1), len(COLUMNS) - 1)
+    book.close()
+    return out.getvalue()

@@ -166,6 +166,19 @@ async function show(form) {
   } catch (err) { formError(form, err); }
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  document.body.removeChild(a);
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+const fileName = (v, ext) => 'antre-' + (lang() === 'en' ? 'stats' : 'statistik') + '-' + A.mallId + '-' + v.from + '_' + v.to + '.' + ext;
+
 async function csv() {
   const form = $('form-stats'), v = readRange(form);
   if (!v) return;
@@ -174,14 +187,19 @@ async function csv() {
     const sep = $('sx-semicolon').checked ? '&delimiter=semicolon' : '';
     const text = await request('GET', mallPath(query(v) + '&format=csv&lang=' + lang() + sep), { auth: true, text: true, headers: { Accept: 'text/csv' } });
     // fetch's text() drops the byte order mark that tells Excel the file is UTF-8: put it back
-    const url = URL.createObjectURL(new Blob(['\ufeff' + text.replace(/^\ufeff/, '')], { type: 'text/csv;charset=utf-8' }));
-    const name = 'antre-' + (lang() === 'en' ? 'stats' : 'statistik') + '-' + A.mallId + '-' + v.from + '_' + v.to + '.csv';
-    const a = el('a', { href: url, download: name, hidden: true });
-    document.body.appendChild(a);
-    a.click();
-    document.body.removeChild(a);
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    save(new Blob(['\ufeff' + text.replace(/^\ufeff/, '')], { type: 'text/csv;charset=utf-8' }), fileName(v, 'csv'));
     say('sx.csv.ok', 'ok');
+  } catch (err) { formError(form, err); }
+}
+
+async function xlsx() {
+  const form = $('form-stats'), v = readRange(form);
+  if (!v) return;
+  try {
+    // a workbook is binary: API Gateway sends it as a file only when Accept names its type
+    const blob = await request('GET', mallPath(query(v) + '&format=xlsx&lang=' + lang()), { auth: true, blob: true, headers: { Accept: XLSX } });
+    save(blob, fileName(v, 'xlsx'));
+    say('sx.xlsx.ok', 'ok');
   } catch (err) { formError(form, err); }
 }
 
@@ -202,5 +220,6 @@ export async function enterStats(arg, again) {
 export function initStats() {
   $('form-stats').addEventListener('submit', (ev) => { ev.preventDefault(); show(ev.target); });
   $('sx-csv').addEventListener('click', csv);
+  $('sx-xlsx').addEventListener('click', xlsx);
   $('sx-service').addEventListener('change', paint);
 }

@@ -81,6 +81,8 @@ async function attempt(method, path, headers, o) {
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
       signal: ctrl ? ctrl.signal : undefined
     });
+    // a file (an Excel workbook) as a Blob; anything else, and every error, as text
+    if (o.blob && res.ok) return { res, blob: await res.blob() };
     return { res, text: await res.text() };
   } catch (e) {
     throw new ApiError(o.signal && o.signal.aborted ? 'aborted' : 'network', '', 0);
@@ -94,7 +96,7 @@ async function attempt(method, path, headers, o) {
    options: body (sent as JSON), auth (true: credentials required), idempotencyKey, headers,
    retries (default: cfg.retries for GET/HEAD and keyed requests, else 0), etag (If-None-Match),
    full (answer {status, etag, data, notModified} instead of data; 304 is not an error then),
-   text (answer the body as text), signal (an AbortSignal; aborting throws code 'aborted'). */
+   text (answer the body as text), blob (answer a file as a Blob), signal (an AbortSignal; aborting throws code 'aborted'). */
 export async function request(method, path, options) {
   const o = options || {};
   const headers = { 'Accept': 'application/json', 'Accept-Language': cfg.lang() };
@@ -123,6 +125,7 @@ export async function request(method, path, options) {
   const res = r.res;
   noteClock(res);
   if (o.text && res.ok) return r.text;
+  if (o.blob && res.ok) return r.blob;
   let data = null;
   if (r.text) { try { data = JSON.parse(r.text); } catch (e) { data = null; } }
   if (res.ok || (res.status === 304 && o.full)) {

@@ -268,9 +268,70 @@ def test_the_csv_export_names_its_range_and_refuses_unknown_formats(client):
     assert english.body.decode("utf-8-sig").startswith("Date,Agency ID")
     assert "antre-stats-kota-bogor-2026-12-01_2026-12-31.csv" in \
         english.headers["Content-Disposition"]
-    for query, field in (("format=xlsx", "format"), ("format=csv&delimiter=tab", "delimiter"),
+    for query, field in (("format=pdf", "format"), ("format=csv&delimiter=tab", "delimiter"),
                          ("format=csv&lang=fr", "lang")):
         status, body = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31&{query}",
                             token=token, headers={"Accept-Language": "en"})
         assert (status, body["code"]) == (422, "validation_error"), query
         assert body["message"].startswith(field + ": must be one of"), body
+
+
+def test_the_excel_export_opens_in_a_real_reader_with_numbers_dates_and_no_formulas(
+        client, capsys, tmp_path):
+    """`format=xlsx` answered JSON; then 422. Now a real workbook: openpyxl reads the same
+    rows as the JSON, with dates as dates, counts as numbers, headers in the reader's
+    language, and a hostile name as text, never as a formula."""
+    import openpyxl
+
+    from chalicelib import cli
+
+    token = admin_token(client)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert call(client, "PUT", f"{M}/agencies/bpjs", {"name": "BPJS", "letter": "E"},
+                token=token)[0] == 200
+    status, body = call(client, "PUT", f"{M}/services/bad-x", {
+        "agency_id": "bpjs", "name": '=HYPERLINK("http://evil.example","Klik")',
+        "slot_minutes": 30, "capacity": 2, "walkin_quota": 0}, token=token)
+    assert status == 200, body
+    booked(client, date="2026-12-08", start="09:00")
+    booked(client, service_id="bad-x", date="2026-12-09", start="09:00")
+    rows = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31", token=token)[1]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    answer = client.http.get(f"{M}/stats?from=2026-12-01&to=2026-12-31&format=xlsx",
+                             headers={**auth, "Accept": xlsx})
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == xlsx
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="antre-statistik-kota-bogor-2026-12-01_2026-12-31.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(answer.body))
+    sheet = book["Statistik"]
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:6] == ("Tanggal", "ID instansi", "Instansi", "ID layanan", "Layanan",
+                            "Booking")
+    assert len(table) == 1 + len(rows)
+    read = [dict(zip(table[0], line)) for line in table[1:]]
+    for row, got in zip(rows, read):
+        assert got["Tanggal"] == datetime.fromisoformat(row["date"])  # a date, not text
+        assert got["ID layanan"] == row["service_id"]
+        assert got["Booking"] == row["bookings"] and isinstance(got["Booking"], int)
+    bad = next(r for r in read if r["ID layanan"] == "bad-x")
+    assert bad["Layanan"] == '=HYPERLINK("http://evil.example","Klik")'
+    cell = next(c for c in sheet[1 + read.index(bad) + 1] if c.value == bad["Layanan"])
+    assert cell.data_type == "s"  # a string cell: Excel shows it, never runs it
+    # English headers and file name on request
+    english = client.http.get(f"{M}/stats?from=2026-12-01&to=2026-12-31&format=xlsx&lang=en",
+                              headers={**auth, "Accept": xlsx})
+    assert openpyxl.load_workbook(io.BytesIO(english.body))["Statistics"]["A1"].value == "Date"
+    assert "antre-stats-kota-bogor" in english.headers["Content-Disposition"]
+    # without the media type in Accept, API Gateway would send base64 text: a clear 406
+    status, body = call(client, "GET", f"{M}/stats?from=2026-12-01&to=2026-12-31&format=xlsx",
+                        token=token)
+    assert (status, body["code"]) == (406, "not_acceptable")
+    assert xlsx in body["message"] and body["message"].startswith("Berkas ini")
+    # the command line writes the same workbook into a file (and never to the terminal)
+    target = tmp_path / "desember.xlsx"
+    assert cli.main(["export-stats", "kota-bogor", "2026-12-01", "2026-12-31", "-o",
+                     str(target)]) == 0
+    local = list(openpyxl.load_workbook(target)["Statistik"].iter_rows(values_only=True))
+    assert local == table
+    assert cli.main(["export-stats", "kota-bogor", "2026-12-01", "2026-12-31", "--xlsx"]) == 1
+    assert "-o FILE.xlsx" in capsys.readouterr().err

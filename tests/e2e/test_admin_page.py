@@ -428,6 +428,17 @@ def test_statistics_draw_charts_after_some_activity(open_admin, live_server):
         rows = list(csv.DictReader(f, delimiter=";"))
     assert len(rows) == 3 and {r["ID layanan"] for r in rows} >= {"ktp-el"}
     pg.get_by_test_id("stats-semicolon").uncheck()
+    # the Excel workbook: binary, fetched with its media type, opened by a real reader
+    with pg.expect_download() as download:
+        pg.get_by_test_id("stats-xlsx").click()
+    assert download.value.suggested_filename == \
+        "antre-statistik-kota-bogor-2026-12-01_2026-12-08.xlsx"
+    import openpyxl
+    with open(download.value.path(), "rb") as f:  # the saved path has no .xlsx suffix
+        table = list(openpyxl.load_workbook(f)["Statistik"].iter_rows(values_only=True))
+    assert table[0][0] == "Tanggal" and len(table) == 4
+    assert {line[3] for line in table[1:]} >= {"ktp-el"}
+    expect(pg.get_by_text("File Excel diunduh.")).to_be_visible()
 
     # English
     pg.get_by_test_id("lang-toggle").click()
