@@ -38,7 +38,8 @@ class Waiting:
 
 def _rank(w: Waiting, now: int) -> tuple:
     """Sort key of the nominal order (rules 2-5); arrival ties go by ticket number."""
-    arrival = (w.arrived_at, w.number, w.ticket_id)
+    # within one second, a re-queued ticket comes after those who were already there
+    arrival = (w.arrived_at, w.requeued, w.number, w.ticket_id)
     if w.requeued:
         return (2, 0, *arrival)
     if w.priority:

@@ -30,3 +30,8 @@ def test_the_walk_in_rule_does_not_pull_a_requeued_walk_in_forward():
     assert queue.next_ticket(waiting, {"ktp-el"}, NOW + 100, 2).ticket_id == "booked"
     waiting.append(w("walk", arrived=60))
     assert queue.next_ticket(waiting, {"ktp-el"}, NOW + 100, 2).ticket_id == "walk"
+
+
+def test_in_the_same_second_a_requeued_ticket_comes_after_a_waiting_one():
+    waiting = [w("A-001", arrived=5, requeued=True), w("A-002", arrived=5)]
+    assert [x.ticket_id for x in queue.in_order(waiting, NOW)] == ["A-002", "A-001"]
