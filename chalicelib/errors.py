@@ -210,6 +210,24 @@ class TicketNotChangeable(AntreError):
     code, status = "ticket_not_changeable", 409
 
 
+class RequeueNotNoShow(AntreError):
+    """Only a ticket marked a no-show can be put back in line."""
+
+    code, status = "requeue_not_no_show", 409
+
+
+class RequeueUsed(AntreError):
+    """A ticket is put back in line once."""
+
+    code, status = "requeue_used", 409
+
+
+class RequeueTooLate(AntreError):
+    """The mall's grace time after the no-show has passed."""
+
+    code, status = "requeue_too_late", 409
+
+
 class SurveyNotOpen(AntreError):
     """The ticket is not done, or was done too long ago to answer the survey."""
 

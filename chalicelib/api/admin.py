@@ -56,6 +56,14 @@ class MallSettings(Body):
     no_show_window_days: F.whole(1, 365) | None = None
     no_show_pause_days: F.whole(1, 365) | None = None
     waitlist_hold_minutes: F.whole(5, 240) | None = None
+    requeue_grace_minutes: F.whole(0, 240) | None = Field(
+        None, description="How long after its no-show a ticket may be put back in line "
+                          "(once); 0: never.")
+    nudge_minutes: F.whole(0, 60) | None = Field(
+        None, description="A waiting citizen is told once when predicted to be called within "
+                          "this many minutes; 0: not by time.")
+    nudge_position: F.whole(0, 20) | None = Field(
+        None, description="...or when this many-th in line; 0: not by position.")
     capacity_percent: F.whole(0, 100) | None = Field(None,
                                              description="Distancing: seats per slot, in "
                                                          "percent.")

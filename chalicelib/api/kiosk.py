@@ -24,6 +24,13 @@ class CheckIn(Body):
                       examples=["K7RM-4QXP"])
 
 
+class Requeue(Body):
+    ticket: str = Field(min_length=1, max_length=300,
+                        description="The no-show's ticket number as typed (`A-012`), its "
+                                    "printed QR (the ticket's page) or the booking code it "
+                                    "checked in with.", examples=["A-012"])
+
+
 class WalkIn(Body):
     service_id: F.Slug
     priority: bool = Field(False, description="Elderly, disabled or pregnant: called first.")
@@ -71,6 +78,21 @@ def walk_in():
     body = parse(request, WalkIn)
     return created(queue.named(floor.walk_in(kiosk.mall_id, body.service_id, body.priority,
                                              now(), kiosk=kiosk), language(request)))
+
+
+@route(bp, "/v1/kiosk/requeues", methods=["POST"], doc=Op(
+    "kiosk_requeue", "Put a no-show back in line, once, within the mall's grace time", "kiosk",
+    (Answer(200, "The ticket, waiting again behind those waiting now", S.Ticket),),
+    (E.NotFound, E.RequeueNotNoShow, E.RequeueUsed, E.RequeueTooLate, E.TooManyAttempts,
+     E.Busy), body=Requeue, auth="kiosk",
+    description="A ticket marked a no-show (after its recalls) joins the queue again once, "
+                "within `requeue_grace_minutes` (30) of the no-show, behind everyone waiting "
+                "then; the TV announces it only when a counter calls it."))
+def requeue():
+    request = bp.current_request
+    kiosk = _kiosk()
+    return queue.named(floor.kiosk_requeue(kiosk, parse(request, Requeue).ticket, now()),
+                       language(request))
 
 
 @route(bp, "/v1/display/walkin-token", methods=["POST"], doc=Op(

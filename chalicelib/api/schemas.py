@@ -274,6 +274,21 @@ class Ticket(BaseModel):
     called_at: dt.datetime | None
     transferred_to: str | None = Field(description="The ticket that replaced this one.")
     follow_url: str = Field(description="The ticket's page; its QR is printed on the ticket.")
+    nudge: bool = Field(False, description="True once the citizen was told their turn is "
+                        "near (the mall's `nudge_minutes` or `nudge_position`), while it waits.")
+    requeued: bool = Field(False, description="Put back in line after a no-show (once).")
+    requeue_until: dt.datetime | None = Field(
+        None, description="A no-show may be put back in line until then (the mall's "
+                          "`requeue_grace_minutes`); null otherwise.")
+
+
+class RecentNoShow(BaseModel):
+    ticket_id: str
+    ticket_number: str
+    service_id: str
+    service_name: str
+    no_show_at: dt.datetime
+    requeue_until: dt.datetime
 
 
 class CallNext(BaseModel):
@@ -473,6 +488,9 @@ class AdminMall(BaseModel):
     no_show_window_days: int
     no_show_pause_days: int
     waitlist_hold_minutes: int
+    requeue_grace_minutes: int
+    nudge_minutes: int
+    nudge_position: int
     capacity_percent: int
     rebook_horizon_days: int
     version: int = Field(description="Every change to the catalog adds 1.")

@@ -111,6 +111,16 @@ start = _ticket_route("start", "The called citizen is at the counter: start serv
 finish = _ticket_route("finish", "Served: the counter is free again", queue.finish)
 no_show = _ticket_route("no-show", "The called citizen did not come (after the recalls)",
                         queue.no_show)
+requeue = _ticket_route("requeue", "Put a no-show back in line, once, within the grace time",
+                        queue.requeue, (E.RequeueNotNoShow, E.RequeueUsed, E.RequeueTooLate,
+                                        E.Busy))
+
+
+@route(bp, "/v1/staff/no-shows", doc=Op(
+    "recent_no_shows", "Today's no-shows that may still be put back in line", "staff",
+    (Answer(200, "Latest first", [S.RecentNoShow]),), (E.Forbidden,), auth="bearer"))
+def recent_no_shows():
+    return queue.recent_no_shows(_staff(), now(), language(bp.current_request))
 
 
 @route(bp, "/v1/staff/tickets/{ticket_id}/transfer", methods=["POST"], doc=Op(

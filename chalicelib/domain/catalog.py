@@ -57,6 +57,11 @@ class Mall:
     no_show_window_days: int = 90
     no_show_pause_days: int = 30
     waitlist_hold_minutes: int = 15  # a freed seat is held this long for the first waiting
+    # a no-show may be put back in line once within this long after it was marked
+    requeue_grace_minutes: int = 30
+    # a waiting citizen is told their turn is near: predicted within this many minutes...
+    nudge_minutes: int = 5
+    nudge_position: int = 3  # ...or this many-th in line (the first few counted)
 
     @property
     def tz(self) -> ZoneInfo:

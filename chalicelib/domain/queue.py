@@ -11,6 +11,10 @@
 4. Then walk-ins, by arrival.
 5. Last, booked citizens who checked in before their slot started, by slot start: they
    wait for the time they chose, but an idle counter serves them rather than nobody.
+
+A no-show put back in line (re-queued) joins as a walk-in arriving at that moment would,
+whatever its kind or priority, and rule 1 does not pull it forward: it comes behind everyone
+waiting then (those waiting for their slot are called from their slot time, as always).
 """
 from __future__ import annotations
 
@@ -29,11 +33,15 @@ class Waiting:
     slot_start_at: int | None = None
     ticket_number: str = ""
     number: int = 0  # the agency's sequence: breaks ties within the same second
+    requeued: bool = False  # back in line after a no-show; `arrived_at` is when it came back
 
 
 def _rank(w: Waiting, now: int) -> tuple:
     """Sort key of the nominal order (rules 2-5); arrival ties go by ticket number."""
-    arrival = (w.arrived_at, w.number, w.ticket_id)
+    # within one second, a re-queued ticket comes after those who were already there
+    arrival = (w.arrived_at, w.requeued, w.number, w.ticket_id)
+    if w.requeued:
+        return (2, 0, *arrival)
     if w.priority:
         return (0, 0, *arrival)
     if w.kind == "booking" and w.slot_start_at is not None and w.slot_start_at <= now:
@@ -53,7 +61,7 @@ def next_ticket(waiting: list[Waiting], service_ids, now: int,
     mine = [w for w in waiting if w.service_id in set(service_ids)]
     if not mine:
         return None
-    walkins = [w for w in mine if w.kind == "walkin"]
+    walkins = [w for w in mine if w.kind == "walkin" and not w.requeued]
     if walkins and calls_since_walkin >= WALKIN_EVERY - 1:
         return in_order(walkins, now)[0]
     return in_order(mine, now)[0]
@@ -85,3 +93,13 @@ def paused_until(no_shows: list[int], now: int, limit: int, window_days: int,
         return None
     until = recent[-1] + pause_days * 86400
     return until if until > now else None
+
+
+def turn_near(called_at: int | None, ahead: int, now: int, minutes: int, position: int) -> bool:
+    """Whether a waiting citizen should be told their turn is near: predicted to be called
+    within `minutes`, or `position`-th in line or closer (0 turns either rule off). A ticket
+    that no staffed counter serves (no prediction) is never near."""
+    if called_at is None:
+        return False
+    return (position > 0 and ahead + 1 <= position) or \
+        (minutes > 0 and called_at - now <= minutes * 60)

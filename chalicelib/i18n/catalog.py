@@ -94,6 +94,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.service_closed": {"id": "Layanan ini sedang tutup.", "en": "This service is closed now."},
     "error.ticket_not_changeable": {"id": "Nomor antrean ini tidak bisa diubah dari statusnya sekarang.",
                                     "en": "This ticket cannot be changed from its current state."},
+    "error.requeue_not_no_show": {"id": "Hanya nomor yang tidak hadir saat dipanggil yang bisa masuk antrean lagi.",
+                                  "en": "Only a ticket that was a no-show when called can join the queue again."},
+    "error.requeue_used": {"id": "Nomor ini sudah pernah masuk antrean lagi.",
+                           "en": "This ticket has already joined the queue again."},
+    "error.requeue_too_late": {"id": "Waktu untuk masuk antrean lagi sudah lewat.",
+                               "en": "The time to join the queue again has passed."},
     "error.survey_not_open": {"id": "Survei belum atau tidak lagi dibuka untuk nomor ini.",
                               "en": "The survey is not open for this ticket."},
     "error.survey_answered": {"id": "Survei untuk nomor ini sudah diisi.",
@@ -317,6 +323,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ticket.recall_first": {
         "id": "Panggil ulang nomor {number} dulu (minimal {count} kali) sebelum menandai tidak hadir.",
         "en": "Recall ticket {number} first (at least {count} times) before marking it a no-show."},
+    "requeue.not_no_show": {
+        "id": "Nomor {number} berstatus {status}; hanya nomor yang tidak hadir saat dipanggil yang bisa masuk antrean lagi.",
+        "en": "Ticket {number} is {status}; only a ticket that was a no-show when called can join the queue again."},
+    "requeue.used": {
+        "id": "Nomor {number} sudah pernah masuk antrean lagi. Kesempatan ini hanya sekali; silakan ambil nomor baru.",
+        "en": "Ticket {number} has already joined the queue again. This is possible once; please take a new ticket."},
+    "requeue.too_late": {
+        "id": "Nomor {number} tidak hadir lebih dari {minutes} menit yang lalu, jadi tidak bisa masuk antrean lagi. Silakan ambil nomor baru.",
+        "en": "Ticket {number} was a no-show more than {minutes} minutes ago, so it cannot join the queue again. Please take a new ticket."},
     "ticket.same_service": {"id": "Nomor ini sudah ada di antrean layanan tersebut.",
                             "en": "This ticket is already in that service's queue."},
     "counter.busy": {"id": "Loket ini masih memanggil atau melayani nomor {number}. Selesaikan atau tandai tidak hadir dulu.",

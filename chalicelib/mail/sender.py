@@ -38,6 +38,10 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
     try:
         if not outbox.claim(mail, now):
             return mail.status
+        late = _too_late(mail, now)
+        if late:
+            outbox.mark_dropped(mail, now, late)
+            return "dropped"
         if not sms and suppression.is_suppressed(mail.to):  # SES reported a bounce or complaint
             _record_failure(mail, now, "suppressed: the address bounced or complained", 0)
             return mail.status
@@ -74,6 +78,21 @@ def deliver(mail: OutboxMail, now: datetime, ses=None) -> str:
         return mail.status
     outbox.mark_sent(mail, now, answer.get("MessageId", ""))
     return "sent"
+
+
+def _too_late(mail: OutboxMail, now: datetime) -> str | None:
+    """Why this message must not go any more, or None: past its `send_before` (a nudge that
+    could not go out in time is dropped, never sent late), or about a ticket that no longer
+    waits (one GetItem, for those kinds only)."""
+    if mail.send_before is not None and int(now.timestamp()) > int(mail.send_before):
+        return "late: not sent before its expiry"
+    if mail.kind in outbox.WHILE_WAITING:
+        from chalicelib.store import floor
+
+        ticket = floor.get_ticket(mail.ref or "") if mail.ref else None
+        if ticket is None or ticket.status != "waiting":
+            return "the ticket was called (or ended) before it could be sent"
+    return None
 
 
 SMS_BUDGET_LOG = "SMS daily budget reached"  # infra/template.yaml's alarm counts this line

@@ -20,6 +20,8 @@ TEXTS = {
                       "{expires}. Ambil: {accept_url}",
     "booking_moved_closure": "Antre: {mall_name} tutup. Booking {code} dipindah ke {day} "
                              "{start}. Ubah/batal: {manage_url}",
+    "turn_nudge": "Antre: giliran nomor {number} segera tiba di {mall_name}, perkiraan "
+                  "dipanggil pukul {at}. Mohon tetap di ruang tunggu dekat layar.",
     "booking_cancelled_closure": "Antre: maaf, {mall_name} tutup dan booking {code} "
                                  "dibatalkan. Pesan lagi: {manage_url}",
 }

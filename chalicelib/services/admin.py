@@ -111,6 +111,8 @@ def mall_settings(m: Mall) -> dict:
             "no_show_limit": m.no_show_limit, "no_show_window_days": m.no_show_window_days,
             "no_show_pause_days": m.no_show_pause_days,
             "waitlist_hold_minutes": m.waitlist_hold_minutes,
+            "requeue_grace_minutes": m.requeue_grace_minutes,
+            "nudge_minutes": m.nudge_minutes, "nudge_position": m.nudge_position,
             "capacity_percent": m.capacity_percent,
             "rebook_horizon_days": m.rebook_horizon_days}
 

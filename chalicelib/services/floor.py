@@ -279,3 +279,38 @@ def phone_walk_in(token: str, service_id: str, priority: bool, now: datetime,
                    refusals={"kiosk": lambda: QrExpired("qr.invalid"),
                              "qr_phone": lambda: QrUsed("qr.used_by_phone"),
                              "qr_uses": lambda: QrUsed("qr.used_up")})
+
+
+# --- a no-show back in line, at the kiosk ------------------------------------------------------
+
+_TICKET_NUMBER = re.compile(r"\s*([A-Za-z])\s*-?\s*(\d{1,4})\s*")
+
+
+def kiosk_requeue(kiosk: Kiosk, raw: str, now: datetime) -> dict:
+    """Put a no-show back in line from the kiosk: `raw` is its ticket number as typed
+    ("A-012", "a12"), the ticket's page or id (its printed QR), or the booking code it
+    checked in with. One or two reads by key, then `queue.requeue_ticket`; an unknown
+    one counts against the kiosk's misses as a wrong booking code does."""
+    from chalicelib.services.queue import is_ticket_id, requeue_ticket
+
+    catalog = catalog_of(kiosk.mall_id)
+    mall = catalog.mall
+    ticket = None
+    raw = (raw or "").strip()
+    number = _TICKET_NUMBER.fullmatch(raw)
+    tail = raw.rsplit("#", 1)[-1]
+    code = identity.normalize_booking_code(raw)
+    if number:
+        entry = store.back_entry(mall.mall_id, today(mall, now),
+                                 ticket_number(number.group(1).upper(), int(number.group(2))))
+        ticket = store.get_ticket(entry.ticket_id) if entry is not None else None
+    elif is_ticket_id(tail):
+        ticket = store.get_ticket(tail)
+    elif code:
+        claim = store.get_claim(code)
+        if claim is not None and claim.mall_id == mall.mall_id and claim.ticket_id:
+            ticket = store.get_ticket(claim.ticket_id)
+    if ticket is None or ticket.mall_id != mall.mall_id:
+        throttle.take("checkin_misses", kiosk.kiosk_id, now)
+        raise NotFound("ticket.not_found")
+    return requeue_ticket(catalog, ticket, now)

@@ -90,6 +90,9 @@ class MallSpec(_Strict):
     no_show_window_days: int = Field(90, ge=1, le=365)
     no_show_pause_days: int = Field(30, ge=1, le=365)
     waitlist_hold_minutes: int = Field(15, ge=5, le=240)
+    requeue_grace_minutes: int = Field(30, ge=0, le=240)
+    nudge_minutes: int = Field(5, ge=0, le=60)
+    nudge_position: int = Field(3, ge=0, le=20)
     capacity_percent: int = Field(100, ge=0, le=100)
     rebook_horizon_days: int = Field(14, ge=1, le=60)
 
@@ -350,6 +353,8 @@ def _values(spec: FileSpec, root, name: str) -> tuple[Parsed, list[str]]:
                 no_show_limit=m.no_show_limit, no_show_window_days=m.no_show_window_days,
                 no_show_pause_days=m.no_show_pause_days,
                 waitlist_hold_minutes=m.waitlist_hold_minutes,
+                requeue_grace_minutes=m.requeue_grace_minutes,
+                nudge_minutes=m.nudge_minutes, nudge_position=m.nudge_position,
                 capacity_percent=m.capacity_percent, rebook_horizon_days=m.rebook_horizon_days)
     agencies, services, letters, ids = [], [], {}, set()
     for a, agency in enumerate(spec.agencies):

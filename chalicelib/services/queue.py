@@ -13,9 +13,18 @@ from datetime import datetime, timedelta
 
 from chalicelib import config
 from chalicelib.domain import queue, schedule, waits
-from chalicelib.errors import Busy, CounterBusy, NotFound, TicketNotChangeable
+from chalicelib.errors import (
+    Busy,
+    CounterBusy,
+    NotFound,
+    RequeueNotNoShow,
+    RequeueTooLate,
+    RequeueUsed,
+    TicketNotChangeable,
+)
 from chalicelib.i18n import Text
 from chalicelib.services.auth import Principal, require_role
+from chalicelib.services import nudge
 from chalicelib.services.catalog import catalog_of, refuse_retired
 from chalicelib.store import bookings as booking_store
 from chalicelib.store import catalog as catalog_store
@@ -52,7 +61,18 @@ def today(mall, now: datetime) -> str:
 # --- the ticket as answered to kiosks, staff and the citizen ---------------------------------
 
 
-def ticket_view(ticket: Ticket, catalog, wait: waits.Estimate | None = None) -> dict:
+def requeue_until(ticket: Ticket, mall, now: datetime | None = None) -> int | None:
+    """Until when (epoch) this no-show may be put back in line, or None: never re-queued
+    before, within the mall's grace time (as of `now` when given)."""
+    if ticket.status != "no_show" or ticket.requeued_at or not ticket.finished_at \
+            or mall.requeue_grace_minutes <= 0:
+        return None
+    until = int(ticket.finished_at) + 60 * mall.requeue_grace_minutes
+    return None if now is not None and int(now.timestamp()) > until else until
+
+
+def ticket_view(ticket: Ticket, catalog, wait: waits.Estimate | None = None,
+                now: datetime | None = None) -> dict:
     mall = catalog.mall
     service = catalog.services.get(ticket.service_id)
     agency = catalog.agencies.get(ticket.agency_id)
@@ -77,6 +97,10 @@ def ticket_view(ticket: Ticket, catalog, wait: waits.Estimate | None = None) -> 
         "mall_id": ticket.mall_id, "mall_name": mall.name, "date": ticket.date,
         "issued_at": iso(ticket.issued_at, mall), "called_at": iso(ticket.called_at, mall),
         "transferred_to": ticket.transferred_to, "follow_url": follow_url(ticket.ticket_id),
+        # told once that its turn is near (the page's banner, sound and title)
+        "nudge": bool(waiting and ticket.nudged_at),
+        "requeued": bool(ticket.requeued_at),
+        "requeue_until": iso(requeue_until(ticket, mall, now), mall),
     }
 
 
@@ -106,7 +130,8 @@ def ticket_qr(ticket_id: str) -> str:
 def _waiting(entries: list[WaitingEntry]) -> list[queue.Waiting]:
     return [queue.Waiting(e.ticket_id, e.service_id, e.kind, bool(e.priority),
                           int(e.arrived_at), int(e.slot_start_at) if e.slot_start_at else None,
-                          e.ticket_number, int(e.number)) for e in entries]
+                          e.ticket_number, int(e.number), bool(e.requeued))
+            for e in entries]
 
 
 STAFFED_IDLE_MINUTES = 30  # a counter that neither called nor finished for this long is unstaffed
@@ -167,8 +192,13 @@ def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
         raise NotFound("ticket.not_found")
     catalog = catalog_of(ticket.mall_id)
     if ticket.status != "waiting":
-        return ticket_view(ticket, catalog)
-    return ticket_view(ticket, catalog, wait=wait_of(ticket, catalog, now))
+        return ticket_view(ticket, catalog, now=now)
+    wait = wait_of(ticket, catalog, now)
+    if not ticket.nudged_at and nudge.tell_if_near(
+            ticket.ticket_id, ticket.service_id, ticket.date, bool(ticket.booking_id), catalog,
+            wait, now, ticket):
+        ticket.nudged_at = int(now.timestamp())
+    return ticket_view(ticket, catalog, wait=wait, now=now)
 
 
 # --- counters --------------------------------------------------------------------------------
@@ -327,8 +357,33 @@ def call_next(principal: Principal, counter_id: str, now: datetime,
                     break  # this counter changed (or a conflict): read again
                 waiting = [w for w in waiting if w.ticket_id != chosen.ticket_id]
                 continue  # another counter took it: try the next one
-            return ticket_view(_called(entry, mall_id, day, counter_id, epoch), catalog)
+            called = ticket_view(_called(entry, mall_id, day, counter_id, epoch), catalog)
+            _nudge_pool(catalog, counter, [e for e in entries if e is not entry], day, now)
+            return called
     raise Busy()
+
+
+def _nudge_pool(catalog, counter, entries: list[WaitingEntry], day: str,
+                now: datetime) -> None:
+    """After a call, tell the first few waiting citizens of this counter's pool whose turn
+    is near (services.nudge). Bounded: `nudge.lookahead` tickets in calling order, those
+    nudged already skipped without a read, and it stops at the first whose turn is not near.
+    A failure here never fails the call."""
+    by_id = {e.ticket_id: e for e in entries}
+    pool = [w for w in _waiting(entries) if w.service_id in counter.service_ids]
+    try:
+        for w in queue.in_order(pool, int(now.timestamp()))[:nudge.lookahead(catalog.mall)]:
+            entry = by_id[w.ticket_id]
+            if entry.nudged:
+                continue
+            ticket = Ticket(ticket_id=w.ticket_id, mall_id=catalog.mall.mall_id, date=day)
+            wait = wait_of(ticket, catalog, now)
+            if not nudge.near(wait, catalog.mall, now):
+                break
+            nudge.tell_if_near(w.ticket_id, w.service_id, day, bool(entry.booking_id),
+                               catalog, wait, now)
+    except Exception:  # the call is made; the ticket's next view nudges instead
+        log.exception("nudging after a call at %s failed", counter.counter_id)
 
 
 def _called(entry: WaitingEntry, mall_id: str, day: str, counter_id: str, now: int) -> Ticket:
@@ -445,6 +500,79 @@ def transfer(principal: Principal, ticket_id: str, service_id: str, now: datetim
         return follow(new.ticket_id, now)
 
     return _change(principal, ticket_id, ("called", "serving"), write)
+
+
+# --- a no-show put back in line ----------------------------------------------------------------
+
+
+REQUEUE_ATTEMPTS = 3
+
+
+def requeue_ticket(catalog, ticket: Ticket, now: datetime) -> dict:
+    """Put a no-show back in line once, within the mall's grace time, behind everyone
+    waiting now (`domain.queue`); the TV announces it only when a counter calls it again.
+    A booked citizen's booking is checked in again and their no-show mark for the pause
+    policy is taken back: a citizen who came back is not a no-show. One transaction
+    (`store.floor.requeue`) after at most three reads by key; 409 when it is not a
+    no-show, was put back before, or the grace time has passed."""
+    mall = catalog.mall
+    for _ in range(REQUEUE_ATTEMPTS):
+        epoch = int(now.timestamp())
+        if ticket.status != "no_show":
+            raise RequeueNotNoShow("requeue.not_no_show", number=ticket.ticket_number,
+                                   status=Text(f"ticket_status.{ticket.status}"))
+        if ticket.requeued_at:
+            raise RequeueUsed("requeue.used", number=ticket.ticket_number)
+        if requeue_until(ticket, mall, now) is None or ticket.date != today(mall, now):
+            raise RequeueTooLate("requeue.too_late", number=ticket.ticket_number,
+                                 minutes=mall.requeue_grace_minutes)
+        booking, mark_at = None, None
+        if ticket.booking_id and ticket.account_id:
+            found = booking_store.get(ticket.account_id, ticket.booking_id)
+            booking = found if found is not None and found.status == "no_show" else None
+        if ticket.booking_id and ticket.nik_hash:
+            state = booking_store.citizen_state(ticket.nik_hash)
+            marks = [str(m) for m in (state.mall_no_shows or [])] if state is not None else []
+            mark = store.no_show_mark(ticket)
+            if mark in marks:
+                mark_at = len(marks) - 1 - marks[::-1].index(mark)
+        try:
+            store.requeue(ticket, epoch, epoch - 60 * mall.requeue_grace_minutes, booking,
+                          mark_at)
+        except TransactionFailed:
+            fresh = store.get_ticket(ticket.ticket_id)
+            if fresh is None:
+                raise NotFound("ticket.not_found") from None
+            ticket = fresh  # put back meanwhile, or its booking or marks changed: again
+            continue
+        return follow(ticket.ticket_id, now)
+    raise Busy()
+
+
+def requeue(principal: Principal, ticket_id: str, now: datetime) -> dict:
+    """The counter puts a no-show of its mall back in line."""
+    catalog, ticket = _staff_ticket(principal, ticket_id)
+    return requeue_ticket(catalog, ticket, now)
+
+
+def recent_no_shows(principal: Principal, now: datetime, lang: str = "id") -> list[dict]:
+    """Today's no-shows that may still be put back in line, latest first: one Query."""
+    catalog = _staff_catalog(principal)
+    mall = catalog.mall
+    epoch = int(now.timestamp())
+    grace = 60 * mall.requeue_grace_minutes
+    found = []
+    for entry in store.back_entries(mall.mall_id, today(mall, now)):
+        until = int(entry.no_show_at) + grace
+        if grace <= 0 or until < epoch:
+            continue
+        service = catalog.services.get(entry.service_id)
+        found.append({"ticket_id": entry.ticket_id, "ticket_number": entry.ticket_number,
+                      "service_id": entry.service_id,
+                      "service_name": service.name_in(lang) if service else "",
+                      "no_show_at": iso(entry.no_show_at, mall),
+                      "requeue_until": iso(until, mall)})
+    return sorted(found, key=lambda f: f["no_show_at"], reverse=True)
 
 
 def ticket_number(letter: str, number: int) -> str:

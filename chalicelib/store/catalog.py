@@ -126,6 +126,8 @@ def _mall(profile: MallProfile, closures: set, service_closures: set) -> Mall:
         no_show_window_days=int(profile.no_show_window_days),
         no_show_pause_days=int(profile.no_show_pause_days),
         waitlist_hold_minutes=int(profile.waitlist_hold_minutes),
+        requeue_grace_minutes=int(profile.requeue_grace_minutes),
+        nudge_minutes=int(profile.nudge_minutes), nudge_position=int(profile.nudge_position),
         capacity_percent=int(profile.capacity_percent),
         rebook_horizon_days=int(profile.rebook_horizon_days),
         version=int(profile.version))
@@ -198,6 +200,8 @@ def profile_item(mall: Mall) -> MallProfile:
         no_show_limit=mall.no_show_limit, no_show_window_days=mall.no_show_window_days,
         no_show_pause_days=mall.no_show_pause_days,
         waitlist_hold_minutes=mall.waitlist_hold_minutes,
+        requeue_grace_minutes=mall.requeue_grace_minutes,
+        nudge_minutes=mall.nudge_minutes, nudge_position=mall.nudge_position,
         capacity_percent=mall.capacity_percent, rebook_horizon_days=mall.rebook_horizon_days,
         special_hours={d.isoformat(): day_hours_to_json(h)
                        for d, h in sorted(mall.special_hours.items())},

@@ -6,7 +6,10 @@ Every guarantee is one conditional write or one transaction:
 - a booking checks in once: its code item takes a ticket only while `booked` without one;
 - a ticket is called by one counter: its waiting entry is deleted, on condition that it
   still exists, in the transaction that hands it to the counter;
-- a counter holds one ticket at a time: its day item changes only at the version read.
+- a counter holds one ticket at a time: its day item changes only at the version read;
+- a no-show is put back in line once: its ticket changes only while a no-show, never
+  re-queued, and within the grace time;
+- a citizen is nudged once: the ticket's `nudged_at` is set only while unset and waiting.
 Transactions raise `TransactionFailed` naming the steps whose condition failed.
 """
 from __future__ import annotations
@@ -15,10 +18,18 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from chalicelib.store import stats
-from chalicelib.store.bookings import TransactionFailed, count_no_show, forget_at, run
+from chalicelib.store.bookings import (
+    TransactionFailed,
+    citizen_state_key,
+    count_no_show,
+    forget_at,
+    run,
+)
 from chalicelib.store.kiosks import Kiosk, still_registered
 from chalicelib.store.models import (
+    BackEntry,
     Booking,
+    CitizenState,
     CodeClaim,
     FloorAgency,
     FloorCounter,
@@ -39,6 +50,10 @@ class QuotaFull(Exception):
 
 def floor_pk(mall_id: str, day: str) -> str:
     return f"FLOOR#{mall_id}#{day}"
+
+
+def back_sk(ticket_number: str) -> str:
+    return f"BACK#{ticket_number}"
 
 
 def entry_sk(service_id: str, ticket_id: str) -> str:
@@ -123,6 +138,20 @@ def get_ticket(ticket_id: str) -> Ticket | None:
         return None
 
 
+def back_entries(mall_id: str, day: str) -> list[BackEntry]:
+    """The day's no-shows that may be put back in line: one Query (BACK#...)."""
+    return list(BackEntry.query(floor_pk(mall_id, day), Item.sk.startswith("BACK#"),
+                                consistent_read=True))
+
+
+def back_entry(mall_id: str, day: str, ticket_number: str) -> BackEntry | None:
+    try:
+        return BackEntry.get(floor_pk(mall_id, day), back_sk(ticket_number),
+                             consistent_read=True)
+    except BackEntry.DoesNotExist:
+        return None
+
+
 def get_claim(code: str) -> CodeClaim | None:
     try:
         return CodeClaim.get(f"CODE#{code}", "CODE", consistent_read=True)
@@ -202,14 +231,17 @@ def service_day(mall_id: str, day: str, service_id: str) -> StatsDay | None:
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _entry_for(ticket: Ticket) -> WaitingEntry:
-    return WaitingEntry(
+def _entry_for(ticket: Ticket, **fields) -> WaitingEntry:
+    entry = WaitingEntry(
         pk=floor_pk(ticket.mall_id, ticket.date), sk=entry_sk(ticket.service_id, ticket.ticket_id),
         ticket_id=ticket.ticket_id, ticket_number=ticket.ticket_number,
         number=ticket.number, service_id=ticket.service_id, agency_id=ticket.agency_id,
         kind=ticket.kind, priority=ticket.priority, arrived_at=ticket.arrived_at,
         slot_start_at=ticket.slot_start_at, issued_at=ticket.issued_at,
         booking_id=ticket.booking_id)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    return entry
 
 
 def _new_ticket(s, ticket: Ticket) -> None:
@@ -428,8 +460,81 @@ def no_show(ticket: Ticket, now: int, min_recalls: int, updated_at: str) -> None
         _free_counter(s, ticket, now)
         stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, no_shows=1)
         _booking_becomes(s, ticket, "no_show", updated_at)
+        if not ticket.requeued_at:  # it may come back once: the counter and kiosk find it
+            s.save("back", BackEntry(
+                pk=floor_pk(ticket.mall_id, ticket.date), sk=back_sk(ticket.ticket_number),
+                ticket_id=ticket.ticket_id, ticket_number=ticket.ticket_number,
+                service_id=ticket.service_id, no_show_at=now, expires_at=now + 86400))
 
     run(build)
+
+
+def no_show_mark(ticket: Ticket) -> str:
+    """The mark `no_show` left in the citizen's no-show list (services.queue's policy)."""
+    return f"{ticket.mall_id}#{int(ticket.called_at or ticket.issued_at)}"
+
+
+def requeue(ticket: Ticket, now: int, not_before: int, booking: Booking | None,
+            mark_at: int | None) -> None:
+    """Put a no-show back in line, behind everyone waiting now, or nothing: the ticket
+    waits again (only while a no-show, never re-queued, marked at or after `not_before`),
+    its new waiting entry arrives `now`, the day counts it `requeued` and no longer a
+    no-show, and a booked citizen's booking and no-show mark (its index `mark_at` in the
+    citizen's list, `None` when there is none) are undone.
+
+    Failed steps: ticket (not a no-show, re-queued already, or too late), booking (changed
+    meanwhile), no_shows (the citizen's list changed since it was read)."""
+    def build(s):
+        s.update("ticket", ticket, actions=[
+            Ticket.status.set("waiting"), Ticket.requeued_at.set(now),
+            Ticket.counter_id.remove(), Ticket.finished_at.remove(), Ticket.nudged_at.remove()],
+            condition=(Ticket.status == "no_show") & Ticket.requeued_at.does_not_exist()
+            & (Ticket.finished_at >= not_before))
+        s.delete("back", BackEntry(pk=floor_pk(ticket.mall_id, ticket.date),
+                                   sk=back_sk(ticket.ticket_number)))
+        s.save("entry", _entry_for(ticket, arrived_at=now, requeued=True))
+        s.update("agency", FloorAgency(pk=floor_pk(ticket.mall_id, ticket.date),
+                                       sk=f"N#{ticket.agency_id}"),
+                 actions=[_waiting(ticket.service_id).add(1)])
+        stats.step(s, ticket.mall_id, ticket.date, ticket.service_id, no_shows=-1, requeued=1)
+        if booking is not None:
+            s.update("booking", booking, actions=[Booking.status.set("checked_in")],
+                     condition=Booking.status == "no_show")
+        if mark_at is not None:
+            path = CitizenState.mall_no_shows[mark_at]
+            s.update("no_shows", CitizenState(*citizen_state_key(ticket.nik_hash)),
+                     actions=[path.remove()], condition=path == no_show_mark(ticket))
+
+    run(build)
+
+
+def nudge_once(ticket_id: str, mall_id: str, day: str, service_id: str, now: int,
+               mail=None) -> bool:
+    """Record that the citizen was told their turn is near, with the SMS to send (an outbox
+    item whose id the ticket gives, so it is written once however often this runs): one
+    transaction, only while the ticket waits and was not nudged. False when it was, or was
+    called meanwhile; an SMS written before (a re-queued ticket's) is not written again."""
+    def build(s, with_mail):
+        s.update("ticket", Ticket(pk=f"TICKET#{ticket_id}", sk="TICKET"),
+                 actions=[Ticket.nudged_at.set(now)],
+                 condition=(Ticket.status == "waiting") & Ticket.nudged_at.does_not_exist())
+        s.update("entry", WaitingEntry(pk=floor_pk(mall_id, day),
+                                       sk=entry_sk(service_id, ticket_id)),
+                 actions=[WaitingEntry.nudged.set(True)], condition=Item.pk.exists())
+        if with_mail:
+            s.save("mail", mail, condition=Item.pk.does_not_exist())
+
+    try:
+        run(lambda s: build(s, mail is not None))
+        return True
+    except TransactionFailed as e:
+        if mail is None or e.failed != {"mail"}:
+            return False
+    try:
+        run(lambda s: build(s, False))
+        return True
+    except TransactionFailed:
+        return False
 
 
 def transfer(ticket: Ticket, new: Ticket, counted: bool) -> None:

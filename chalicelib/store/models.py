@@ -139,6 +139,9 @@ class MallProfile(Item, discriminator="mall"):
     no_show_window_days = NumberAttribute(default=90)
     no_show_pause_days = NumberAttribute(default=30)
     waitlist_hold_minutes = NumberAttribute(default=15)
+    requeue_grace_minutes = NumberAttribute(default=30)
+    nudge_minutes = NumberAttribute(default=5)
+    nudge_position = NumberAttribute(default=3)
     capacity_percent = NumberAttribute(default=100)
     rebook_horizon_days = NumberAttribute(default=14)
     # {"2026-12-24": {"open": "09:00", "close": "12:00", "breaks": []}}
@@ -393,6 +396,9 @@ class OutboxMail(Item, discriminator="mail"):
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
     ses_message_id = UnicodeAttribute(null=True)
+    # not sent after this instant (epoch seconds): a message that could not go out in time is
+    # dropped, never sent late (a turn nudge)
+    send_before = NumberAttribute(null=True)
 
 
 # A request about an address nobody holds writes this instead of a code (status "decoy":
@@ -513,6 +519,10 @@ class Ticket(Item, discriminator="ticket"):
     # the survey was answered for this ticket (set once, by the answer's transaction); the
     # answer itself names no ticket
     surveyed = BooleanAttribute(null=True)
+    # put back in line once after a no-show (services.queue.requeue), at this instant
+    requeued_at = NumberAttribute(null=True)
+    # the citizen was told their turn is near (services.nudge), at this instant
+    nudged_at = NumberAttribute(null=True)
 
 
 class FloorCounter(Item, discriminator="floor_counter"):
@@ -588,6 +598,19 @@ class WaitingEntry(Item, discriminator="waiting"):
     slot_start_at = NumberAttribute(null=True)
     issued_at = NumberAttribute(default=0)
     booking_id = UnicodeAttribute(null=True)
+    requeued = BooleanAttribute(null=True)  # back in line after a no-show: behind those waiting
+    nudged = BooleanAttribute(null=True)  # told once that its turn is near (no reads again)
+
+
+class BackEntry(Item, discriminator="back"):
+    """A no-show that may still be put back in line (pk FLOOR#<mall>#<day>, sk
+    BACK#<ticket_number>): the counter's list and the kiosk's typed number find it by key.
+    Its key sorts before the counters' (C#), so the floor's hot Queries never read it."""
+
+    ticket_id = UnicodeAttribute()
+    ticket_number = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    no_show_at = NumberAttribute()
 
 
 def create_table(wait: bool = True) -> None:

@@ -42,10 +42,12 @@ def failed_pk(mall_id: str | None) -> str:
 
 
 def new_mail(kind: str, to: str, context: dict, ref: str, now: datetime,
-             mall_id: str | None = None) -> OutboxMail:
+             mall_id: str | None = None, mail_id: str | None = None) -> OutboxMail:
     """An outbox item to save inside the caller's transaction: the stream sends it; the
-    retry takes it after `STREAM_GRACE` if it is still unsent."""
-    mail_id = str(ULID())
+    retry takes it after `STREAM_GRACE` if it is still unsent. A `mail_id` derived from
+    what the message is about (saved on condition that it does not exist) makes a message
+    that must go once per thing a conditional write; otherwise the id is a new ULID."""
+    mail_id = mail_id or str(ULID())
     return OutboxMail(
         pk=f"MAIL#{mail_id}", sk="MAIL", mail_id=mail_id, kind=kind, to=to, context=context,
         status="pending", ref=ref, mall_id=mall_id, created_at=_iso(now), due_pk=due_pk(mail_id),
@@ -64,7 +66,10 @@ def from_stream(record) -> OutboxMail | None:
 
 
 SMS_KINDS = {"password_reset", "booking_confirmed", "booking_reminder",
-             "waitlist_offer", "booking_moved_closure", "booking_cancelled_closure"}
+             "waitlist_offer", "booking_moved_closure", "booking_cancelled_closure",
+             "turn_nudge"}
+# about a waiting ticket (`ref` is its id): sent only while it still waits
+WHILE_WAITING = {"turn_nudge"}
 # past the stage's daily SMS budget only these still go by SMS (their email goes anyway)
 SMS_ALWAYS = {"booking_confirmed", "waitlist_offer"}
 
@@ -75,12 +80,21 @@ def new_messages(kind: str, account, context: dict, ref: str, now: datetime,
     kind is sent by SMS, the SMS to its phone: outbox items, written in the caller's
     transaction. A number nobody proved gets nothing (its own code goes apart)."""
     found = [new_mail(kind, account.email, context, ref, now, mall_id)]
-    if getattr(account, "sms_opt_in", False) and getattr(account, "phone_verified", False) \
-            and kind in SMS_KINDS and account.phone:
-        sms = new_mail(kind, account.phone, context, ref, now, mall_id)
-        sms.channel = "sms"
-        found.append(sms)
-    return found
+    sms = new_sms(kind, account, context, ref, now, mall_id)
+    return found + ([sms] if sms is not None else [])
+
+
+def new_sms(kind: str, account, context: dict, ref: str, now: datetime,
+            mall_id: str | None = None, mail_id: str | None = None) -> OutboxMail | None:
+    """The SMS of `kind` to the account's phone, or None unless it opted in with a phone its
+    owner proved and the kind is sent by SMS."""
+    if account is None or not (getattr(account, "sms_opt_in", False)
+                               and getattr(account, "phone_verified", False)
+                               and kind in SMS_KINDS and account.phone):
+        return None
+    sms = new_mail(kind, account.phone, context, ref, now, mall_id, mail_id=mail_id)
+    sms.channel = "sms"
+    return sms
 
 
 def as_list(mail) -> list[OutboxMail]:
@@ -137,7 +151,8 @@ def mark_sent(mail: OutboxMail, now: datetime, message_id: str) -> None:
 
 
 def mark_dropped(mail: OutboxMail, now: datetime, why: str) -> None:
-    """An SMS not sent on purpose (the day's budget is spent; its email went): never due."""
+    """A message not sent on purpose (an SMS past the day's budget, whose email went; a
+    message past its `send_before`; a nudge whose ticket was called): never due."""
     insist(lambda: mail.update(actions=[
         OutboxMail.status.set("dropped"), OutboxMail.last_error.set(why),
         OutboxMail.lease_until.set(0),

@@ -19,9 +19,10 @@ from chalicelib.store.models import Item, StatsDay
 # As counted when things happen: `bookings` counts every arrival of a booking on the day (a
 # new one, or one moved or rescheduled in); `rescheduled` and `moved_by_closure` count those
 # that left the day, `moved` those a closure moved in. Reports show a booking once, on the
-# day it is on now (`services.statistics`).
+# day it is on now (`services.statistics`). `requeued` counts no-shows put back in line
+# (each of those is then no longer counted in `no_shows`).
 COUNTS = ("bookings", "cancellations", "rescheduled", "moved_by_closure", "moved", "checkins",
-          "walkins", "served", "no_shows")
+          "walkins", "served", "no_shows", "requeued")
 TIMINGS = ("wait", "serve")
 LAST_BUCKET = 240  # minutes; longer times count in this bucket
 SURVEY_COUNT = "skm_n"

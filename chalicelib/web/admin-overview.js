@@ -79,6 +79,9 @@ const SETTINGS = [
   ['checkin_late_minutes', 'set.late', 'int', 0, 240, 'set.late.hint'],
   ['recalls_before_no_show', 'set.recalls', 'int', 0, 10, 'set.recalls.hint'],
   ['no_show_after_minutes', 'set.noshow', 'int', 1, 120, 'set.noshow.hint'],
+  ['requeue_grace_minutes', 'set.requeue', 'int', 0, 240, 'set.requeue.hint'],
+  ['nudge_minutes', 'set.nudge_min', 'int', 0, 60, 'set.nudge_min.hint'],
+  ['nudge_position', 'set.nudge_pos', 'int', 0, 20, 'set.nudge_pos.hint'],
   ['rebook_horizon_days', 'set.horizon', 'int', 1, 60, 'set.horizon.hint']
 ];
 const sid = (name) => 'set-' + name.replace(/_/g, '-');

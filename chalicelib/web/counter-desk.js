@@ -183,11 +183,30 @@ function paint() {
   paintConfirm();
 }
 
+// The day's no-shows still within the mall's grace time: each may be put back in line once
+// (behind those waiting then), here or at the kiosk.
+function paintBack(list) {
+  const ul = $('back-list');
+  clear(ul);
+  $('h-back').hidden = !list.length;
+  list.forEach((n) => {
+    const put = el('button', { type: 'button', class: 'secondary', 'data-testid': 'requeue-' + n.ticket_number, text: t('desk.back.put') });
+    put.addEventListener('click', () => act(async () => {
+      const tk = await post(ticketPath(n.ticket_id, 'requeue'), undefined, { auth: true });
+      return [['desk.back.done', NUMBER(tk)], 'ok'];
+    }));
+    ul.appendChild(el('li', null, [el('strong', { text: n.ticket_number }), ' ' + n.service_name + ' · ' +
+      t('desk.back.until', { time: hhmm(n.requeue_until) }) + ' ', put]));
+  });
+}
+
 async function refresh() {
   const gen = ++D.gen;
   try {
     const st = await get(counterPath(), { auth: true, retries: 0 });
+    const back = await get('v1/staff/no-shows', { auth: true, retries: 0 });
     if (gen !== D.gen || C.route !== 'desk') return;
+    paintBack(back);
     D.state = st;
     C.today = st.date;
     if (D.failed) { D.failed = false; say(''); }

@@ -122,7 +122,37 @@ function onScan(ev) {
   const code = $('code').value.trim();
   $('code').value = '';
   if (!code) { sayAWhile('home.empty', 'err'); keepFocus(); return; }
+  // a ticket's number typed, or its printed QR scanned: a no-show coming back
+  if (TICKET_NO.test(code) || code.indexOf('ticket#') >= 0) { offerBack(code, TICKET_NO.test(code) ? code.toUpperCase() : ''); return; }
   checkIn(code);
+}
+
+// ---- a no-show back in line (once, within the mall's grace time) -------------------------------
+const TICKET_NO = /^[A-Za-z]\s*-?\s*\d{1,4}$/;
+
+function offerBack(ref, number) {
+  K.back = ref;
+  $('back-text').textContent = t('back.offer', { number });
+  $('back-offer').hidden = false;
+  $('back-yes').focus();
+}
+
+function closeBack() { K.back = null; $('back-offer').hidden = true; }
+
+async function putBack() {
+  if (K.busy || !K.back) return;
+  K.busy = true;
+  try {
+    const r = await request('POST', 'v1/kiosk/requeues', { body: { ticket: K.back }, auth: true, retries: 0, full: true });
+    closeBack();
+    ticket(r.data, false);
+  } catch (err) {
+    closeBack();
+    sayAWhile(err);
+  } finally {
+    K.busy = false;
+    keepFocus();
+  }
 }
 
 async function checkIn(code) {
@@ -133,6 +163,7 @@ async function checkIn(code) {
     // The same code always answers the same ticket, so a lost answer may be asked again.
     const r = await request('POST', 'v1/kiosk/checkins', { body: { code }, auth: true, retries: 2, full: true });
     say('');
+    if (r.data.status === 'no_show' && r.data.requeue_until) { offerBack(code, r.data.ticket_number); return; }
     ticket(r.data, r.status === 200);
   } catch (err) {
     sayAWhile(err);
@@ -224,6 +255,8 @@ initCamera();
 
 $('form-setup').addEventListener('submit', onSetup);
 $('form-scan').addEventListener('submit', onScan);
+$('back-yes').addEventListener('click', putBack);
+$('back-no').addEventListener('click', () => { closeBack(); keepFocus(); });
 $('code').addEventListener('blur', () => setTimeout(keepFocus, REFOCUS_MS));
 keypad({ box: $('keypad'), input: $('code'), back: $('key-back'), wipe: $('key-clear') });
 $('to-walkin').addEventListener('click', openWalkin);

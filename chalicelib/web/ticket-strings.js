@@ -13,7 +13,10 @@ export const STRINGS = {
     "tp.no_show": "Nomor ini ditandai tidak hadir. Tanyakan petugas bila Anda masih di MPP.",
     "tp.moved": "Anda dipindahkan ke layanan {service}. Nomor Anda: {number}.",
     "tp.updated": "Diperbarui pukul {time}",
-    "tp.refresh": "Perbarui sekarang"
+    "tp.refresh": "Perbarui sekarang",
+    "tp.nudge": "Giliran Anda segera! Nomor {number} akan dipanggil sebentar lagi. Mohon mendekat ke layar dan loket.",
+    "tp.nudge.title": "Giliran Anda segera - {number}",
+    "tp.requeue": "Masih di MPP? Sampai pukul {time} Anda bisa masuk antrean lagi satu kali: ketik nomor ini di kiosk atau tunjukkan ke petugas loket."
   },
   "en": {
     "title": "Queue number",
@@ -26,6 +29,9 @@ export const STRINGS = {
     "tp.no_show": "This number was marked as not attending. Ask the staff if you are still at the mall.",
     "tp.moved": "You were moved to the service {service}. Your number: {number}.",
     "tp.updated": "Updated at {time}",
-    "tp.refresh": "Update now"
+    "tp.refresh": "Update now",
+    "tp.nudge": "Your turn is near! Number {number} will be called shortly. Please move close to the screen and the counters.",
+    "tp.nudge.title": "Your turn is near - {number}",
+    "tp.requeue": "Still at the mall? Until {time} you can join the queue again, once: type this number at the kiosk or show it at a counter."
   }
 };

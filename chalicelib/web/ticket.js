@@ -38,11 +38,17 @@ function paint() {
       if (r[1]) facts.appendChild(el('div', null, [el('dt', { text: r[0] }), el('dd', { text: r[1] })]));
     });
   }
+  const nudged = tk.status === 'waiting' && tk.nudge;
+  $('nudge').hidden = !nudged;
+  $('nudge').textContent = nudged ? t('tp.nudge', { number: tk.ticket_number }) : '';
   const note = { waiting: 'tp.waiting', done: 'tp.done', no_show: 'tp.no_show' }[tk.status];
-  $('note').textContent = note ? t(note) : '';
+  const back = tk.status === 'no_show' && tk.requeue_until;
+  $('note').textContent = back ? t('tp.no_show') + ' ' + t('tp.requeue', { time: tk.requeue_until.slice(11, 16) })
+    : note ? t(note) : '';
   $('updated').textContent = P.at ? t('tp.updated', { time: P.at }) : '';
   $('refresh').hidden = FINAL.indexOf(tk.status) >= 0;
-  document.title = tk.ticket_number + ' · ' + statusText(tk.status);
+  document.title = nudged ? t('tp.nudge.title', { number: tk.ticket_number })
+    : tk.ticket_number + ' · ' + statusText(tk.status);
   if (tk.status === 'done') survey(tk.ticket_id);
 }
 
@@ -51,6 +57,21 @@ let surveyLoaded = null;
 function survey(ticketId) {
   if (!surveyLoaded) surveyLoaded = import('./ticket-survey.js');
   surveyLoaded.then((m) => m.showSurvey(ticketId)).catch((err) => say(err, 'err'));
+}
+
+// told once per ticket (this phone remembers it): vibration where the phone allows, a short
+// tone where the browser lets a page play one (no sound file: the page stays light)
+function tellOnce(tk) {
+  const key = 'antre-nudged-' + tk.ticket_id;
+  try { if (localStorage.getItem(key)) return; localStorage.setItem(key, '1'); } catch (e) { /* private mode */ }
+  if (navigator.vibrate) navigator.vibrate([300, 120, 300, 120, 300]);
+  try {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    const ctx = new Ctx(), tone = ctx.createOscillator(), gain = ctx.createGain();
+    tone.frequency.value = 880; gain.gain.value = 0.2;
+    tone.connect(gain); gain.connect(ctx.destination);
+    tone.start(); tone.stop(ctx.currentTime + 0.6);
+  } catch (e) { /* no sound without a gesture: the banner and title still say it */ }
 }
 
 function stamp() {
@@ -78,6 +99,7 @@ async function poll() {
     if (P.errored) { P.errored = false; say(''); }
     if (P.moved) { P.moved = false; say(['tp.moved', { service: tk.service_name, number: tk.ticket_number }], 'info'); }
     else if (tk.status === 'called' && was && was !== 'called' && navigator.vibrate) navigator.vibrate([400, 150, 400]);
+    if (tk.status === 'waiting' && tk.nudge) tellOnce(tk);
     paint();
     if (FINAL.indexOf(tk.status) >= 0) return;
   } catch (err) {

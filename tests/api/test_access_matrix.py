@@ -139,6 +139,8 @@ def world(client, fixed_clock) -> World:
             "join_waitlist": {"mall_id": X, "service_id": "matriks", "date": TOMORROW},
             "check_in": {"code": today["code"]},
             "walk_in": {"service_id": "ktp-el"},
+            # mall X's ticket: another mall's kiosk hears 404; it is no no-show (409) at X
+            "kiosk_requeue": {"ticket": ticket["ticket_id"]},
             "phone_walk_in": {"token": walkin["token"], "service_id": "ktp-el"},
             # the ticket still waits: everyone hears 409 survey_not_open alike
             "answer_survey": {"scores": [4] * 9},

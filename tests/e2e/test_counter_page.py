@@ -18,7 +18,8 @@ from chalicelib import clock
 from tests.e2e.pages import Pages, api
 from tests.e2e.test_citizen_page import assert_accessible, browser  # noqa: F401 (a fixture)
 from tests.e2e.test_floor_pages import (
-    KIOSK, MONDAY_0805_WIB, STAFF, citizen_booking, kiosk_walkin, staff_login,
+    KIOSK, MONDAY_0805_WIB, STAFF, call_next, citizen_booking, kiosk_walkin, staff_login,
+    staff_token,
 )
 
 expect = sync_api.expect
@@ -416,3 +417,26 @@ def test_english_shows_english_service_names_and_labels(desk, live_server):
     left = [s for s in indonesian_only() if s in shown]
     assert not left, f"Indonesian left on the English picker: {left}"
     shot(pg, "picker-en")
+
+
+def test_a_no_show_is_put_back_in_line_from_the_desk(desk, live_server):
+    """Issue 16: the desk lists the day's no-shows within the grace time; one press puts
+    one back in line, behind those waiting (1366x768)."""
+    first = kiosk_walkin(live_server, "skck")
+    token = staff_token(live_server)
+    called = call_next(live_server, token, "loket-6")
+    for step in ("recall", "recall", "no-show"):
+        api(live_server, "POST", f"/v1/staff/tickets/{called['ticket_id']}/{step}", token=token,
+            expect_status=200)
+    kiosk_walkin(live_server, "skck")  # waits when it comes back
+    pg = desk("loket-6")
+    listed = pg.get_by_test_id("no-shows")
+    expect(listed).to_contain_text(first["ticket_number"])
+    pg.get_by_test_id(f"requeue-{first['ticket_number']}").click()
+    expect(pg.get_by_test_id("status")).to_contain_text("masuk antrean lagi")
+    expect(listed).not_to_contain_text(first["ticket_number"])
+    expect(pg.get_by_test_id("waiting")).to_contain_text("2")
+    rows = pg.get_by_test_id("next").locator("tr")
+    expect(rows.last).to_contain_text(first["ticket_number"])  # behind the one waiting
+    Path("/tmp/shots/nudge").mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path="/tmp/shots/nudge/counter-requeue-1366.png")

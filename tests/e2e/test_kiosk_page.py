@@ -214,3 +214,34 @@ def test_the_keypad_knows_the_booking_code_alphabet():
     text = (Path(__file__).resolve().parents[2] / "chalicelib/web/kiosk-keypad.js").read_text()
     assert re.search(r"CODE_ALPHABET = '([^']*)'", text).group(1) == BOOKING_CODE_ALPHABET
     assert int(re.search(r"CODE_LENGTH = (\d+)", text).group(1)) == BOOKING_CODE_LENGTH
+
+
+def test_a_no_show_s_booking_code_offers_to_join_the_queue_again(open_page, live_server):
+    """Issue 16 (1080x1920): a booked citizen who was a no-show scans their code again
+    within the grace time; the kiosk offers "Masuk antrean lagi" and prints the ticket."""
+    from tests.e2e.pages import api
+    from tests.e2e.test_floor_pages import KIOSK, call_next, staff_token
+
+    booking = citizen_booking(live_server, "ktp-el", "09:30")
+    mine = api(live_server, "POST", "/v1/kiosk/checkins", {"code": booking["code"]},
+               headers=KIOSK, expect_status=201)
+    token = staff_token(live_server)
+    called = call_next(live_server, token, "loket-1")
+    assert called["ticket_id"] == mine["ticket_id"]
+    for step in ("recall", "recall", "no-show"):
+        api(live_server, "POST", f"/v1/staff/tickets/{called['ticket_id']}/{step}", token=token,
+            expect_status=200)
+    kiosk = open_page("/kiosk#key=kiosk-demo-key", *PORTRAIT, PRINT_STUB)
+    kiosk.get_by_test_id("code").fill(booking["code"])  # as the scanner types it
+    kiosk.get_by_test_id("checkin").click()
+    offer = kiosk.get_by_test_id("back-offer")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text(mine["ticket_number"])
+    expect(kiosk.get_by_test_id("back-yes")).to_have_text("Masuk antrean lagi")
+    assert_accessible(kiosk, "the kiosk's offer to join the queue again")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    kiosk.screenshot(path=str(SHOTS / "kiosk-requeue-offer-1080.png"))
+    kiosk.get_by_test_id("back-yes").click()
+    expect(offer).to_be_hidden()
+    back = api(live_server, "GET", f"/v1/tickets/{mine['ticket_id']}", expect_status=200)
+    assert (back["status"], back["requeued"]) == ("waiting", True)
