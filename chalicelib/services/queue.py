@@ -7,6 +7,7 @@ exactly one counter is `store.floor.call`'s (one conditional transaction).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -166,21 +167,28 @@ def _desks(catalog, states: list[FloorCounter], now: int,
     return desks
 
 
-def wait_of(ticket: Ticket, catalog, now: datetime) -> waits.Estimate:
-    """The ticket's estimate from the whole floor: one Query of the floor partition and one
-    BatchGetItem of the day figures of the services its counters may call."""
+def floor_now(mall_id: str, day: str, catalog,
+              now: datetime) -> Callable[[str], waits.Estimate]:
+    """Estimates for the tickets of a floor from one read of it: one Query of the floor
+    partition and one BatchGetItem of the day figures of the services its counters may
+    call; each estimate after that is pure (the nudge after a call estimates several)."""
     epoch = int(now.timestamp())
-    states, entries = store.floor_day(ticket.mall_id, ticket.date)
+    states, entries = store.floor_day(mall_id, day)
     waiting = _waiting(entries)
     services = {w.service_id for w in waiting} | {
         s.current_service_id for s in states if s.current_service_id}
     services = {sid for sid in services if sid in catalog.services}
-    days = store.service_days(ticket.mall_id, ticket.date, services)
+    days = store.service_days(mall_id, day, services)
     seconds = {sid: _service_seconds(days.get(sid), catalog.services[sid],
                                      len(catalog.counters_serving(sid)))
                for sid in services}
-    return waits.estimate(ticket.ticket_id, waiting, _desks(catalog, states, epoch, seconds),
-                          seconds, epoch)
+    desks = _desks(catalog, states, epoch, seconds)
+    return lambda ticket_id: waits.estimate(ticket_id, waiting, desks, seconds, epoch)
+
+
+def wait_of(ticket: Ticket, catalog, now: datetime) -> waits.Estimate:
+    """The ticket's estimate from the whole floor (`floor_now`'s two reads)."""
+    return floor_now(ticket.mall_id, ticket.date, catalog, now)(ticket.ticket_id)
 
 
 def follow(ticket_id: str, now: datetime, ticket: Ticket | None = None) -> dict:
@@ -372,12 +380,14 @@ def _nudge_pool(catalog, counter, entries: list[WaitingEntry], day: str,
     by_id = {e.ticket_id: e for e in entries}
     pool = [w for w in _waiting(entries) if w.service_id in counter.service_ids]
     try:
-        for w in queue.in_order(pool, int(now.timestamp()))[:nudge.lookahead(catalog.mall)]:
+        first = [w for w in queue.in_order(pool, int(now.timestamp()))[
+            :nudge.lookahead(catalog.mall)] if not by_id[w.ticket_id].nudged]
+        if not first:
+            return  # everyone near the front was told already: no read at all
+        estimate = floor_now(catalog.mall.mall_id, day, catalog, now)  # one read for them all
+        for w in first:
             entry = by_id[w.ticket_id]
-            if entry.nudged:
-                continue
-            ticket = Ticket(ticket_id=w.ticket_id, mall_id=catalog.mall.mall_id, date=day)
-            wait = wait_of(ticket, catalog, now)
+            wait = estimate(w.ticket_id)
             if not nudge.near(wait, catalog.mall, now):
                 break
             nudge.tell_if_near(w.ticket_id, w.service_id, day, bool(entry.booking_id),
