@@ -4,9 +4,9 @@
 gets one SMS through the outbox.
 
 Where the check is made: on each call (the moment positions change) for the first few
-waiting tickets of the pool the counter serves, and on each view of a waiting ticket. Both
-already have the ticket's estimate or read it with `services.queue.wait_of`'s two reads by
-key; a ticket once nudged is marked on its waiting entry and costs no read again. "Once" is
+waiting tickets of the pool the counter serves (one read of the floor for all of them,
+`services.queue.floor_now`), and on each view of a waiting ticket (which has its estimate
+already); a ticket once nudged is marked on its waiting entry and costs no read again. "Once" is
 `store.floor.nudge_once`'s conditional write; the SMS's id is derived from the ticket, so a
 second attempt writes nothing, and it carries `send_before`: the sender drops it once late,
 and never sends it after the ticket was called.
